@@ -1,0 +1,201 @@
+/**
+ * The Dockerfile as rules see it: parsed once per document version over dockerfile-ast,
+ * with the facts rules keep asking for (stages, the USER and ENV in force at each
+ * instruction, suppression comments, line endings) computed once.
+ */
+import { DockerfileParser, type Dockerfile, type Instruction, type From } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Position, Range, RuleId } from '../rules/types';
+import { collectKnownUsers, type KnownUser } from './users';
+
+export interface UserInForce {
+  /** As written after USER, without the group: a name or a numeric uid. */
+  name: string;
+  /** Numeric uid when known (numeric USER, or useradd/adduser -u in this Dockerfile). */
+  uid?: number;
+  gid?: number;
+}
+
+export interface InstructionInfo {
+  index: number;
+  /** Upper-case keyword: RUN, COPY, FROM… */
+  keyword: string;
+  ast: Instruction;
+  range: Range;
+  startOffset: number;
+  endOffset: number;
+  /** Undefined only for the ARGs before the first FROM. */
+  stage: Stage | undefined;
+  /** The USER in force when this instruction runs; undefined means root. */
+  user?: UserInForce;
+  /** ENV variables in force (inherited from a parent stage, then this stage's ENVs before it). */
+  env: ReadonlyMap<string, string>;
+  /** Rule ids suppressed by `# dockopt ignore=…` on the line before. */
+  ignored: ReadonlySet<string>;
+}
+
+export interface Stage {
+  index: number;
+  from: From;
+  fromInfo: InstructionInfo;
+  /** The `AS name`, lower-cased as BuildKit compares them. */
+  name?: string;
+  /** The stage this one builds on (`FROM builder`), when it does. */
+  parent?: Stage;
+  instructions: InstructionInfo[];
+}
+
+export interface DockerfileModel {
+  text: string;
+  document: TextDocument;
+  ast: Dockerfile;
+  escapeChar: string;
+  /** The file's dominant line ending; fixes that add lines use it. */
+  eol: '\n' | '\r\n';
+  instructions: InstructionInfo[];
+  stages: Stage[];
+  /** Rule ids turned off for the whole file by `# dockopt global ignore=…`. */
+  globallyIgnored: ReadonlySet<string>;
+  /** Users created by useradd/adduser in RUN lines, by name. */
+  knownUsers: ReadonlyMap<string, KnownUser>;
+  offsetAt(position: Position): number;
+  positionAt(offset: number): Position;
+  rangeOf(start: number, end: number): Range;
+  isSuppressed(ruleId: RuleId, instruction?: InstructionInfo): boolean;
+}
+
+const IGNORE_COMMENT = /^#\s*dockopt\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
+  const ast = DockerfileParser.parse(text);
+  const escapeChar = ast.getEscapeCharacter();
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const lf = (text.match(/\n/g) ?? []).length;
+  const eol: '\n' | '\r\n' = crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
+
+  const { lineIgnores, globallyIgnored } = readSuppressions(ast);
+  const allInstructions = safeInstructions();
+  const knownUsers = collectKnownUsers({ text, escapeChar, offsetAt: (p) => document.offsetAt(p) }, allInstructions);
+
+  const instructions: InstructionInfo[] = [];
+  const stages: Stage[] = [];
+  const stagesByName = new Map<string, Stage>();
+  let stage: Stage | undefined;
+  let user: UserInForce | undefined;
+  let env = new Map<string, string>();
+
+  for (const ast of allInstructions) {
+    const keyword = ast.getKeyword().toUpperCase();
+    const range = ast.getRange();
+    const info = {
+      index: instructions.length,
+      keyword,
+      ast,
+      range,
+      startOffset: document.offsetAt(range.start),
+      endOffset: document.offsetAt(range.end),
+      ignored: lineIgnores.get(range.start.line) ?? new Set<string>(),
+      stage: undefined,
+      env: new Map<string, string>(),
+    } as InstructionInfo;
+
+    if (keyword === 'FROM') {
+      const from = ast as From;
+      const parentName = from.getImageName()?.toLowerCase();
+      const isStageRef = parentName && !from.getRegistry() && !from.getImageTag() && !from.getImageDigest();
+      const parent = isStageRef ? stagesByName.get(parentName) : undefined;
+      const name = from.getBuildStage()?.toLowerCase();
+      stage = { index: stages.length, from, fromInfo: info, name, parent, instructions: [] };
+      stages.push(stage);
+      if (name) stagesByName.set(name, stage);
+      // A stage starts from its parent's final USER and ENV, or from the image's (unknown: root, none).
+      const last = parent?.instructions[parent.instructions.length - 1];
+      user = last?.user;
+      env = new Map(last?.env ?? []);
+    }
+    if (!stage) {
+      instructions.push(info); // an ARG before the first FROM: global, in no stage
+      continue;
+    }
+    info.stage = stage;
+    info.user = user;
+    info.env = env;
+    instructions.push(info);
+    stage.instructions.push(info);
+
+    // USER and ENV take effect for the instructions after them.
+    if (keyword === 'USER') user = readUser(ast, knownUsers);
+    if (keyword === 'ENV') {
+      env = new Map(env);
+      for (const [k, v] of readEnv(ast)) env.set(k, v);
+    }
+  }
+
+  return {
+    text,
+    document,
+    ast,
+    escapeChar,
+    eol,
+    instructions,
+    stages,
+    globallyIgnored,
+    knownUsers,
+    offsetAt: (p) => document.offsetAt(p),
+    positionAt: (o) => document.positionAt(o),
+    rangeOf: (s, e) => ({ start: document.positionAt(s), end: document.positionAt(e) }),
+    isSuppressed(ruleId, instruction) {
+      return globallyIgnored.has(ruleId) || (instruction?.ignored.has(ruleId) ?? false);
+    },
+  };
+
+  function safeInstructions(): Instruction[] {
+    try {
+      return ast.getInstructions();
+    } catch {
+      return [];
+    }
+  }
+}
+
+function readSuppressions(ast: Dockerfile) {
+  const lineIgnores = new Map<number, Set<string>>();
+  const globallyIgnored = new Set<string>();
+  for (const comment of ast.getComments()) {
+    const match = IGNORE_COMMENT.exec(comment.toString().trim());
+    if (!match) continue;
+    const ids = match[2].split(/[\s,]+/).filter(Boolean);
+    if (match[1]) ids.forEach((id) => globallyIgnored.add(id));
+    else lineIgnores.set(comment.getRange().start.line + 1, new Set(ids));
+  }
+  return { lineIgnores, globallyIgnored };
+}
+
+function readUser(instruction: Instruction, known: ReadonlyMap<string, KnownUser>): UserInForce | undefined {
+  const arg = instruction.getArguments()[0]?.getValue();
+  if (!arg) return undefined;
+  const [name, group] = arg.split(':');
+  const numeric = /^\d+$/.test(name) ? Number(name) : undefined;
+  if (name === 'root' || numeric === 0) return undefined;
+  const knownUser = known.get(name);
+  const uid = numeric ?? knownUser?.uid;
+  const gid = group && /^\d+$/.test(group) ? Number(group) : knownUser?.gid;
+  return { name, uid, gid };
+}
+
+/** ENV values as the build sees them, quotes removed; `ENV key value` (legacy) too. */
+export function readEnv(instruction: Instruction): Array<[string, string]> {
+  const props = (instruction as any).getProperties?.() as
+    | Array<{ getName(): string; getValue(): string | null }>
+    | undefined;
+  if (!props) return [];
+  return props.map((p) => [p.getName(), unquote(p.getValue() ?? '')]);
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
+    return value.slice(1, -1);
+  }
+  return value;
+}

@@ -1,0 +1,39 @@
+/**
+ * The `--mount=` flags of a RUN, read into their options (type, target, uid, …).
+ */
+import type { Instruction } from 'dockerfile-ast';
+
+export interface RunMount {
+  /** `cache`, `bind`, `secret`, `ssh`, `tmpfs`; BuildKit's default is `bind`. */
+  type: string;
+  /** Normalized: no trailing slash. */
+  target?: string;
+  options: ReadonlyMap<string, string>;
+}
+
+export function readMounts(run: Instruction): RunMount[] {
+  const flags = (run as any).getFlags?.() as Array<{ getName(): string; getValue(): string | null }> | undefined;
+  if (!flags) return [];
+  return flags
+    .filter((flag) => flag.getName().toLowerCase() === 'mount')
+    .map((flag) => {
+      const options = new Map<string, string>();
+      for (const part of (flag.getValue() ?? '').split(',')) {
+        const eq = part.indexOf('=');
+        const key = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+        if (key) options.set(key, eq < 0 ? 'true' : unquote(part.slice(eq + 1).trim()));
+      }
+      const target = options.get('target') ?? options.get('dst') ?? options.get('destination');
+      return { type: (options.get('type') ?? 'bind').toLowerCase(), target: target && normalizeDir(target), options };
+    });
+}
+
+/** `/root/.cache/pip/` and `/root/.cache/pip` are the same directory. */
+export function normalizeDir(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+function unquote(value: string): string {
+  return value.length >= 2 && value[0] === '"' && value.endsWith('"') ? value.slice(1, -1) : value;
+}

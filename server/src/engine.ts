@@ -1,0 +1,102 @@
+/**
+ * The engine: runs the rules over one Dockerfile or .dockerignore and returns findings with
+ * their severity. Front ends (LSP server, CLI, VS Code commands) only translate its output.
+ */
+import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { rules } from './rules';
+import type { Finding, Rule, Severity } from './rules/types';
+import type { ResolvedSettings } from './settings';
+import type { BuildContext } from './workspace/build-context';
+
+export interface ReportedFinding extends Finding {
+  severity: Severity;
+}
+
+export interface DockerfileInput {
+  path: string;
+  /** A model parsed once per document version, or the text to parse. */
+  model?: DockerfileModel;
+  text?: string;
+  /** The builds of this Dockerfile; empty when its context is unknown. */
+  builds: readonly BuildContext[];
+  settings: ResolvedSettings;
+}
+
+export interface DockerignoreInput {
+  path: string;
+  text: string;
+  builds: readonly BuildContext[];
+  settings: ResolvedSettings;
+}
+
+/** Called when a rule throws: a broken rule must not take the others (or the server) down. */
+export type RuleErrorReporter = (rule: Rule, error: unknown) => void;
+
+let reportRuleError: RuleErrorReporter = () => {};
+export function onRuleError(reporter: RuleErrorReporter): void {
+  reportRuleError = reporter;
+}
+
+export function levelOf(rule: Rule, settings: ResolvedSettings): Severity | 'off' {
+  return settings.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+}
+
+export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
+  const model = input.model ?? parseDockerfile(input.text ?? '');
+  const contexts: Array<BuildContext | undefined> = input.builds.length > 0 ? [...input.builds] : [undefined];
+  const found: ReportedFinding[] = [];
+  for (const rule of rules) {
+    const level = levelOf(rule, input.settings);
+    if (level === 'off' || !rule.checkDockerfile || model.globallyIgnored.has(rule.meta.id)) continue;
+    for (const buildContext of contexts) {
+      const findings = runSafely(rule, () =>
+        rule.checkDockerfile!({ path: input.path, model, buildContext, settings: input.settings }),
+      );
+      for (const finding of findings) {
+        if (isSuppressedAt(model, finding)) continue;
+        found.push({ ...finding, severity: level });
+      }
+    }
+  }
+  return dedupe(found);
+}
+
+export function lintDockerignore(input: DockerignoreInput): ReportedFinding[] {
+  const found: ReportedFinding[] = [];
+  for (const rule of rules) {
+    const level = levelOf(rule, input.settings);
+    if (level === 'off' || !rule.checkDockerignore) continue;
+    const findings = runSafely(rule, () =>
+      rule.checkDockerignore!({ path: input.path, text: input.text, builds: [...input.builds], settings: input.settings }),
+    );
+    for (const finding of findings) found.push({ ...finding, severity: level });
+  }
+  return dedupe(found);
+}
+
+function runSafely(rule: Rule, check: () => Finding[]): Finding[] {
+  try {
+    return check();
+  } catch (error) {
+    reportRuleError(rule, error);
+    return [];
+  }
+}
+
+/** `# dockopt ignore=<id>` on the line before an instruction silences it for that instruction. */
+function isSuppressedAt(model: DockerfileModel, finding: Finding): boolean {
+  const line = finding.range.start.line;
+  const instruction = model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+  return model.isSuppressed(finding.ruleId, instruction);
+}
+
+/** A Dockerfile built by several services can get the same finding once per build: keep one. */
+function dedupe(findings: ReportedFinding[]): ReportedFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

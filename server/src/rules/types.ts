@@ -1,0 +1,85 @@
+/**
+ * The contract between the engine and its rules. A rule sees a read-only model
+ * (the parsed Dockerfile, its build context, its .dockerignore) and returns findings
+ * whose fixes are plain data; it never reads files or settings itself.
+ */
+import type { DockerfileModel } from '../dockerfile/model';
+import type { BuildContext } from '../workspace/build-context';
+import type { ResolvedSettings } from '../settings';
+
+export type RuleId =
+  | 'pip-cache-mount'
+  | 'pip-no-cache-dir'
+  | 'npm-cache-mount'
+  | 'python-base-version'
+  | 'dockerignore-missing'
+  | 'dockerignore-incomplete'
+  | 'dockerignore-not-applied'
+  | 'copy-before-install';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** Zero-based, like LSP: `character` counts UTF-16 code units. */
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+/** An edit of one file's text, by offsets into the text the rule was given. */
+export interface TextEdit { start: number; end: number; newText: string }
+
+/** What a fix does to one file. Paths are absolute file-system paths. */
+export type FileChange =
+  | { kind: 'edit'; path: string; edits: TextEdit[] }
+  | { kind: 'create'; path: string; text: string };
+
+export interface Fix {
+  title: string;
+  /** The safe fix that `dockopt fix`, fix-all and "Optimize All" apply. */
+  isPreferred: boolean;
+  changes: FileChange[];
+}
+
+export interface Finding {
+  ruleId: RuleId;
+  /** The file the finding is reported on (absolute path). */
+  path: string;
+  range: Range;
+  message: string;
+  fixes: Fix[];
+}
+
+export interface RuleMeta {
+  id: RuleId;
+  defaultSeverity: Severity;
+  /** One sentence, shown in docs and SARIF. */
+  description: string;
+  fixable: boolean;
+}
+
+/** What a Dockerfile rule is given. */
+export interface DockerfileCheckContext {
+  path: string;
+  model: DockerfileModel;
+  /** Undefined while the context is unknown (no workspace) — rules that need it stay silent. */
+  buildContext?: BuildContext;
+  settings: ResolvedSettings;
+}
+
+/** What a .dockerignore rule is given. */
+export interface DockerignoreCheckContext {
+  path: string;
+  text: string;
+  /** Every build (Dockerfile + context) of the workspace that could concern this file. */
+  builds: BuildContext[];
+  settings: ResolvedSettings;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  checkDockerfile?(ctx: DockerfileCheckContext): Finding[];
+  checkDockerignore?(ctx: DockerignoreCheckContext): Finding[];
+}
+
+export const DOCS_BASE = 'https://github.com/dockopt/dockopt/blob/main/docs/rules/';
+export function docsUrl(id: RuleId): string {
+  return `${DOCS_BASE}${id}.md`;
+}

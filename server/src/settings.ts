@@ -1,0 +1,56 @@
+/**
+ * dockopt's settings as the engine sees them: resolved per document by the front end
+ * (LSP: workspace/configuration per resource; CLI: defaults), never stored globally.
+ */
+import type { RuleId, Severity } from './rules/types';
+
+export type RuleLevel = Severity | 'off';
+
+export interface ContextOverride {
+  /** Dockerfile path (absolute, or relative to the workspace folder). */
+  dockerfile: string;
+  /** Build context directory (absolute, or relative to the workspace folder). */
+  context: string;
+}
+
+export interface ResolvedSettings {
+  /** Per-rule level; a rule missing here runs at its default severity. */
+  rules: Partial<Record<RuleId, RuleLevel>>;
+  python: { targetVersion: string };
+  contextOverrides: ContextOverride[];
+  /** Globs (relative to the workspace folder) of files dockopt skips. */
+  exclude: string[];
+}
+
+export const DEFAULT_SETTINGS: ResolvedSettings = {
+  rules: {},
+  python: { targetVersion: '3.12' },
+  contextOverrides: [],
+  exclude: [],
+};
+
+const LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+/** Turns whatever a user typed into settings; unknown values fall back to defaults. */
+export function resolveSettings(raw: unknown): ResolvedSettings {
+  const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, any>;
+  const rules: Partial<Record<RuleId, RuleLevel>> = {};
+  if (input.rules && typeof input.rules === 'object') {
+    for (const [id, level] of Object.entries(input.rules)) {
+      if (typeof level === 'string' && (LEVELS as string[]).includes(level)) rules[id as RuleId] = level as RuleLevel;
+    }
+  }
+  const target = input.python?.targetVersion;
+  const contextOverrides = Array.isArray(input.contextOverrides)
+    ? input.contextOverrides.filter(
+        (o: any) => o && typeof o.dockerfile === 'string' && typeof o.context === 'string',
+      )
+    : [];
+  const exclude = Array.isArray(input.exclude) ? input.exclude.filter((g: any) => typeof g === 'string') : [];
+  return {
+    rules,
+    python: { targetVersion: typeof target === 'string' && /^\d+\.\d+$/.test(target) ? target : '3.12' },
+    contextOverrides,
+    exclude,
+  };
+}

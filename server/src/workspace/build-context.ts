@@ -1,0 +1,42 @@
+/**
+ * A build: one Dockerfile with the context directory BuildKit sends, and the
+ * .dockerignore file BuildKit reads for it. Produced by the workspace model.
+ */
+
+/** Where the context of a build was learned from. */
+export type ContextSource = 'compose' | 'setting' | 'dockerfile-folder';
+
+export interface ContextFile {
+  /** Path relative to the context directory, with forward slashes. */
+  path: string;
+  size: number;
+}
+
+export interface ContextScan {
+  files: ContextFile[];
+  /** True when the walk stopped at its file limit: counts are then lower bounds. */
+  truncated: boolean;
+}
+
+export interface IgnoreFileRef {
+  /** Absolute path of the ignore file BuildKit reads for this build (or would read once created). */
+  path: string;
+  /** `<Dockerfile>.dockerignore` beside the Dockerfile wins over `<context>/.dockerignore`. */
+  kind: 'dockerfile-specific' | 'context-root';
+  exists: boolean;
+  /** Its text when it exists (the open editor's text when it is open). */
+  text?: string;
+}
+
+export interface BuildContext {
+  dockerfilePath: string;
+  contextDir: string;
+  source: ContextSource;
+  /** Compose service name, when the build comes from a compose file. */
+  service?: string;
+  composeFile?: string;
+  target?: string;
+  ignoreFile: IgnoreFileRef;
+  /** Files of the context, all of them (ignored or not); undefined until scanned. */
+  scan?: ContextScan;
+}
