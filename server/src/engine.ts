@@ -85,9 +85,7 @@ function runSafely(rule: Rule, check: () => Finding[]): Finding[] {
 
 /** `# dockopt ignore=<id>` on the line before an instruction silences it for that instruction. */
 function isSuppressedAt(model: DockerfileModel, finding: Finding): boolean {
-  const line = finding.range.start.line;
-  const instruction = model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
-  return model.isSuppressed(finding.ruleId, instruction);
+  return model.isSuppressed(finding.ruleId, model.instructionAtLine(finding.range.start.line));
 }
 
 /** A Dockerfile built by several services can get the same finding once per build: keep one. */

@@ -21,7 +21,7 @@ export function check(rule: Rule, text: string, options: RuleTestOptions = {}): 
   const model = parseDockerfile(text);
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   return rule.checkDockerfile!({ path: options.path ?? DOCKERFILE_PATH, model, buildContext: options.buildContext, settings })
-    .filter((f) => !model.isSuppressed(f.ruleId, model.instructions.find((i) => i.range.start.line === f.range.start.line)));
+    .filter((f) => !model.isSuppressed(f.ruleId, model.instructionAtLine(f.range.start.line)));
 }
 
 /** The Dockerfile's text after every preferred fix of the rule, one pass. */

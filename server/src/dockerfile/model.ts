@@ -61,6 +61,8 @@ export interface DockerfileModel {
   offsetAt(position: Position): number;
   positionAt(offset: number): Position;
   rangeOf(start: number, end: number): Range;
+  /** The instruction whose lines include `line` (continuations and heredoc bodies count). */
+  instructionAtLine(line: number): InstructionInfo | undefined;
   isSuppressed(ruleId: RuleId, instruction?: InstructionInfo): boolean;
 }
 
@@ -74,7 +76,7 @@ export function parseDockerfile(text: string): DockerfileModel {
   const lf = (text.match(/\n/g) ?? []).length;
   const eol: '\n' | '\r\n' = crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
 
-  const { lineIgnores, globallyIgnored } = readSuppressions(ast);
+  const { lineIgnores, globallyIgnored } = readSuppressions(text);
   const allInstructions = safeInstructions();
   const knownUsers = collectKnownUsers({ text, escapeChar, offsetAt: (p) => document.offsetAt(p) }, allInstructions);
 
@@ -145,6 +147,9 @@ export function parseDockerfile(text: string): DockerfileModel {
     offsetAt: (p) => document.offsetAt(p),
     positionAt: (o) => document.positionAt(o),
     rangeOf: (s, e) => ({ start: document.positionAt(s), end: document.positionAt(e) }),
+    instructionAtLine(line) {
+      return instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+    },
     isSuppressed(ruleId, instruction) {
       return globallyIgnored.has(ruleId) || (instruction?.ignored.has(ruleId) ?? false);
     },
@@ -159,15 +164,28 @@ export function parseDockerfile(text: string): DockerfileModel {
   }
 }
 
-function readSuppressions(ast: Dockerfile) {
+/**
+ * Reads suppression comments from the raw lines: dockerfile-ast takes a comment on the first
+ * line for a parser directive (`# dockopt=…`), and a suppression there must still count.
+ */
+function readSuppressions(text: string) {
   const lineIgnores = new Map<number, Set<string>>();
   const globallyIgnored = new Set<string>();
-  for (const comment of ast.getComments()) {
-    const match = IGNORE_COMMENT.exec(comment.toString().trim());
-    if (!match) continue;
-    const ids = match[2].split(/[\s,]+/).filter(Boolean);
-    if (match[1]) ids.forEach((id) => globallyIgnored.add(id));
-    else lineIgnores.set(comment.getRange().start.line + 1, new Set(ids));
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const content = text.slice(start, end).trim();
+    if (content.startsWith('#')) {
+      const match = IGNORE_COMMENT.exec(content);
+      if (match) {
+        const ids = match[2].split(/[\s,]+/).filter(Boolean);
+        if (match[1]) ids.forEach((id) => globallyIgnored.add(id));
+        else lineIgnores.set(line + 1, new Set(ids));
+      }
+    }
+    if (nl < 0) break;
+    start = nl + 1;
   }
   return { lineIgnores, globallyIgnored };
 }

@@ -51,6 +51,8 @@ export function commandStart(command: SimpleCommand): { index: number; envAssign
         if (/^-[ugrtCDhp]$/.test(words[i].value)) i++; // options with a value
         i++;
       }
+      // `sudo VAR=value cmd` passes VAR to cmd, like env does.
+      while (i < words.length && /^[A-Za-z_]\w*=/.test(words[i].value)) envAssignments.push(words[i++]);
       continue;
     }
     if (name === 'env') {

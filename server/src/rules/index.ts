@@ -1,7 +1,8 @@
 /** Every rule dockopt runs, in the order their findings are listed. */
 import type { Rule } from './types';
+import { rule as pythonBaseVersion } from './python-base-version';
 
-export const rules: readonly Rule[] = [];
+export const rules: readonly Rule[] = [pythonBaseVersion];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);

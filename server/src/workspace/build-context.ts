@@ -39,4 +39,14 @@ export interface BuildContext {
   ignoreFile: IgnoreFileRef;
   /** Files of the context, all of them (ignored or not); undefined until scanned. */
   scan?: ContextScan;
+  /**
+   * The `.dockerignore` beside the Dockerfile when this build does not read it (its context is
+   * elsewhere, or a Dockerfile-specific file wins): what the user meant to exclude, unapplied.
+   */
+  unreadIgnoreFile?: { path: string; text: string };
+  /**
+   * The Dockerfile's text (the open editor's when open). Set on the builds given to
+   * .dockerignore rules, which must know what the Dockerfile copies; Dockerfile rules have the model.
+   */
+  dockerfileText?: string;
 }

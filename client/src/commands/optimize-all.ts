@@ -1,0 +1,114 @@
+/**
+ * `dockopt.optimizeAll` — "Optimize All Services": the VS Code side of optimize-all/run.ts.
+ * Collects the workspace folders (or the one folder the command was invoked on) with their
+ * `files.exclude` + `dockopt.exclude`, shows a cancellable progress notification when the
+ * work takes long, applies the plan as one workspace edit (one undo), and reports a summary.
+ */
+import type * as vscode from 'vscode';
+import { WORKSPACE_FIXES_REQUEST, type WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
+import { DelayedProgress } from '../optimize-all/delayed-progress';
+import { folderExcludeGlobs } from '../optimize-all/excludes';
+import { runOptimizeAll, type FolderTarget, type OptimizeAllOutcome } from '../optimize-all/run';
+import { toWorkspaceEdit } from '../optimize-all/to-workspace-edit';
+import { isUri, type ServerAccess, type VscodeApi } from '../vscode-api';
+
+export interface OptimizeAllEnv {
+  vscode: VscodeApi;
+  server: ServerAccess;
+  log(message: string): void;
+  /** How long the work may run before the progress notification appears. */
+  progressDelayMs?: number;
+}
+
+/** The build runner's command, when that part of dockopt is installed: offered after a change. */
+const BUILD_COMMAND = 'dockopt.build';
+
+export async function optimizeAllCommand(env: OptimizeAllEnv, arg?: unknown): Promise<OptimizeAllOutcome> {
+  const { vscode: api } = env;
+  const targets = folderTargets(api, arg);
+  if (targets.length > 0 && !env.server.isRunning()) {
+    const outcome: OptimizeAllOutcome = {
+      status: 'failed',
+      message: 'dockopt: the language server is not running. Run "dockopt: Restart Language Server".',
+    };
+    void api.window.showErrorMessage(outcome.message);
+    return outcome;
+  }
+  const progress = new DelayedProgress((session) => {
+    void api.window.withProgress(
+      { location: api.ProgressLocation.Notification, title: 'dockopt: Optimize All Services', cancellable: true },
+      (report, token) => {
+        session.attach((message) => report.report({ message }), token);
+        return session.closed;
+      },
+    );
+  }, env.progressDelayMs ?? 500);
+
+  const outcome = await runOptimizeAll(
+    { targets, preview: api.workspace.getConfiguration('dockopt').get<boolean>('optimizeAll.preview', true) },
+    {
+      progress,
+      requestFixes: async (params, cancellation) => {
+        const source = new api.CancellationTokenSource();
+        const link = cancellation.onCancellationRequested(() => source.cancel());
+        try {
+          return await env.server.sendRequest<WorkspaceFixesResult>(WORKSPACE_FIXES_REQUEST, params, source.token);
+        } finally {
+          link.dispose();
+          source.dispose();
+        }
+      },
+      applyPlan: (plan) => Promise.resolve(api.workspace.applyEdit(toWorkspaceEdit(api, plan))),
+    },
+  );
+  env.log(`Optimize All: ${outcome.status} — ${outcome.message}`);
+  void announce(api, outcome);
+  return outcome;
+}
+
+/** The folders to optimize: the one holding the URI the command got (explorer), else all; disk folders only. */
+export function folderTargets(api: Pick<VscodeApi, 'workspace'>, arg?: unknown): FolderTarget[] {
+  const all = api.workspace.workspaceFolders ?? [];
+  const picked = isUri(arg) ? [api.workspace.getWorkspaceFolder(arg)].filter((f): f is vscode.WorkspaceFolder => !!f) : all;
+  return picked
+    .filter((folder) => folder.uri.scheme === 'file')
+    .map((folder) => ({
+      uri: folder.uri.toString(),
+      name: folder.name,
+      exclude: folderExcludeGlobs(
+        api.workspace.getConfiguration('files', folder.uri).get('exclude'),
+        api.workspace.getConfiguration('dockopt', folder.uri).get('exclude'),
+        folder.uri.fsPath,
+      ),
+    }));
+}
+
+/**
+ * Shows the outcome without waiting for the user: the command's promise settles with the
+ * outcome at once (tests and other callers must not hang on an open notification).
+ */
+async function announce(api: VscodeApi, outcome: OptimizeAllOutcome): Promise<void> {
+  switch (outcome.status) {
+    case 'failed':
+      await api.window.showErrorMessage(outcome.message);
+      return;
+    case 'no-folders':
+    case 'cancelled':
+    case 'not-applied':
+    case 'nothing-to-change':
+      await api.window.showInformationMessage(outcome.message);
+      return;
+    case 'applied': {
+      const changed = outcome.result.services.filter((s) => outcome.summary.changedServices.includes(s.service));
+      const canBuild = changed.length > 0 && (await api.commands.getCommands(true)).includes(BUILD_COMMAND);
+      const rebuild = 'Rebuild changed services';
+      const choice = await api.window.showInformationMessage(outcome.message, ...(canBuild ? [rebuild] : []));
+      if (choice === rebuild) {
+        for (const service of changed) {
+          await api.commands.executeCommand(BUILD_COMMAND, api.Uri.parse(service.dockerfileUri), { service: service.service });
+        }
+      }
+      return;
+    }
+  }
+}

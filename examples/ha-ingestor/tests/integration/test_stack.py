@@ -1,0 +1,2 @@
+def test_stack_placeholder():
+    assert True

@@ -1,0 +1,22 @@
+// `npm test`: installs what is missing, builds the bundles (protocol and CLI tests run them),
+// then runs every test file with node's own test runner.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDependencies, run } from './ensure-deps.mjs';
+
+ensureDependencies();
+if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
+
+const only = process.argv.slice(2);
+const files = only.length > 0 ? only : findTests('test');
+process.exit(run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]));
+
+function findTests(dir) {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return name === 'fixtures' ? [] : findTests(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    })
+    .sort();
+}

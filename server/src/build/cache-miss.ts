@@ -1,0 +1,181 @@
+/**
+ * Which step cost the rebuild, and why. The first step that ran after cached ones is the
+ * cache miss: every later step of its stage runs again because of it. Its reason comes from
+ * comparing this build's fingerprint with the previous build's: the files a COPY/ADD reads,
+ * the instruction text, the base image, a stage it copies from that was rebuilt.
+ */
+import { changedFiles } from './context-sources';
+import type { DockerfileInstruction, DockerfileSteps } from './dockerfile-steps';
+import type { BuildFingerprint, StepFingerprint } from './fingerprint';
+import { stageLabel } from './fingerprint';
+import { isCachedStep, isFromStep, type BuildStep } from './model';
+
+export type MissKind =
+  | 'sources-changed'
+  | 'instruction-changed'
+  | 'new-instruction'
+  | 'base-image-changed'
+  | 'stage-rebuilt'
+  | 'earlier-miss'
+  | 'cache-unavailable'
+  | 'no-history';
+
+export interface MissReason {
+  kind: MissKind;
+  /** One sentence for the user. */
+  message: string;
+  /** For sources-changed: the context files that differ (changed, added or removed). */
+  changedFiles?: string[];
+  /** For earlier-miss / stage-rebuilt: the line of the miss that caused this one. */
+  causeLine?: number;
+}
+
+export interface CacheMiss extends MissReason {
+  line: number;
+  /** The instruction as written (normalized): `COPY src/ ./src/`. */
+  instruction: string;
+  stepName: string;
+}
+
+export interface CacheAnalysis {
+  miss: CacheMiss | null;
+  /** Why each step that ran did not come from the cache, by step id. */
+  reasons: Map<string, MissReason>;
+}
+
+function ran(step: BuildStep): boolean {
+  return !isCachedStep(step) && (step.status === 'executed' || step.status === 'failed' || step.status === 'canceled');
+}
+
+const NAMED_FILES = 3;
+
+function listFiles(files: string[]): string {
+  const shown = files.slice(0, NAMED_FILES).join(', ');
+  return files.length > NAMED_FILES ? `${shown} (+${files.length - NAMED_FILES} more)` : shown;
+}
+
+/** The previous build's fingerprint of the same instruction: same stage and text, else same position. */
+function previousOf(previous: BuildFingerprint, current: StepFingerprint): StepFingerprint | undefined {
+  const sameStage = previous.steps.filter((s) => s.stage === current.stage);
+  return (
+    sameStage.find((s) => s.text === current.text && s.stepIndex === current.stepIndex) ??
+    sameStage.find((s) => s.stepIndex === current.stepIndex)
+  );
+}
+
+export function analyzeCacheMisses(
+  steps: readonly BuildStep[],
+  layout: DockerfileSteps,
+  current: BuildFingerprint,
+  previous: BuildFingerprint | null,
+): CacheAnalysis {
+  const reasons = new Map<string, MissReason>();
+  const byLine = new Map<number, DockerfileInstruction>(layout.instructions.map((i) => [i.line, i]));
+  const stepsAt = (line: number) => steps.filter((s) => s.line === line);
+  const lined = steps.filter((s) => s.line !== null && !s.internal).sort((a, b) => a.line! - b.line!);
+  const ranInStage = (stageIndex: number) =>
+    lined.find((s) => ran(s) && !isFromStep(s) && byLine.get(s.line!)?.stageIndex === stageIndex);
+
+  const candidates: Array<{ step: BuildStep; ins: DockerfileInstruction; reason: MissReason }> = [];
+  for (const step of lined) {
+    const ins = byLine.get(step.line!);
+    if (!ins || ins.keyword === 'FROM' || !ran(step)) continue;
+    const stage = layout.stages[ins.stageIndex];
+    const before = stage.instructions.find((i) => i.stepIndex === ins.stepIndex! - 1);
+    const beforeRan = before && before.keyword !== 'FROM' && stepsAt(before.line).some(ran);
+    if (beforeRan) {
+      reasons.set(step.id, {
+        kind: 'earlier-miss',
+        message: `runs again because line ${before.line + 1} (${before.keyword}) missed the cache`,
+        causeLine: before.line,
+      });
+      continue;
+    }
+    const reason = explain(ins, layout, current, previous, ranInStage);
+    reasons.set(step.id, reason);
+    candidates.push({ step, ins, reason });
+  }
+
+  const anyCached = lined.some((s) => isCachedStep(s) && !isFromStep(s));
+  const first = candidates[0];
+  // A first build with nothing cached is cold, not a miss.
+  const miss =
+    first && (anyCached || previous)
+      ? { ...first.reason, line: first.ins.line, instruction: first.ins.text, stepName: first.step.name }
+      : null;
+  return { miss, reasons };
+}
+
+function explain(
+  ins: DockerfileInstruction,
+  layout: DockerfileSteps,
+  current: BuildFingerprint,
+  previous: BuildFingerprint | null,
+  ranInStage: (stageIndex: number) => BuildStep | undefined,
+): MissReason {
+  const stage = layout.stages[ins.stageIndex];
+  const fromStage = /--from=(\S+)/i.exec(ins.text)?.[1]?.toLowerCase();
+  const parents = [fromStage, stage.base.toLowerCase()].filter((n): n is string => !!n);
+  for (const name of parents) {
+    const parent = layout.stages.find((s) => s.index < ins.stageIndex && (s.name === name || `stage-${s.index}` === name || String(s.index) === name));
+    const rebuilt = parent && ranInStage(parent.index);
+    if (rebuilt) {
+      return {
+        kind: 'stage-rebuilt',
+        message: `stage ${stageLabel(layout, parent.index)} was rebuilt (line ${rebuilt.line! + 1} missed the cache)`,
+        causeLine: rebuilt.line!,
+      };
+    }
+  }
+  if (!previous) return { kind: 'no-history', message: 'no earlier build of this service is recorded to compare with' };
+
+  const now = current.steps.find((s) => s.line === ins.line);
+  const then = now ? previousOf(previous, now) : undefined;
+  if (!now || !then) return { kind: 'new-instruction', message: 'new instruction since the last build' };
+  if (then.text !== now.text) {
+    const moved = previous.steps.some((s) => s.stage === now.stage && s.text === now.text);
+    return moved
+      ? { kind: 'instruction-changed', message: `instructions before it in stage ${now.stage} were added or removed` }
+      : { kind: 'instruction-changed', message: `instruction changed since the last build (was: ${then.text})` };
+  }
+  if (ins.stepIndex === 2) {
+    const fromNow = current.steps.find((s) => s.stageIndex === ins.stageIndex && s.stepIndex === 1);
+    const fromThen = previous.steps.find((s) => s.stage === now.stage && s.stepIndex === 1);
+    if (fromNow && fromThen && fromNow.text !== fromThen.text) {
+      return { kind: 'base-image-changed', message: `base image changed (was: ${fromThen.text})` };
+    }
+    const imageNow = current.baseImages.find((b) => b.stageIndex === ins.stageIndex);
+    const imageThen = previous.baseImages.find((b) => b.ref === imageNow?.ref);
+    if (imageNow?.id && imageThen?.id && imageNow.id !== imageThen.id) {
+      return {
+        kind: 'base-image-changed',
+        message: `base image ${imageNow.ref} changed (${shortId(imageThen.id)} → ${shortId(imageNow.id)})`,
+      };
+    }
+  }
+  if (now.sources && then.sources && now.sources.hash !== then.sources.hash) {
+    const files = changedFiles(then.sources, now.sources);
+    return {
+      kind: 'sources-changed',
+      message: files?.length
+        ? `files it copies changed since the last build: ${listFiles(files)}`
+        : 'files it copies changed since the last build',
+      ...(files ? { changedFiles: files } : {}),
+    };
+  }
+  const argsChanged = Object.keys({ ...current.buildArgs, ...previous.buildArgs }).filter(
+    (k) => current.buildArgs[k] !== previous.buildArgs[k],
+  );
+  if (argsChanged.length) {
+    return { kind: 'instruction-changed', message: `build arguments changed since the last build: ${argsChanged.join(', ')}` };
+  }
+  return {
+    kind: 'cache-unavailable',
+    message:
+      'same instruction and inputs as the last build: its cache entry was probably pruned, or the build ran on another builder or with --no-cache',
+  };
+}
+
+function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}

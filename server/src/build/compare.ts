@@ -1,0 +1,60 @@
+/** Two builds of one service side by side: per step cached before/after and time, and the speed-up. */
+import { normalizeInstruction } from './dockerfile-steps';
+import type { BuildRecord, RecordedStep } from './history';
+
+export interface StepSide {
+  status: RecordedStep['status'];
+  cached: boolean;
+  durationMs: number | null;
+}
+
+export interface StepComparison {
+  /** Stage and instruction text: how a step is recognized across builds when lines move. */
+  key: string;
+  text: string;
+  stage: string | null;
+  /** Line in the later build (else the earlier one). */
+  line: number | null;
+  before: StepSide | null;
+  after: StepSide | null;
+}
+
+export interface BuildComparison {
+  before: BuildRecord;
+  after: BuildRecord;
+  steps: StepComparison[];
+  /** before.durationMs / after.durationMs; null when either is 0. */
+  speedup: number | null;
+  savedMs: number;
+}
+
+function stepKey(step: RecordedStep): string {
+  return `${step.platform ?? ''}|${step.stage ?? ''}|${normalizeInstruction(step.text)}`;
+}
+
+function side(step: RecordedStep): StepSide {
+  return { status: step.status, cached: step.cached, durationMs: step.durationMs };
+}
+
+/** Dockerfile steps of both builds, in the later build's order, then steps only the earlier had. */
+export function compareBuilds(before: BuildRecord, after: BuildRecord): BuildComparison {
+  const rows = new Map<string, StepComparison>();
+  const add = (step: RecordedStep, which: 'before' | 'after') => {
+    if (step.internal) return;
+    const key = stepKey(step);
+    const row = rows.get(key) ?? { key, text: step.text, stage: step.stage, line: step.line, before: null, after: null };
+    row[which] = side(step);
+    if (which === 'after') row.line = step.line;
+    rows.set(key, row);
+  };
+  const byLine = (a: RecordedStep, b: RecordedStep) => (a.line ?? 0) - (b.line ?? 0);
+  for (const s of [...after.steps].sort(byLine)) add(s, 'after');
+  for (const s of [...before.steps].sort(byLine)) add(s, 'before');
+  return {
+    before,
+    after,
+    steps: [...rows.values()],
+    speedup: before.durationMs > 0 && after.durationMs > 0 ? before.durationMs / after.durationMs : null,
+    savedMs: before.durationMs - after.durationMs,
+  };
+}

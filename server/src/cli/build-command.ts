@@ -1,0 +1,170 @@
+/**
+ * `dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--json]`
+ * `dockopt build DOCKERFILE --compare`
+ *
+ * Builds with BuildKit, streaming the client's output to stderr, then prints the step table
+ * and totals (or one JSON object with --json) on stdout. --compare prints the last two
+ * recorded builds side by side. The exit code is the build's; usage errors exit 2.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  BuildHistory,
+  compareBuilds,
+  defaultHistoryDir,
+  formatBuildReport,
+  formatComparison,
+  serviceKey,
+  startServiceBuild,
+  type BuildRecord,
+} from '../build';
+
+export interface BuildCommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const USAGE =
+  'usage: dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--json] | dockopt build DOCKERFILE --compare [--context DIR] [--target T] [--json]';
+
+interface BuildCommandArgs {
+  dockerfile: string;
+  context: string;
+  target?: string;
+  command?: string;
+  builder?: string;
+  json: boolean;
+  compare: boolean;
+}
+
+class UsageError extends Error {}
+
+const VALUE_FLAGS = new Set(['--context', '--target', '--command', '--builder']);
+
+function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
+  const values: Record<string, string> = {};
+  const positional: string[] = [];
+  let json = false;
+  let compare = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--json') json = true;
+    else if (arg === '--compare') compare = true;
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq >= 0 ? arg.slice(0, eq) : arg;
+      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
+      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      values[name] = value;
+    } else positional.push(arg);
+  }
+  if (positional.length === 0) throw new UsageError('missing DOCKERFILE');
+  if (positional.length > 1) throw new UsageError(`one DOCKERFILE expected, got ${positional.length}: ${positional.join(' ')}`);
+  const dockerfile = path.resolve(cwd, positional[0]);
+  if (!fs.statSync(dockerfile, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`no such Dockerfile: ${positional[0]}`);
+  const context = path.resolve(cwd, values['--context'] ?? path.dirname(dockerfile));
+  if (!fs.statSync(context, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`context is not a directory: ${values['--context']}`);
+  }
+  if (compare && (values['--command'] || values['--builder'])) {
+    throw new UsageError('--compare shows recorded builds; it takes no --command or --builder');
+  }
+  return {
+    dockerfile,
+    context,
+    target: values['--target'],
+    command: values['--command'],
+    builder: values['--builder'],
+    json,
+    compare,
+  };
+}
+
+function jsonOf(record: BuildRecord) {
+  return {
+    status: record.status,
+    durationMs: record.durationMs,
+    totalSteps: record.totals.totalSteps,
+    cachedSteps: record.totals.cachedSteps,
+    steps: record.steps.map((s) => ({ name: s.name, line: s.line, cached: s.cached, durationMs: s.durationMs, error: s.error })),
+    miss: record.miss ? { line: record.miss.line, instruction: record.miss.instruction, reason: record.miss.message } : null,
+  };
+}
+
+function exitCodeOf(record: BuildRecord): number {
+  if (record.status === 'canceled') return 130;
+  if (record.exitCode !== null) return record.exitCode;
+  if (record.status === 'succeeded') return 0;
+  return record.problem?.kind === 'client-not-found' ? 127 : 1;
+}
+
+async function compare(parsed: BuildCommandArgs, history: BuildHistory, io: BuildCommandIO): Promise<number> {
+  const builds = await history.list(serviceKey(parsed.dockerfile, parsed.context, parsed.target));
+  if (builds.length < 2) {
+    io.stderr.write(
+      `dockopt build --compare: ${builds.length} build(s) of ${parsed.dockerfile} recorded in ${history.dir}; build it twice first.\n`,
+    );
+    return 1;
+  }
+  const cmp = compareBuilds(builds[builds.length - 2], builds[builds.length - 1]);
+  if (parsed.json) {
+    io.stdout.write(
+      JSON.stringify({
+        before: jsonOf(cmp.before),
+        after: jsonOf(cmp.after),
+        speedup: cmp.speedup,
+        savedMs: cmp.savedMs,
+        steps: cmp.steps.map((s) => ({ text: s.text, line: s.line, before: s.before, after: s.after })),
+      }) + '\n',
+    );
+  } else {
+    io.stdout.write(formatComparison(cmp));
+  }
+  return 0;
+}
+
+export async function runBuildCommand(args: string[], io: BuildCommandIO): Promise<number> {
+  let parsed: BuildCommandArgs | 'help';
+  try {
+    parsed = parseArgs(args, io.cwd);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`dockopt build: ${error.message} (${USAGE})\n`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const history = new BuildHistory(defaultHistoryDir(io.env));
+  if (parsed.compare) return compare(parsed, history, io);
+
+  const build = startServiceBuild(
+    { dockerfile: parsed.dockerfile, context: parsed.context, target: parsed.target },
+    {
+      command: parsed.command,
+      builder: parsed.builder,
+      env: io.env,
+      cwd: io.cwd,
+      history,
+      onOutput: (text) => io.stderr.write(text),
+    },
+  );
+  // The client runs in its own process group, so Ctrl-C reaches only us: pass it on.
+  const onInterrupt = () => build.cancel();
+  process.on('SIGINT', onInterrupt);
+  let record: BuildRecord;
+  try {
+    record = (await build.result).record;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  if (parsed.json) io.stdout.write(JSON.stringify(jsonOf(record)) + '\n');
+  else io.stdout.write(formatBuildReport(record));
+  if (record.problem && record.status === 'error') io.stderr.write(`dockopt build: ${record.problem.message}\n  ${record.problem.hint}\n`);
+  return exitCodeOf(record);
+}

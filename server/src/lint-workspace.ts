@@ -1,0 +1,41 @@
+/**
+ * The engine over a whole workspace: which rules see which file with which builds.
+ * Shared by the CLI (`dockopt check`/`fix`), the language server and "Optimize All".
+ */
+import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { lintDockerfile, lintDockerignore, type ReportedFinding } from './engine';
+import type { ResolvedSettings } from './settings';
+import { kindOf } from './workspace/discover';
+import type { WorkspaceModel } from './workspace/workspace';
+
+/** Settings for a file: per workspace folder in the editor, the defaults in the CLI. */
+export type SettingsFor = (path: string) => ResolvedSettings;
+
+/**
+ * Findings for one file, from what the workspace knows now (cached scans, no waiting).
+ * `model` is the parse of the editor's current version, when the caller keeps one.
+ */
+export function lintFile(workspace: WorkspaceModel, path: string, settings: ResolvedSettings, model?: DockerfileModel): ReportedFinding[] {
+  const kind = kindOf(path);
+  const text = workspace.readText(path);
+  if (text === undefined) return [];
+  if (kind === 'dockerignore') {
+    return lintDockerignore({ path, text, builds: workspace.buildsForIgnoreFile(path), settings });
+  }
+  if (kind === 'dockerfile' || model) {
+    return lintDockerfile({ path, model: model ?? parseDockerfile(text), builds: workspace.buildsFor(path), settings });
+  }
+  return [];
+}
+
+/** Every file dockopt checks in the workspace, Dockerfiles first. */
+export function lintedFiles(workspace: WorkspaceModel): string[] {
+  return [...workspace.dockerfiles().sort(), ...workspace.dockerignoreFiles().sort()];
+}
+
+/** Scans every build context (once), then lints every file. */
+export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: SettingsFor, only?: readonly string[]): Promise<ReportedFinding[]> {
+  const files = only ?? lintedFiles(workspace);
+  await workspace.ensureScans(files.flatMap((file) => (kindOf(file) === 'dockerignore' ? workspace.buildsForIgnoreFile(file) : workspace.buildsFor(file))));
+  return files.flatMap((file) => lintFile(workspace, file, settingsFor(file)));
+}

@@ -1,0 +1,97 @@
+/**
+ * Translates engine output into LSP: findings into diagnostics, fixes into workspace edits.
+ * Fix edits are offsets into the text the engine saw; `textOf` gives that text per file.
+ */
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  type Diagnostic,
+  type TextDocumentEdit,
+  type CreateFile,
+  type WorkspaceEdit,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import type { ReportedFinding } from '../engine';
+import { docsUrl, type FileChange, type Fix, type Severity } from '../rules/types';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.dockopt`;
+
+export function toDiagnostic(finding: ReportedFinding): Diagnostic {
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.ruleId,
+    codeDescription: { href: docsUrl(finding.ruleId) },
+    source: 'dockopt',
+    message: finding.message,
+  };
+}
+
+/** The same finding, as the editor sends it back in a code action request. */
+export function sameDiagnostic(diagnostic: Diagnostic, finding: ReportedFinding): boolean {
+  return (
+    diagnostic.source === 'dockopt' &&
+    diagnostic.code === finding.ruleId &&
+    diagnostic.range.start.line === finding.range.start.line &&
+    diagnostic.range.start.character === finding.range.start.character &&
+    diagnostic.range.end.line === finding.range.end.line &&
+    diagnostic.range.end.character === finding.range.end.character
+  );
+}
+
+export interface EditContext {
+  /** The text the engine saw for a path (open editor or disk); undefined when it does not exist. */
+  textOf(path: string): string | undefined;
+  /** The open document's version, for versioned edits of open files. */
+  versionOf(path: string): number | null;
+  /** Whether the client accepts file creation in workspace edits. */
+  canCreateFiles: boolean;
+}
+
+export function toWorkspaceEdit(changes: readonly FileChange[], context: EditContext): WorkspaceEdit {
+  const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
+  const byFile = new Map<string, LspTextEdit[]>();
+  const created = new Set<string>();
+  for (const change of changes) {
+    const uri = URI.file(change.path).toString();
+    const current = context.textOf(change.path);
+    if (change.kind === 'create') {
+      if (current !== undefined || created.has(uri)) continue;
+      created.add(uri);
+      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+      byFile.set(uri, [...(byFile.get(uri) ?? []), { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: change.text }]);
+      continue;
+    }
+    if (current === undefined) continue;
+    const doc = TextDocument.create(uri, 'plaintext', 0, current);
+    const edits = change.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText }));
+    byFile.set(uri, [...(byFile.get(uri) ?? []), ...edits]);
+  }
+  if (!context.canCreateFiles) {
+    const plain: Record<string, LspTextEdit[]> = {};
+    for (const [uri, edits] of byFile) if (!created.has(uri)) plain[uri] = edits;
+    return { changes: plain };
+  }
+  for (const [uri, edits] of byFile) {
+    const version = created.has(uri) ? null : context.versionOf(URI.parse(uri).fsPath);
+    documentChanges.push({ textDocument: { uri, version }, edits });
+  }
+  return { documentChanges };
+}
+
+export function toQuickFix(fix: Fix, finding: ReportedFinding, diagnostic: Diagnostic, context: EditContext): CodeAction {
+  const action = CodeAction.create(fix.title, toWorkspaceEdit(fix.changes, context), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  if (fix.isPreferred) action.isPreferred = true;
+  return action;
+}

@@ -1,0 +1,98 @@
+/**
+ * Lints open documents for the language server: one parse per document version, findings
+ * cached until the document, its settings or its workspace change, and context scans started
+ * in the background so a large context never delays a keystroke's diagnostics.
+ */
+import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
+import type { ReportedFinding } from '../engine';
+import { lintFile } from '../lint-workspace';
+import type { ResolvedSettings } from '../settings';
+import { kindOf } from '../workspace/discover';
+import type { WorkspaceModel } from '../workspace/workspace';
+
+/** Larger files get no diagnostics: no Dockerfile is this big, and parsing one would stall the server. */
+export const MAX_LINTED_BYTES = 2 * 1024 * 1024;
+
+export interface OpenDocument {
+  path: string;
+  version: number;
+  text: string;
+  languageId: string;
+}
+
+interface CacheEntry {
+  version: number;
+  generation: number;
+  settings: ResolvedSettings;
+  model?: DockerfileModel;
+  findings: ReportedFinding[];
+}
+
+export type DocumentKind = 'dockerfile' | 'dockerignore';
+
+export function documentKind(doc: Pick<OpenDocument, 'path' | 'languageId'>): DocumentKind | undefined {
+  if (doc.languageId === 'dockerfile') return 'dockerfile';
+  if (doc.languageId === 'dockerignore') return 'dockerignore';
+  const kind = kindOf(doc.path);
+  return kind === 'compose' ? undefined : kind;
+}
+
+export class DocumentLinter {
+  private readonly cache = new Map<string, CacheEntry>();
+  /** Bumped whenever anything outside the documents changes (files, scans, compose). */
+  private generation = 0;
+
+  constructor(
+    private readonly workspace: WorkspaceModel,
+    /** Called when background scans land for these contexts' builds, to re-lint. */
+    private readonly onScansLanded: () => void,
+  ) {}
+
+  invalidateAll(): void {
+    this.generation++;
+  }
+
+  forget(path: string): void {
+    this.cache.delete(path);
+  }
+
+  /** Findings for a document at its current version (cached). */
+  lint(doc: OpenDocument, settings: ResolvedSettings): ReportedFinding[] {
+    const kind = documentKind(doc);
+    if (!kind || doc.text.length > MAX_LINTED_BYTES || doc.text.includes('\0')) return [];
+    const cached = this.cache.get(doc.path);
+    if (cached && cached.version === doc.version && cached.generation === this.generation && cached.settings === settings) {
+      return cached.findings;
+    }
+    const model = kind === 'dockerfile' ? (cached?.version === doc.version && cached.model ? cached.model : parseDockerfile(doc.text)) : undefined;
+    const findings = lintFile(this.workspace, doc.path, settings, model);
+    this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, model, findings });
+    this.scanInBackground(doc.path, kind);
+    return findings;
+  }
+
+  /** The parse of a Dockerfile's current version, when it has been linted. */
+  modelOf(doc: OpenDocument): DockerfileModel | undefined {
+    const cached = this.cache.get(doc.path);
+    return cached?.version === doc.version ? cached.model : undefined;
+  }
+
+  private readonly scanning = new Set<string>();
+
+  private scanInBackground(path: string, kind: DocumentKind): void {
+    const builds = kind === 'dockerfile' ? this.workspace.buildsFor(path) : this.workspace.buildsForIgnoreFile(path);
+    const stale = builds.filter((b) => !this.workspace.scanner.isFresh(b.contextDir) && !this.scanning.has(b.contextDir));
+    if (stale.length === 0) return;
+    for (const b of stale) this.scanning.add(b.contextDir);
+    this.workspace.ensureScans(stale).then(
+      () => this.landed(stale.map((b) => b.contextDir)),
+      () => this.landed(stale.map((b) => b.contextDir)),
+    );
+  }
+
+  private landed(dirs: string[]): void {
+    for (const dir of dirs) this.scanning.delete(dir);
+    this.generation++;
+    this.onScansLanded();
+  }
+}

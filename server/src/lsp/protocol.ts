@@ -1,0 +1,58 @@
+/**
+ * dockopt's own LSP requests, shared by the server and the VS Code client (types only,
+ * no runtime imports, so the client bundle stays free of server code).
+ */
+
+/** `dockopt/workspaceFixes`: every preferred fix of the workspace, as one edit the client can preview. */
+export const WORKSPACE_FIXES_REQUEST = 'dockopt/workspaceFixes';
+
+export interface WorkspaceFixesParams {
+  /** Folder URIs to optimize; all workspace folders when omitted. */
+  folders?: string[];
+  /** Extra exclude globs (relative to each folder), e.g. from `files.exclude`. */
+  exclude?: string[];
+}
+
+export interface LspPosition { line: number; character: number }
+export interface LspRange { start: LspPosition; end: LspPosition }
+
+/** One edit of a file, attributed to the rule (and service) it comes from, for the preview. */
+export interface AnnotatedEdit {
+  range: LspRange;
+  newText: string;
+  ruleId: string;
+  /** Compose service (or Dockerfile folder name) the edit belongs to. */
+  service: string;
+}
+
+export interface FileFix {
+  uri: string;
+  /** 'create' files start empty: their one edit holds the whole text. */
+  kind: 'create' | 'edit';
+  /** Edits against the file's current text (the open editor's, else the disk's). */
+  edits: AnnotatedEdit[];
+}
+
+export interface ServiceSummary {
+  service: string;
+  dockerfileUri: string;
+  /** Fix counts per rule id; empty when the service was already optimal. */
+  changesByRule: Record<string, number>;
+}
+
+export interface WorkspaceFixesResult {
+  files: FileFix[];
+  services: ServiceSummary[];
+  /** Bytes of build context that the .dockerignore changes keep out of builds (estimate from the scans). */
+  contextBytesSaved: number;
+  /** Findings left after fixing (no automatic fix, e.g. a Python 2 base). */
+  remainingFindings: number;
+}
+
+/** `dockopt/status` (server → client notification): what the language status item shows. */
+export const STATUS_NOTIFICATION = 'dockopt/status';
+export interface StatusParams {
+  uri: string;
+  findings: number;
+  activeRules: number;
+}

@@ -1,0 +1,65 @@
+/**
+ * Paths inside the image being built, as copy-before-install reasons about them: where
+ * WORKDIR points, where a COPY lands, whether a file an install reads comes from `COPY . .`.
+ * Values Docker would expand from ENV are expanded; anything unknown (an ARG, the base
+ * image's own WORKDIR) stays as written, so two spellings of one path still compare equal.
+ */
+import { posix } from 'node:path';
+import type { InstructionInfo, Stage } from '../dockerfile/model';
+
+/** The base image's WORKDIR is not known; `/` is Docker's default and what official images keep. */
+const IMAGE_WORKDIR = '/';
+
+/** `p` resolved against the absolute directory `base`, normalized, without a trailing slash. */
+export function resolveIn(base: string, p: string): string {
+  const joined = p.startsWith('/') ? p : `${base}/${p}`;
+  const normalized = posix.normalize(joined);
+  return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;
+}
+
+/** `path` relative to the directory `dir` when it lies inside it ('' for the directory itself). */
+export function pathWithin(dir: string, path: string): string | undefined {
+  if (path === dir) return '';
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+}
+
+/** Whether changing one path can change the other: one is the other or lies inside it. */
+export function overlaps(a: string, b: string): boolean {
+  return pathWithin(a, b) !== undefined || pathWithin(b, a) !== undefined;
+}
+
+/** `$NAME` and `${NAME}` replaced by the ENV values in force; unknown ones are kept as written. */
+export function expandEnv(value: string, env: ReadonlyMap<string, string>): string {
+  if (!value.includes('$')) return value;
+  return value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced, bare) => {
+    const known = env.get(braced ?? bare);
+    return known ?? whole;
+  });
+}
+
+/** The WORKDIR in force at each instruction of a stage (a child stage starts from its parent's). */
+export function workdirsOf(stage: Stage, memo: Map<Stage, Map<InstructionInfo, string>>): Map<InstructionInfo, string> {
+  const known = memo.get(stage);
+  if (known) return known;
+  const parentDirs = stage.parent && stage.parent.index < stage.index ? workdirsOf(stage.parent, memo) : undefined;
+  const parentLast = stage.parent?.instructions[stage.parent.instructions.length - 1];
+  let current = (parentLast && parentDirs?.get(parentLast)) ?? IMAGE_WORKDIR;
+  const dirs = new Map<InstructionInfo, string>();
+  for (const info of stage.instructions) {
+    if (info.keyword === 'WORKDIR') {
+      const arg = info.ast.getArguments()[0]?.getValue();
+      if (arg) current = resolveIn(current, expandEnv(unquote(arg), info.env));
+    }
+    dirs.set(info, current);
+  }
+  memo.set(stage, dirs);
+  return dirs;
+}
+
+export function unquote(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
+    return value.slice(1, -1);
+  }
+  return value;
+}

@@ -1,0 +1,110 @@
+/**
+ * dockerignore-not-applied: a .dockerignore that no build reads, because the Dockerfile beside it
+ * is built with a context elsewhere (compose `context: .` + `dockerfile: services/x/Dockerfile`,
+ * `docker build -f services/x/Dockerfile .`) or because a `<Dockerfile>.dockerignore` wins.
+ * BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile first, then `<context>/.dockerignore`.
+ *
+ * The fix copies the patterns, rewritten relative to the context, to `<Dockerfile>.dockerignore`
+ * (created like dockerignore-missing creates it, or appended to when it exists). The original
+ * file stays: `docker build services/x` still reads it. Once its patterns are in the file the
+ * build reads, the rule is quiet.
+ */
+import * as path from 'node:path';
+import type { BuildContext } from '../workspace/build-context';
+import { parseIgnoreLines } from '../workspace/ignore-matcher';
+import { appendEdit, inputsOfText, newIgnoreFileText, patternsPresent, rewriteForContext } from './dockerignore-patterns';
+import type { DockerignoreCheckContext, FileChange, Finding, Fix, Rule, RuleMeta } from './types';
+
+export const meta: RuleMeta = {
+  id: 'dockerignore-not-applied',
+  defaultSeverity: 'warning',
+  description: 'A .dockerignore that no build reads, because the build context of the Dockerfile beside it is elsewhere.',
+  fixable: true,
+};
+
+export const rule: Rule = { meta, checkDockerignore };
+
+function checkDockerignore(ctx: DockerignoreCheckContext): Finding[] {
+  if (ctx.builds.some((b) => b.ignoreFile.path === ctx.path)) return [];
+  if (parseIgnoreLines(ctx.text).length === 0) return []; // nothing in it to lose
+  const dir = path.dirname(ctx.path);
+  const stranded = ctx.builds.filter((b) => path.dirname(b.dockerfilePath) === dir);
+  if (stranded.length === 0 || stranded.some((b) => !b.scan)) return [];
+
+  const rel = (p: string) => path.relative(dir, p).split(path.sep).join('/') || '.';
+  const preferred: FileChange[] = [];
+  const toContextRoot: FileChange[] = [];
+  const reasons: string[] = [];
+  let unfixable = false;
+
+  for (const [dockerfilePath, builds] of groupBy(stranded, (b) => b.dockerfilePath)) {
+    const contexts = new Set(builds.map((b) => b.contextDir));
+    const build = builds[0];
+    const moved = rewriteForContext(ctx.text, dir, build.contextDir);
+    if (moved && contexts.size === 1 && patternsPresent(moved, build.ignoreFile.exists ? build.ignoreFile.text : undefined)) {
+      continue; // already applied where BuildKit reads
+    }
+    reasons.push(reasonOf(build, rel));
+    if (!moved || contexts.size > 1) {
+      unfixable = true; // outside the context, or one Dockerfile built with several contexts
+      continue;
+    }
+    preferred.push(changeToDockerfileSpecific(build, dockerfilePath, ctx, moved));
+    if (!(build.ignoreFile.exists && build.ignoreFile.kind === 'dockerfile-specific')) {
+      const rootFile = path.join(build.contextDir, '.dockerignore');
+      const exists = build.ignoreFile.exists && build.ignoreFile.path === rootFile;
+      if (!toContextRoot.some((c) => c.path === rootFile)) toContextRoot.push(appendOrCreate({ path: rootFile, exists, text: exists ? build.ignoreFile.text : undefined }, moved, ctx.text));
+    }
+  }
+  if (reasons.length === 0) return [];
+
+  const fixes: Fix[] = [];
+  if (preferred.length > 0) {
+    const names = preferred.map((c) => rel(c.path)).join(', ');
+    fixes.push({ title: `Copy these patterns to ${names}, which BuildKit reads`, isPreferred: true, changes: preferred });
+  }
+  if (toContextRoot.length > 0) {
+    const names = [...new Set(toContextRoot.map((c) => rel(c.path)))].join(', ');
+    fixes.push({ title: `Copy these patterns to ${names} (the context root; other builds of it read it too)`, isPreferred: false, changes: toContextRoot });
+  }
+  let message = `No build reads this .dockerignore: ${reasons.join('; ')}.`;
+  message += unfixable ? ' Its paths cannot be rewritten for that context; move them by hand.' : ' Its patterns have no effect there.';
+  const firstLine = ctx.text.split(/\r?\n|\r/, 1)[0];
+  return [
+    {
+      ruleId: meta.id,
+      path: ctx.path,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } },
+      message,
+      fixes,
+    },
+  ];
+}
+
+function reasonOf(build: BuildContext, rel: (p: string) => string): string {
+  const who = build.service ? `compose service ${build.service} builds ${rel(build.dockerfilePath)}` : `${rel(build.dockerfilePath)} is built`;
+  const reads = build.ignoreFile.exists ? `reads ${rel(build.ignoreFile.path)}` : 'reads no .dockerignore';
+  return `${who} with context ${rel(build.contextDir)} and ${reads}`;
+}
+
+/** `<Dockerfile>.dockerignore`: appended to when it exists, else created as dockerignore-missing would. */
+function changeToDockerfileSpecific(build: BuildContext, dockerfilePath: string, ctx: DockerignoreCheckContext, moved: string[]): FileChange {
+  const target = `${dockerfilePath}.dockerignore`;
+  if (build.ignoreFile.exists && build.ignoreFile.path === target) return appendOrCreate(build.ignoreFile, moved, ctx.text);
+  const { inputs, eol } = inputsOfText(build.dockerfileText ?? '');
+  const withStray: BuildContext = { ...build, unreadIgnoreFile: { path: ctx.path, text: ctx.text } };
+  return { kind: 'create', path: target, text: newIgnoreFileText(withStray, target, inputs, eol) };
+}
+
+function appendOrCreate(file: { path: string; exists: boolean; text?: string }, moved: string[], sourceText: string): FileChange {
+  const title = 'dockopt: patterns of an unread .dockerignore, rewritten relative to the context';
+  if (file.exists) return { kind: 'edit', path: file.path, edits: [appendEdit(file.text ?? '', title, moved)] };
+  const eol = /\r\n/.test(sourceText) ? '\r\n' : '\n';
+  return { kind: 'create', path: file.path, text: appendEdit('', title, moved).newText.replace(/\r?\n/g, eol) };
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) map.set(keyOf(item), [...(map.get(keyOf(item)) ?? []), item]);
+  return map;
+}

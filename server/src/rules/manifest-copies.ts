@@ -1,0 +1,189 @@
+/**
+ * Which dependency manifests to copy before an install, and the COPY lines that do it:
+ * the files the install reads that `COPY . .` would bring, minus those already copied (or
+ * bind-mounted), limited to files that exist in the build context when its scan is known.
+ */
+import { posix } from 'node:path';
+import type { InstructionInfo } from '../dockerfile/model';
+import { readMounts } from '../dockerfile/mounts';
+import type { BuildContext, ContextScan } from '../workspace/build-context';
+import { compileIgnore } from '../workspace/ignore-matcher';
+import { expandEnv, pathWithin, resolveIn } from './container-paths';
+import type { CopyInstruction } from './copy-instructions';
+import type { DependencyInstall } from './dependency-installs';
+
+/** The build context's files as far as they are known. */
+export interface ContextFiles {
+  /** False while the context is unscanned (or the scan stopped early): absence proves nothing. */
+  known: boolean;
+  /** Whether BuildKit sends this file (context-relative posix path). */
+  hasFile(path: string): boolean;
+  /** Whether BuildKit sends any file under this folder. */
+  hasDir(path: string): boolean;
+}
+
+interface ScanIndex { files: Set<string>; dirs: Set<string> }
+const scanIndexes = new WeakMap<ContextScan, ScanIndex>();
+
+function indexOf(scan: ContextScan): ScanIndex {
+  let index = scanIndexes.get(scan);
+  if (!index) {
+    index = { files: new Set(), dirs: new Set() };
+    for (const file of scan.files) {
+      index.files.add(file.path);
+      for (let slash = file.path.lastIndexOf('/'); slash > 0; slash = file.path.lastIndexOf('/', slash - 1)) {
+        const dir = file.path.slice(0, slash);
+        if (index.dirs.has(dir)) break;
+        index.dirs.add(dir);
+      }
+    }
+    scanIndexes.set(scan, index);
+  }
+  return index;
+}
+
+export function contextFilesOf(build: BuildContext | undefined): ContextFiles {
+  const scan = build?.scan;
+  if (!scan || scan.truncated) return { known: false, hasFile: () => false, hasDir: () => false };
+  const index = indexOf(scan);
+  const ignoreText = build.ignoreFile.exists ? build.ignoreFile.text : undefined;
+  const matcher = ignoreText ? compileIgnore(ignoreText) : undefined;
+  const sent = (path: string) => !matcher || !matcher.ignores(path);
+  return {
+    known: true,
+    hasFile: (path) => index.files.has(path) && sent(path),
+    hasDir: (path) => index.dirs.has(path) && sent(path),
+  };
+}
+
+/** An install as found in a RUN, with the directory its shell was in. */
+export interface PlacedInstall {
+  install: DependencyInstall;
+  run: InstructionInfo;
+  /** The RUN's WORKDIR (absolute). */
+  workdir: string;
+  /** Where its shell was (absolute); undefined when a `cd` went somewhere unknown. */
+  cwd: string | undefined;
+}
+
+/** One manifest to copy: its path in the context (= under the broad COPY's destination). */
+export interface ManifestToCopy {
+  source: string;
+  isDir: boolean;
+}
+
+export type ManifestPlan = { manifests: ManifestToCopy[] } | { problem: string };
+
+/**
+ * The manifests the installs read that COPY . . (landing in `destDir`) would bring and that are
+ * not in place yet. `earlier` are the COPY/ADD instructions of the stage before the broad COPY.
+ */
+export function planManifests(
+  installs: readonly PlacedInstall[],
+  destDir: string,
+  files: ContextFiles,
+  earlier: readonly { copy: CopyInstruction; workdir: string }[],
+): ManifestPlan {
+  const manifests: ManifestToCopy[] = [];
+  const seen = new Set<string>();
+  for (const { install, run, workdir, cwd } of installs) {
+    const env = run.env;
+    const dirText = expandEnv(install.dir, env);
+    if (cwd === undefined || dirText.includes('$')) return { problem: `\`${install.label}\` runs in a folder that only the build knows` };
+    const dir = resolveIn(cwd, dirText);
+    const { required, optional, whenUnscanned, workspaceMarkers } = install.manifests;
+    if (files.known) {
+      const marker = workspaceMarkers.find((m) => within(destDir, resolveIn(dir, m), (rel) => files.hasFile(rel)));
+      if (marker) return { problem: `\`${install.label}\` installs a workspace (${marker}), so it reads every member's manifest` };
+    }
+    const wanted = files.known
+      ? [...required, ...optional]
+      : whenUnscanned;
+    const mounted = bindMountTargets(run, workdir);
+    for (const entry of wanted) {
+      const written = expandEnv(entry, env);
+      if (written.includes('$')) return { problem: `\`${install.label}\` reads a file named by a variable (${entry})` };
+      const isDir = written.endsWith('/');
+      const path = resolveIn(dir, written);
+      const rel = pathWithin(destDir, path);
+      if (!rel || seen.has(rel)) continue; // not something COPY . . brings
+      if (files.known && !(isDir ? files.hasDir(rel) : files.hasFile(rel))) continue;
+      if (mounted.some((target) => pathWithin(target, path) !== undefined)) continue;
+      if (earlier.some((e) => copiesTo(e.copy, e.workdir, path, files))) continue;
+      seen.add(rel);
+      manifests.push({ source: rel, isDir });
+    }
+  }
+  return { manifests };
+}
+
+function within(destDir: string, path: string, test: (rel: string) => boolean): boolean {
+  const rel = pathWithin(destDir, path);
+  return rel !== undefined && rel !== '' && test(rel);
+}
+
+function bindMountTargets(run: InstructionInfo, workdir: string): string[] {
+  return readMounts(run.ast)
+    .filter((mount) => mount.type === 'bind' && mount.target)
+    .map((mount) => resolveIn(workdir, expandEnv(mount.target!, run.env)));
+}
+
+/** Whether an earlier COPY already put a file (or, for a wildcard, the same pattern) at `path`. */
+function copiesTo(copy: CopyInstruction, workdir: string, path: string, files: ContextFiles): boolean {
+  if (copy.fromOther || copy.broad) return false;
+  const dest = resolveIn(workdir, expandEnv(copy.dest, copy.info.env));
+  const intoDir = copy.sources.length > 1 || copy.dest.endsWith('/') || copy.dest === '.';
+  const name = posix.basename(path);
+  const parent = posix.dirname(path);
+  return copy.sources.some((source) => {
+    const clean = source.replace(/^\.\//, '');
+    const isTree = source.endsWith('/') || (files.known && files.hasDir(posix.normalize(clean).replace(/\/$/, '')));
+    if (isTree) return pathWithin(dest, path) !== undefined;
+    const sourceName = posix.basename(clean);
+    if (/[*?[]/.test(name)) return parent === dest && sourceName === name; // package*.json: the same pattern
+    if (/[*?[]/.test(sourceName)) return parent === dest && globToRegExp(sourceName).test(name);
+    if (sourceName !== name) return !intoDir && dest === path;
+    return parent === dest || (!intoDir && dest === path);
+  });
+}
+
+function globToRegExp(glob: string): RegExp {
+  let out = '^';
+  for (const ch of glob) {
+    if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else out += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`${out}$`);
+}
+
+/**
+ * The COPY lines that put the manifests where COPY . . would, one per folder, with the
+ * broad COPY's own flags (`--chown`, `--chmod`, `--link`) and destination.
+ */
+export function manifestCopyLines(copy: CopyInstruction, manifests: readonly ManifestToCopy[], escapeChar: string): string[] {
+  const groups = new Map<string, ManifestToCopy[]>();
+  for (const manifest of manifests) {
+    const folder = manifest.isDir ? manifest.source.replace(/\/+$/, '') : posix.dirname(manifest.source);
+    const key = folder === '.' ? '' : folder;
+    groups.set(key, [...(groups.get(key) ?? []), manifest]);
+  }
+  const keyword = copy.keywordText === copy.keywordText.toLowerCase() ? 'copy' : 'COPY';
+  return [...groups].map(([folder, group]) => {
+    const single = group.length === 1 && !group[0].isDir && !/[*?[]/.test(group[0].source);
+    const sources = group.map((m) => m.source.replace(/\/+$/, ''));
+    const dest = destinationText(copy.dest, folder, single);
+    const words = [...sources, dest];
+    const needsJson = words.some((w) => /[\s"']/.test(w) || w.includes(escapeChar));
+    const args = needsJson ? `[${words.map((w) => JSON.stringify(w)).join(', ')}]` : words.join(' ');
+    return [keyword, ...copy.keptFlags, args].join(' ');
+  });
+}
+
+/** Where a manifest goes: the broad COPY's destination, plus the manifest's folder. */
+function destinationText(dest: string, folder: string, singleFile: boolean): string {
+  const withSlash = (d: string) => (d.endsWith('/') ? d : `${d}/`);
+  if (folder === '') return singleFile && dest === '.' ? '.' : withSlash(dest);
+  if (dest === '.' || dest === './') return `${folder}/`;
+  return `${withSlash(dest)}${folder}/`;
+}

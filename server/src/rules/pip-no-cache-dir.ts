@@ -1,0 +1,142 @@
+/**
+ * pip-no-cache-dir: a RUN mounts a cache on pip's cache directory, yet pip's cache is switched
+ * off (`--no-cache-dir`, PIP_NO_CACHE_DIR in the RUN or in an ENV), so the mount stays empty
+ * and every build downloads again — the mistake of a Dockerfile "optimized" by adding the mount
+ * and keeping the flag.
+ */
+import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
+import { readMounts } from '../dockerfile/mounts';
+import type { ShellWord } from '../dockerfile/shell';
+import {
+  coveringCacheMount,
+  mergeDeletions,
+  pipCacheSwitches,
+  pipRun,
+  removeEnvPropertiesEdits,
+  removeWordEdits,
+  type PipRun,
+} from './cache-mount-edits';
+import type { Finding, Fix, Rule } from './types';
+
+const VARIABLE = 'PIP_NO_CACHE_DIR';
+
+export const rule: Rule = {
+  meta: {
+    id: 'pip-no-cache-dir',
+    defaultSeverity: 'warning',
+    description: "--no-cache-dir (or PIP_NO_CACHE_DIR) turns off pip's cache in a RUN that mounts a cache for it, so the mount stays empty.",
+    fixable: true,
+  },
+  checkDockerfile({ path, model }) {
+    const findings: Finding[] = [];
+    // ENV instructions that switch the cache off for mounted RUNs, with those RUNs' mounts.
+    const envs = new Map<InstructionInfo, Array<{ run: InstructionInfo; target: string }>>();
+    for (const info of model.instructions) {
+      const run = pipRun(model, info);
+      if (!run) continue;
+      const mounted = mountedCalls(info, run);
+      if (mounted.length === 0) continue;
+      const words = mounted.flatMap((m) => m.switches.words);
+      if (words.length > 0) findings.push(runFinding(path, model, run, words, mounted[0].target));
+      const viaEnv = mounted.find((m) => m.switches.env);
+      if (viaEnv) {
+        for (const env of envsInForce(info)) {
+          const runs = envs.get(env) ?? [];
+          runs.push({ run: info, target: viaEnv.target });
+          envs.set(env, runs);
+        }
+      }
+    }
+    for (const [env, runs] of envs) {
+      const finding = envFinding(path, model, env, runs);
+      if (finding) findings.push(finding);
+    }
+    return findings;
+  },
+};
+
+/** The pip calls whose cache directory the RUN mounts, with how their cache is switched off. */
+function mountedCalls(info: InstructionInfo, run: PipRun) {
+  const mounts = readMounts(info.ast);
+  return run.calls.flatMap(({ call, location }) => {
+    const mount = location.dir === undefined ? undefined : coveringCacheMount(mounts, location.dir);
+    return mount ? [{ call, target: mount.target!, switches: pipCacheSwitches(info, call) }] : [];
+  });
+}
+
+function runFinding(path: string, model: DockerfileModel, run: PipRun, words: ShellWord[], target: string): Finding {
+  const first = words[0];
+  const what = first.value.startsWith(VARIABLE) ? first.value : '--no-cache-dir';
+  const times = words.length > 1 ? ` (${words.length} times in this RUN)` : '';
+  const message =
+    `${what} turns off pip's cache, so the cache mount on ${target} stays empty and every build downloads again${times}. ` +
+    `Remove it: with the mount, pip's cache never ends up in the image anyway.`;
+  const removals = words.map((word) => removeWordEdits(model, run.script, word));
+  const fixes: Fix[] = removals.every((edits) => edits !== undefined)
+    ? [{
+        title: words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`,
+        isPreferred: true,
+        changes: [{ kind: 'edit', path, edits: mergeDeletions(model.text, removals.flatMap((edits) => edits!)) }],
+      }]
+    : [];
+  return { ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(first.start, first.end), message, fixes };
+}
+
+/**
+ * The ENV instructions whose PIP_NO_CACHE_DIR is in force at a RUN: the last one before it (in
+ * its stage, then the stages it builds on), and the ones before that which removing it would
+ * bring back — up to one that sets it empty.
+ */
+function envsInForce(run: InstructionInfo): InstructionInfo[] {
+  const found: InstructionInfo[] = [];
+  let stage = run.stage;
+  let before = run.index;
+  while (stage) {
+    for (let k = stage.instructions.length - 1; k >= 0; k--) {
+      const info = stage.instructions[k];
+      if (info.index >= before || info.keyword !== 'ENV') continue;
+      const values = propertiesOf(info).filter((p) => p.getName() === VARIABLE);
+      if (values.length === 0) continue;
+      if ((values[values.length - 1].getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2') === '') return found;
+      found.push(info);
+    }
+    before = Infinity;
+    stage = stage.parent;
+  }
+  return found;
+}
+
+function propertiesOf(info: InstructionInfo) {
+  return ((info.ast as any).getProperties?.() ?? []) as Array<{ getName(): string; getValue(): string | null; getRange(): any }>;
+}
+
+function envFinding(path: string, model: DockerfileModel, env: InstructionInfo, runs: Array<{ run: InstructionInfo; target: string }>): Finding | undefined {
+  const property = propertiesOf(env).find((p) => p.getName() === VARIABLE);
+  if (!property) return undefined;
+  const range = property.getRange();
+  const written = model.text.slice(model.offsetAt(range.start), model.offsetAt(range.end));
+  const lines = runs.map((r) => r.run.range.start.line + 1);
+  const targets = [...new Set(runs.map((r) => r.target))].join(', ');
+  const where = lines.length > 1 ? `the RUNs on lines ${lines.join(', ')}` : `the RUN on line ${lines[0]}`;
+  const message =
+    `ENV ${written} turns off pip's cache, so the cache mount on ${targets} (${where}) stays empty and every build downloads again. ` +
+    `Remove it: with a cache mount, pip's cache never ends up in the image anyway.` +
+    unmountedNote(model, env);
+  const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
+  const fixes: Fix[] = edits
+    ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }]
+    : [];
+  return { ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end)), message, fixes };
+}
+
+/** pip RUNs under this ENV without a cache mount would keep pip's cache in their layer once it goes. */
+function unmountedNote(model: DockerfileModel, env: InstructionInfo): string {
+  const lines: number[] = [];
+  for (const info of model.instructions) {
+    if (info.index <= env.index || info.keyword !== 'RUN') continue;
+    const run = pipRun(model, info);
+    if (run && mountedCalls(info, run).length < run.calls.length && envsInForce(info).includes(env)) lines.push(info.range.start.line + 1);
+  }
+  if (lines.length === 0) return '';
+  return ` It also applies to pip without a cache mount on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}: give ${lines.length > 1 ? 'them' : 'it'} one (pip-cache-mount) so pip's cache stays out of the image.`;
+}

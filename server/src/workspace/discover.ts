@@ -1,0 +1,87 @@
+/**
+ * Finds the files dockopt reads under a workspace folder: Dockerfiles, compose files and
+ * .dockerignore files. Skips `node_modules`, `.git` and the user's exclude globs without
+ * walking into them.
+ */
+import * as path from 'node:path';
+import { fdir } from 'fdir';
+import { isComposeFileName } from './compose';
+import { compilePatterns } from './ignore-matcher';
+
+export interface DiscoveredFiles {
+  dockerfiles: string[];
+  composeFiles: string[];
+  dockerignores: string[];
+}
+
+export interface DiscoverOptions {
+  /** Globs relative to the folder (`**` spans directories), as in settings' `exclude`. */
+  exclude?: readonly string[];
+}
+
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
+
+export function isDockerignoreName(basename: string): boolean {
+  return basename === '.dockerignore' || (basename.endsWith('.dockerignore') && basename.length > '.dockerignore'.length);
+}
+
+/** `Dockerfile`, `Dockerfile.<x>`, `<x>.Dockerfile`, `Containerfile` (and `Containerfile.<x>`). */
+export function isDockerfileName(basename: string): boolean {
+  if (isDockerignoreName(basename)) return false; // Dockerfile.dockerignore is an ignore file
+  return (
+    basename === 'Dockerfile' ||
+    basename === 'Containerfile' ||
+    /^(Dockerfile|Containerfile)\.[^.].*$/.test(basename) ||
+    /^.+\.(Dockerfile|dockerfile)$/.test(basename)
+  );
+}
+
+export type FileKind = 'dockerfile' | 'compose' | 'dockerignore';
+
+export function kindOf(filePath: string): FileKind | undefined {
+  const base = path.basename(filePath);
+  if (isDockerignoreName(base)) return 'dockerignore';
+  if (isComposeFileName(base)) return 'compose';
+  if (isDockerfileName(base)) return 'dockerfile';
+  return undefined;
+}
+
+export async function discover(root: string, options: DiscoverOptions = {}): Promise<DiscoveredFiles> {
+  try {
+    return sortOut(await crawler(root, options).withPromise());
+  } catch {
+    return { dockerfiles: [], composeFiles: [], dockerignores: [] };
+  }
+}
+
+/** The same as `discover`, blocking: for the CLI, which has nothing else to do meanwhile. */
+export function discoverSync(root: string, options: DiscoverOptions = {}): DiscoveredFiles {
+  try {
+    return sortOut(crawler(root, options).sync());
+  } catch {
+    return { dockerfiles: [], composeFiles: [], dockerignores: [] };
+  }
+}
+
+function crawler(root: string, options: DiscoverOptions) {
+  const absRoot = path.resolve(root);
+  const excluded = options.exclude?.length ? compilePatterns(options.exclude) : undefined;
+  const rel = (p: string) => path.relative(absRoot, p).split(path.sep).join('/');
+  return new fdir()
+    .withFullPaths()
+    .exclude((dirName, dirPath) => ALWAYS_SKIPPED.has(dirName) || (!!excluded && excluded.ignores(rel(dirPath))))
+    .filter((filePath) => kindOf(filePath) !== undefined && !(excluded && excluded.ignores(rel(filePath))))
+    .crawl(absRoot);
+}
+
+function sortOut(files: string[]): DiscoveredFiles {
+  const out: DiscoveredFiles = { dockerfiles: [], composeFiles: [], dockerignores: [] };
+  for (const file of files) {
+    const kind = kindOf(file);
+    if (kind === 'dockerfile') out.dockerfiles.push(path.normalize(file));
+    else if (kind === 'compose') out.composeFiles.push(path.normalize(file));
+    else if (kind === 'dockerignore') out.dockerignores.push(path.normalize(file));
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseDockerfile } from '../../server/src/dockerfile/model';
+import { rule as incomplete } from '../../server/src/rules/dockerignore-incomplete';
+import { rule } from '../../server/src/rules/dockerignore-missing';
+import { rule as notApplied } from '../../server/src/rules/dockerignore-not-applied';
+import type { FileChange } from '../../server/src/rules/types';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { preferred, workspace } from './dockerignore-workspace';
+
+const PY_APP = {
+  'app/Dockerfile': '# syntax=docker/dockerfile:1\nARG PY=3.12\nFROM python:${PY}-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY src/ ./src/\n',
+  'app/requirements.txt': 'flask\n',
+  'app/src/main.py': 'print(1)\n',
+  'app/src/__pycache__/main.cpython-312.pyc': 'xxxxxxxx',
+  'app/tests/test_main.py': 'def test(): pass\n',
+  'app/README.md': '# app\n',
+  'app/.git/HEAD': 'ref: refs/heads/main\n',
+};
+
+const RECOMMENDED = `
+# Version control
+**/.git
+**/.hg
+**/.svn
+
+# Docs
+docs
+**/*.md
+!README.md
+
+# Tests and test reports
+**/tests
+test
+**/__tests__
+**/.pytest_cache
+**/.coverage
+**/.coverage.*
+**/htmlcov
+coverage
+**/.tox
+**/.nox
+
+# Logs
+**/*.log
+logs
+
+# Python artifacts
+**/__pycache__
+**/*.py[cod]
+**/*.egg-info
+**/.mypy_cache
+**/.ruff_cache
+**/.ipynb_checkpoints
+
+# Node artifacts
+**/node_modules
+**/npm-debug.log*
+**/yarn-debug.log*
+**/yarn-error.log*
+
+# Virtual environments
+**/.venv
+venv
+
+# Local environment files (secrets)
+**/.env
+**/.env.*
+!.env.example
+
+# Temporary files
+**/*.tmp
+**/*.swp
+**/*.swo
+**/*~
+**/.DS_Store
+**/Thumbs.db
+
+# Editor settings
+**/.vscode
+**/.idea
+`;
+
+const createdText = (changes: FileChange[]) => {
+  assert.equal(changes.length, 1);
+  assert.equal(changes[0].kind, 'create');
+  return changes[0].kind === 'create' ? changes[0].text : '';
+};
+
+test('fires on the FROM line when the context has no .dockerignore, with sizes', async () => {
+  const w = await workspace(PY_APP);
+  const [finding, ...rest] = await w.onDockerfile(rule, 'app/Dockerfile');
+  assert.equal(rest.length, 0);
+  assert.deepEqual(finding.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 22 } });
+  assert.equal(
+    finding.message,
+    'No .dockerignore is read for this build: BuildKit sends the whole context (7 files, 208 B). ' +
+      'The recommended patterns would leave out 3 files, 46 B.',
+  );
+});
+
+test('the fix creates .dockerignore with every safe recommended pattern', async () => {
+  const w = await workspace(PY_APP);
+  const [finding] = await w.onDockerfile(rule, 'app/Dockerfile');
+  const fix = finding.fixes[0];
+  assert.equal(fix.title, 'Create .dockerignore with the recommended patterns');
+  assert.equal(fix.changes[0].path, w.at('app/.dockerignore'));
+  assert.equal(
+    createdText(fix.changes),
+    '# Written by dockopt for Dockerfile (build context: .)\n' +
+      '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
+      RECOMMENDED,
+  );
+});
+
+test('after the fix neither this rule nor dockerignore-incomplete fires, and a second pass changes nothing', async () => {
+  const w = await workspace(PY_APP);
+  w.apply(preferred(await w.onDockerfile(rule, 'app/Dockerfile')));
+  const created = w.read('app/.dockerignore');
+  assert.deepEqual(await w.onDockerfile(rule, 'app/Dockerfile'), []);
+  assert.deepEqual(await w.onDockerfile(incomplete, 'app/Dockerfile'), []);
+  assert.deepEqual(await w.onIgnoreFile(incomplete, 'app/.dockerignore'), []);
+  w.apply(preferred(await w.onDockerfile(rule, 'app/Dockerfile')));
+  assert.equal(w.read('app/.dockerignore'), created);
+});
+
+test('does not fire when a .dockerignore or a Dockerfile-specific one exists', async () => {
+  const a = await workspace({ ...PY_APP, 'app/.dockerignore': '' });
+  assert.deepEqual(await a.onDockerfile(rule, 'app/Dockerfile'), []);
+  const b = await workspace({ ...PY_APP, 'app/Dockerfile.dockerignore': 'tests\n' });
+  assert.deepEqual(await b.onDockerfile(rule, 'app/Dockerfile'), []);
+});
+
+test('stays silent while the build context is unknown or not scanned yet', async () => {
+  const w = await workspace(PY_APP);
+  const model = parseDockerfile(w.read('app/Dockerfile')!);
+  const path = w.at('app/Dockerfile');
+  assert.deepEqual(rule.checkDockerfile!({ path, model, settings: DEFAULT_SETTINGS }), []);
+  const [unscanned] = w.ws.buildsFor(path);
+  assert.equal(unscanned.scan, undefined);
+  assert.deepEqual(rule.checkDockerfile!({ path, model, buildContext: unscanned, settings: DEFAULT_SETTINGS }), []);
+});
+
+test('never adds a pattern that would exclude a COPY/ADD source', async () => {
+  const w = await workspace({
+    'Dockerfile': [
+      'FROM python:3.12',
+      'COPY docs/ /srv/docs/',
+      'COPY CHANGELOG.md logs/ ./',
+      'ADD ["tests", "/srv/tests"]',
+      'COPY src/ ./src/',
+      '',
+    ].join('\n'),
+    'docs/index.html': '<h1>',
+    'CHANGELOG.md': '# 1.0\n',
+    'logs/.keep': '',
+    'tests/test_a.py': '',
+    'src/app.py': '',
+    'src/__pycache__/app.cpython-312.pyc': 'x',
+  });
+  const text = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes);
+  const lines = text.split('\n');
+  for (const unsafe of ['docs', '**/*.md', '!README.md', 'logs', '**/tests']) assert.ok(!lines.includes(unsafe), unsafe);
+  // Artifacts below a copied folder are still left out: nothing needs src/__pycache__.
+  for (const kept of ['**/__pycache__', '**/*.py[cod]', '**/*.log', '**/.git']) assert.ok(lines.includes(kept), kept);
+});
+
+test('a COPY of README.md keeps **/*.md (its exception re-includes the README)', async () => {
+  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\nCOPY README.md pyproject.toml ./\n', 'README.md': '# x\n', 'pyproject.toml': '' });
+  const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
+  assert.ok(lines.includes('**/*.md'));
+  assert.ok(lines.includes('!README.md'));
+});
+
+test('COPY --from, heredocs and URLs are not context sources; bind mounts and globs are', async () => {
+  const w = await workspace({
+    'Dockerfile': [
+      'FROM node:20 AS build',
+      'COPY --from=base /app/docs /docs',
+      'COPY <<EOF /etc/tests',
+      'docs',
+      'EOF',
+      'ADD https://example.com/logs.tgz /tmp/',
+      'RUN --mount=type=bind,source=.venv,target=/venv true',
+      'COPY *.env.* ./',
+      '',
+    ].join('\n'),
+    '.env.production': 'A=1\n',
+  });
+  const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
+  for (const kept of ['docs', '**/tests', 'logs']) assert.ok(lines.includes(kept), kept);
+  for (const unsafe of ['**/.venv', '**/.env.*']) assert.ok(!lines.includes(unsafe), unsafe);
+});
+
+test('a RUN that runs the tests, or uses git, keeps those groups out', async () => {
+  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\nCOPY . .\nRUN pip install . && pytest -q\nRUN git describe --tags\n' });
+  const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
+  for (const unsafe of ['**/tests', '**/.git']) assert.ok(!lines.includes(unsafe), unsafe);
+  assert.ok(lines.includes('**/__pycache__'));
+});
+
+test('a CRLF Dockerfile gets a CRLF .dockerignore', async () => {
+  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\r\nCOPY . .\r\n' });
+  const text = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes);
+  assert.ok(text.endsWith('**/.idea\r\n'));
+  assert.equal(text.replace(/\r\n/g, '').includes('\n'), false);
+});
+
+test('a Dockerfile built from the repository root gets its own Dockerfile.dockerignore, with the unread patterns moved in', async () => {
+  const w = await workspace({
+    'docker-compose.yml': 'services:\n  x:\n    build:\n      context: .\n      dockerfile: services/x/Dockerfile\n',
+    'services/x/Dockerfile': 'FROM python:3.12\nCOPY services/x/src /app\n',
+    'services/x/.dockerignore': '# local junk\ntests/\n',
+    'services/x/src/app.py': '',
+  });
+  const [finding] = await w.onDockerfile(rule, 'services/x/Dockerfile');
+  assert.match(finding.message, /whole context \.\.\/\.\. .* The \.dockerignore beside this Dockerfile is not read: the context is elsewhere\.$/);
+  const change = finding.fixes[0].changes[0];
+  assert.equal(change.path, w.at('services/x/Dockerfile.dockerignore'));
+  assert.equal(
+    createdText([change]),
+    '# Written by dockopt for Dockerfile (build context: ../..)\n' +
+      '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
+      '# BuildKit reads this file instead of ../../.dockerignore; paths are relative to the context.\n' +
+      '\n' +
+      '# From .dockerignore, which this build does not read (rewritten relative to the context)\n' +
+      '# local junk\n' +
+      'services/x/tests/\n' +
+      RECOMMENDED,
+  );
+  // dockerignore-not-applied offers the very same file, so whichever fix runs first, the result is one.
+  const [other] = await w.onIgnoreFile(notApplied, 'services/x/.dockerignore');
+  assert.deepEqual(other.fixes[0].changes, [change]);
+  w.apply(preferred([finding, other]));
+  for (const r of [rule, incomplete]) assert.deepEqual(await w.onDockerfile(r, 'services/x/Dockerfile'), []);
+  assert.deepEqual(await w.onIgnoreFile(notApplied, 'services/x/.dockerignore'), []);
+});
