@@ -39,6 +39,9 @@ daemon_answers() { "$DOCKER" info >/dev/null 2>&1; }
 start_daemon() {
   daemon_answers && return 0
   log "starting dockerd (log: $DOCKERD_LOG)"
+  # A daemon killed with its machine leaves its pid file behind, and a new one refuses to start.
+  local pidfile=/var/run/docker.pid
+  if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; then as_root rm -f "$pidfile"; fi
   # setsid: the daemon outlives this script and is not in the caller's process group.
   as_root setsid dockerd --iptables=false --bridge=none >"$DOCKERD_LOG" 2>&1 </dev/null &
   local waited=0

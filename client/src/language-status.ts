@@ -1,10 +1,8 @@
 /**
- * The language status item on Dockerfiles and .dockerignore files (the `{}` next to the
- * language name): findings in the active file, rules active, "Optimize all" as its action.
+ * The language status item on Dockerfiles (the `{}` next to the language name): findings in the active file, rules active, "Optimize all" as its action.
  */
 import type * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/lsp/protocol';
-import { DOCKER_LANGUAGES } from './commands/ids';
 import { StatusStore, statusView, type ServerState, type StatusView } from './status-text';
 import type { VscodeApi } from './vscode-api';
 
@@ -15,10 +13,8 @@ export class LanguageStatus implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly api: Pick<VscodeApi, 'languages' | 'window' | 'workspace' | 'LanguageStatusSeverity'>) {
-    this.item = api.languages.createLanguageStatusItem(
-      'dockopt.status',
-      DOCKER_LANGUAGES.map((language) => ({ language })),
-    );
+    // Dockerfiles only: the server reports status (findings, rules) for Dockerfiles.
+    this.item = api.languages.createLanguageStatusItem('dockopt.status', { language: 'dockerfile' });
     this.item.name = 'dockopt';
     this.subscriptions.push(
       api.window.onDidChangeActiveTextEditor(() => this.render()),

@@ -10,7 +10,7 @@ const TITLES: Readonly<Record<string, string>> = {
   'python-base-version': 'Move to a current Python base image',
   'dockerignore-missing': 'Add a .dockerignore to the build context',
   'dockerignore-incomplete': 'Keep caches, VCS and local files out of the context',
-  'dockerignore-not-applied': 'Use the .dockerignore BuildKit actually reads',
+  'dockerignore-not-applied': 'Put the .dockerignore where the build reads it',
   'copy-before-install': 'Install dependencies before copying the sources',
 };
 

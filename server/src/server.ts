@@ -36,6 +36,7 @@ const linter = new DocumentLinter(workspace, () => relintAll());
 let settings = new SettingsCache(undefined);
 let canCreateFiles = false;
 let canWatchFiles = false;
+let hasFolderEvents = false;
 let roots: string[] = [];
 
 onRuleError((rule, error) => connection.console.error(`dockopt: rule ${rule.meta.id} failed: ${(error as Error)?.stack ?? error}`));
@@ -47,6 +48,7 @@ connection.onInitialize((params: InitializeParams) => {
   }
   canCreateFiles = !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.resourceOperations?.includes('create');
   canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  hasFolderEvents = !!caps.workspace?.workspaceFolders;
   roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (roots.length === 0 && params.rootUri) roots = [URI.parse(params.rootUri).fsPath];
   workspace.setRoots(roots);
@@ -65,13 +67,15 @@ connection.onInitialized(async () => {
     // Every file: a change anywhere in a build context can change what the context sends.
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   }
-  connection.workspace.onDidChangeWorkspaceFolders((event) => {
-    const removed = new Set(event.removed.map((f) => URI.parse(f.uri).fsPath));
-    roots = [...roots.filter((r) => !removed.has(r)), ...event.added.map((f) => URI.parse(f.uri).fsPath)];
-    workspace.setRoots(roots);
-    refreshWorkspace();
-  });
   refreshWorkspace();
+  if (hasFolderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = new Set(event.removed.map((f) => URI.parse(f.uri).fsPath));
+      roots = [...roots.filter((r) => !removed.has(r)), ...event.added.map((f) => URI.parse(f.uri).fsPath)];
+      workspace.setRoots(roots);
+      refreshWorkspace();
+    });
+  }
 });
 
 /** Re-reads the folders' context overrides and excludes, then rediscovers their files. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeTotals, isCachedStep } from '../../server/src/build/model';
+import { RawJsonEcho } from '../../server/src/build/rawjson-echo';
 import { RawJsonProgressParser, parseRawJsonProgress } from '../../server/src/build/rawjson-progress';
 import { fixture } from './fixtures';
 
@@ -98,4 +99,16 @@ test('keeps lines that are not JSON as client messages', () => {
   const progress = parseRawJsonProgress('{"vertexes":[]}\nnot json {\nERROR: failed to solve: boom\n');
   assert.deepEqual(progress.messages, ['not json {', 'ERROR: failed to solve: boom']);
   assert.equal(progress.errorText, 'failed to solve: boom');
+});
+
+test('renders rawjson for the terminal in the shape of plain progress', () => {
+  const echo = new RawJsonEcho();
+  const shown = fixture('failure.rawjson.txt').split('\n').map((l) => echo.line(l)).join('');
+  const failing = /#(\d+) \[4\/5\] RUN echo "checking" && ls && exit 3\n/.exec(shown);
+  assert.ok(failing, shown);
+  const n = failing[1];
+  assert.match(shown, new RegExp(`#${n} checking\\n#${n} Dockerfile\\n#${n} app.sh\\n#${n} ERROR: executor failed running`));
+  assert.match(shown, /#\d+ \[2\/5\] WORKDIR \/app\n#\d+ CACHED\n/);
+  assert.match(shown, /ERROR: executor failed running \[\/bin\/sh -c echo "checking" && ls && exit 3\]: exit code: 3\n$/);
+  assert.equal(shown.includes('{'), false);
 });

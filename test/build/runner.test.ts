@@ -78,3 +78,13 @@ test('a build cancelled before it started never spawns the client', async () => 
   assert.equal(run.status, 'canceled');
   assert.equal(running.pid, undefined);
 });
+
+// On this kind of machine the `docker` first on PATH is a newer client without buildx.
+const NEW_CLIENT = '/usr/local/bin/docker';
+test('a client without BuildKit is a clear error', { skip: fs.existsSync(NEW_CLIENT) ? false : `${NEW_CLIENT} is not here` }, async (t) => {
+  const probe = await probeClient({ command: NEW_CLIENT });
+  if (probe.capabilities?.buildx) return t.skip(`${NEW_CLIENT} has buildx`);
+  const run = await startBuild({ dockerfile: 'Dockerfile', context: '.' }, { command: NEW_CLIENT }).result;
+  assert.equal(run.status, 'error');
+  assert.equal(run.problem?.kind, 'buildkit-unavailable');
+});

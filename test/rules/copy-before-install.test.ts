@@ -174,6 +174,13 @@ describe('copy-before-install: reports without a fix when something between need
     assert.deepEqual(finding.fixes, []);
   });
 
+  test('an install that needs the source is reported as such even behind another obstacle', () => {
+    const finding = only('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN make\nRUN pip install -e .\n');
+    assert.match(finding.message, /`pip install -e \.` installs the project from the source/);
+    assert.doesNotMatch(finding.message, /RUN make/);
+    assert.deepEqual(finding.fixes, []);
+  });
+
   test('chown of the copied folder in the install RUN', () => {
     const finding = only('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN chown -R app /app && pip install -r requirements.txt\n');
     assert.match(finding.message, /the same RUN first runs `chown -R app \/app`/);
@@ -351,6 +358,20 @@ describe('copy-before-install: the fix', () => {
     assert.equal(
       fix(rule, 'FROM python:3.12\nWORKDIR /app\nCOPY [".", "."]\nRUN <<EOF\nset -e\npip install -r requirements.txt\nEOF\nCMD ["python", "app.py"]\n'),
       'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN <<EOF\nset -e\npip install -r requirements.txt\nEOF\nCOPY [".", "."]\nCMD ["python", "app.py"]\n',
+    );
+  });
+
+  test('writes the manifest COPY in JSON form when the destination holds a space', () => {
+    assert.equal(
+      fix(rule, 'FROM python:3.12\nCOPY [".", "/my app/"]\nRUN pip install -r "/my app/requirements.txt"\n'),
+      'FROM python:3.12\nCOPY ["requirements.txt", "/my app/"]\nRUN pip install -r "/my app/requirements.txt"\nCOPY [".", "/my app/"]\n',
+    );
+  });
+
+  test('copies a relative --find-links folder with the requirements file', () => {
+    assert.equal(
+      fix(rule, 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --no-index -r requirements.txt -f wheels\n'),
+      'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY wheels wheels/\nRUN pip install --no-index -r requirements.txt -f wheels\nCOPY . .\n',
     );
   });
 

@@ -4,6 +4,7 @@ export { parseStepName } from './step-name';
 export { PlainProgressParser, parsePlainProgress } from './plain-progress';
 export { RawJsonProgressParser, parseRawJsonProgress } from './rawjson-progress';
 export { createProgressParser, type ProgressParser } from './progress';
+export { RawJsonEcho } from './rawjson-echo';
 export * from './dockerfile-steps';
 export * from './context-sources';
 export * from './fingerprint';

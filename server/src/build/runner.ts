@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { clientEnv, probeClient, type ClientCapabilities, type ClientOptions } from './client';
 import { LineBuffer } from './line-buffer';
+import { RawJsonEcho } from './rawjson-echo';
 import { cancelUnfinished, type BuildProgress } from './model';
 import { createProgressParser } from './progress';
 import {
@@ -35,8 +36,10 @@ export interface BuildRequest {
 export type BuildStatus = 'succeeded' | 'failed' | 'canceled' | 'error';
 
 export interface RunOptions extends ClientOptions {
-  /** Raw client output as it arrives (for the terminal). */
+  /** Raw client output as it arrives. */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Output for a person (the terminal): as it arrives for plain progress, rawjson rendered as text. */
+  onDisplay?: (text: string) => void;
   /** The parsed model, at most every `progressIntervalMs` while the build runs. */
   onProgress?: (progress: BuildProgress) => void;
   progressIntervalMs?: number;
@@ -158,8 +161,16 @@ export function startBuild(request: BuildRequest, options: RunOptions = {}): Run
       options.onProgress(parser.snapshot());
     };
     // Each stream has its own line buffer: a line cut between chunks must not mix with the other stream.
-    const stdoutLines = new LineBuffer((line) => parser.pushLine(line));
-    const stderrLines = new LineBuffer((line) => parser.pushLine(line));
+    const echo = capabilities.progress === 'rawjson' && options.onDisplay ? new RawJsonEcho() : null;
+    const onLine = (line: string) => {
+      parser.pushLine(line);
+      if (echo) {
+        const shown = echo.line(line);
+        if (shown) options.onDisplay!(shown);
+      }
+    };
+    const stdoutLines = new LineBuffer(onLine);
+    const stderrLines = new LineBuffer(onLine);
 
     const outcome = await new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
       try {
@@ -175,6 +186,7 @@ export function startBuild(request: BuildRequest, options: RunOptions = {}): Run
       }
       const take = (stream: 'stdout' | 'stderr', lines: LineBuffer) => (text: string) => {
         options.onOutput?.(text, stream);
+        if (!echo) options.onDisplay?.(text);
         lines.push(text);
         report();
       };

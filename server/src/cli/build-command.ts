@@ -151,7 +151,7 @@ export async function runBuildCommand(args: string[], io: BuildCommandIO): Promi
       env: io.env,
       cwd: io.cwd,
       history,
-      onOutput: (text) => io.stderr.write(text),
+      onDisplay: (text) => io.stderr.write(text),
     },
   );
   // The client runs in its own process group, so Ctrl-C reaches only us: pass it on.

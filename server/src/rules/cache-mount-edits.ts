@@ -6,11 +6,12 @@
  * assignment or an ENV property without leaving double spaces or empty continuation lines.
  */
 import { posix } from 'node:path';
-import type { InstructionInfo, DockerfileModel } from '../dockerfile/model';
+import { parseDockerfile, readEnv, type DockerfileModel, type InstructionInfo } from '../dockerfile/model';
 import { normalizeDir, type RunMount } from '../dockerfile/mounts';
 import { commandStart, findPipCall, type NpmCall, type PipCall } from '../dockerfile/package-managers';
 import { parseRunScript, type RunScript, type ShellWord, type SimpleCommand } from '../dockerfile/shell';
-import type { TextEdit } from './types';
+import { applyTextEdits } from '../fixes/apply';
+import type { Range, TextEdit } from './types';
 
 /** The user a package manager runs as, and where its home is. */
 export interface CacheOwner {
@@ -265,23 +266,40 @@ export function distinctDirs<T extends CacheLocation>(locations: readonly T[]): 
 // ---------------------------------------------------------------------------------------
 // Removing words
 
+/** How the text around a span reads: its line-continuation char, and whether Docker drops comment lines there. */
+interface SpanRules { escape: string; dockerfileLines: boolean }
+interface Deletion { start: number; end: number; rules?: SpanRules }
+
 /**
- * Edits that remove one word of a RUN (a `--no-cache-dir`, a `PIP_NO_CACHE_DIR=1`) with the
- * whitespace it leaves: a word alone on a continued line takes its line with it, and a word
- * alone on the last line takes the continuation of the line before. Undefined when the word's
- * text in the file is not the word (an escape inside it): better no fix than a wrong one.
+ * Edits that remove words of one RUN (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1`) with the whitespace
+ * they leave: a word alone on a continued line takes its line with it, a word alone on the last
+ * line takes the continuation of the line before. Undefined when that cannot be done cleanly (an
+ * escape inside a word, an escaped blank before it…), or when the edited RUN would not read as the
+ * same command without those words: better no fix than a wrong one.
  */
-export function removeWordEdits(model: DockerfileModel, script: RunScript, word: ShellWord): TextEdit[] | undefined {
+export function removeWordsEdits(model: DockerfileModel, info: InstructionInfo, script: RunScript, words: readonly ShellWord[]): TextEdit[] | undefined {
+  const deletions: Deletion[] = [];
+  for (const word of words) {
+    const removal = wordDeletions(model, script, word);
+    if (!removal) return undefined;
+    deletions.push(...removal);
+  }
+  const edits = joinDeletions(model.text, deletions);
+  return edits && keepsMeaning(model, info, edits, { words }) ? edits : undefined;
+}
+
+function wordDeletions(model: DockerfileModel, script: RunScript, word: ShellWord): Deletion[] | undefined {
   const { text } = model;
   const written = text.slice(word.start, word.end);
   if (script.form === 'exec' && written.startsWith('"')) {
-    return written === JSON.stringify(word.value) ? removeJsonElement(model, word) : undefined;
+    return written === JSON.stringify(word.value) ? jsonElementDeletions(model, word) : undefined;
   }
   if (!sameWord(written, word.value)) return undefined;
   // In a heredoc's body (after the RUN's first line) the text is a shell script: `\` continues
   // a line whatever the escape directive, and a comment line ends the command.
   const inBody = script.form === 'heredoc' && text.lastIndexOf('\n', word.start - 1) >= script.argumentsStart;
-  return removeSpan(text, word.start, word.end, inBody ? '\\' : model.escapeChar, !inBody);
+  const rules = { escape: inBody ? '\\' : model.escapeChar, dockerfileLines: !inBody };
+  return removeSpan(text, word.start, word.end, rules);
 }
 
 /** A word as written is the word when only quotes differ (`"--no-cache-dir"`, `PIP_NO_CACHE_DIR="1"`). */
@@ -290,15 +308,15 @@ function sameWord(written: string, value: string): boolean {
 }
 
 /** `"--no-cache-dir", ` goes with its comma; the last element takes the comma before it. */
-function removeJsonElement(model: DockerfileModel, word: ShellWord): TextEdit[] | undefined {
+function jsonElementDeletions(model: DockerfileModel, word: ShellWord): Deletion[] | undefined {
   const { text, escapeChar } = model;
   let after = word.end;
-  while (text[after] === ' ' || text[after] === '\t') after++;
-  if (text[after] === ',') return removeSpan(text, word.start, after + 1, escapeChar, true);
+  while (isBlank(text[after])) after++;
+  if (text[after] === ',') return removeSpan(text, word.start, after + 1, { escape: escapeChar, dockerfileLines: true });
   let before = word.start;
   while (before > 0 && (/[ \t\r\n]/.test(text[before - 1]) || text[before - 1] === escapeChar)) before--;
-  if (text[before - 1] === ',') return [{ start: before - 1, end: word.end, newText: '' }];
-  return [{ start: word.start, end: word.end, newText: '' }];
+  if (text[before - 1] === ',') return [{ start: before - 1, end: word.end }];
+  return [{ start: word.start, end: word.end }];
 }
 
 const isBlank = (ch: string | undefined) => ch === ' ' || ch === '\t';
@@ -318,35 +336,35 @@ function continuationEnd(text: string, i: number, escape: string): number | unde
   return eol > 0 ? j + eol : undefined;
 }
 
-/**
- * Removes [start, end) and the blanks that would be left over. `dockerfileLines` says whether
- * comment and empty lines inside the continued instruction are dropped (Dockerfile) or not (a
- * shell script in a heredoc).
- */
-function removeSpan(text: string, start: number, end: number, escape: string, dockerfileLines: boolean): TextEdit[] | undefined {
+/** Removes [start, end) and the blanks that would be left over. */
+function removeSpan(text: string, start: number, end: number, rules: SpanRules): Deletion[] | undefined {
   let before = start;
   while (before > 0 && isBlank(text[before - 1])) before--;
   let after = end;
   while (isBlank(text[after])) after++;
+  // `a\ --no-cache-dir`: the blank is escaped, part of the word before; leave such text alone.
+  if (before < start && (text[before - 1] === '\\' || text[before - 1] === rules.escape)) return undefined;
   const aloneFromLineStart = before === 0 || text[before - 1] === '\n';
-  const continued = continuationEnd(text, after, escape);
+  const continued = continuationEnd(text, after, rules.escape);
+  const span = (s: number, e: number): Deletion[] => [{ start: s, end: e, rules }];
 
   if (continued !== undefined) {
     // `    --no-cache-dir \` alone on its line: the line goes. Else the word and its blanks.
-    return [aloneFromLineStart ? { start: before, end: continued, newText: '' } : { start, end: after, newText: '' }];
+    return aloneFromLineStart ? span(before, continued) : span(start, after);
   }
   const lineEnds = after >= text.length || eolLength(text, after) > 0;
-  if (lineEnds && aloneFromLineStart && before > 0) {
-    const joined = removeLastContinuedLine(text, before, after, escape, dockerfileLines);
-    if (joined) return joined;
+  if (lineEnds && aloneFromLineStart) {
+    // Alone on the last line of the instruction: an emptied line there would let the
+    // continuation before it run into the next line.
+    return before > 0 ? removeLastContinuedLine(text, before, after, rules) : undefined;
   }
-  if (lineEnds) return [{ start: aloneFromLineStart ? start : before, end: after, newText: '' }];
+  if (lineEnds) return span(before, after);
   // A line left starting with `#` would become a comment line that Docker drops, joining the
-  // next line to the instruction: no clean edit.
-  if (dockerfileLines && aloneFromLineStart && text[after] === '#') return undefined;
+  // next line to the instruction.
+  if (rules.dockerfileLines && aloneFromLineStart && text[after] === '#') return undefined;
   // Something follows on the line: take the blanks after the word, or the ones before when the
   // word touches what follows (`--no-cache-dir;`, `…--no-cache-dir"`).
-  return [after > end ? { start, end: after, newText: '' } : { start: before, end, newText: '' }];
+  return after > end ? span(start, after) : span(before, end);
 }
 
 /**
@@ -354,27 +372,67 @@ function removeSpan(text: string, start: number, end: number, escape: string, do
  * before it, and the line that continued into it loses its escape (comment lines between stay,
  * as comments).
  */
-function removeLastContinuedLine(text: string, lineStart: number, lineEnd: number, escape: string, dockerfileLines: boolean): TextEdit[] | undefined {
+function removeLastContinuedLine(text: string, lineStart: number, lineEnd: number, rules: SpanRules): Deletion[] | undefined {
   const previousEol = text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1;
   // Find the line that continues into this one, over the comment and empty lines Docker drops.
   let contentEnd = previousEol;
   for (;;) {
     const start = text.lastIndexOf('\n', contentEnd - 1) + 1;
     const line = text.slice(start, contentEnd);
-    const droppable = dockerfileLines && (line.trim() === '' || line.trimStart().startsWith('#'));
+    const droppable = rules.dockerfileLines && (line.trim() === '' || line.trimStart().startsWith('#'));
     if (!droppable || start === 0) break;
     contentEnd = text[start - 2] === '\r' ? start - 2 : start - 1;
   }
   let escapeAt = contentEnd;
   while (escapeAt > 0 && isBlank(text[escapeAt - 1])) escapeAt--;
-  if (text[escapeAt - 1] !== escape) return undefined;
+  if (text[escapeAt - 1] !== rules.escape) return undefined;
   let cut = escapeAt - 1;
   while (cut > 0 && isBlank(text[cut - 1])) cut--;
-  if (contentEnd === previousEol) return [{ start: cut, end: lineEnd, newText: '' }];
+  // `a\\` + `\`: the char before the escape escapes it or is one; the line would still continue.
+  if (text[cut - 1] === '\\' || text[cut - 1] === rules.escape || text[cut - 1] === '\n' || cut === 0) return undefined;
+  if (contentEnd === previousEol) return [{ start: cut, end: lineEnd, rules }];
   return [
-    { start: cut, end: contentEnd, newText: '' },
-    { start: previousEol, end: lineEnd, newText: '' },
+    { start: cut, end: contentEnd, rules },
+    { start: previousEol, end: lineEnd, rules },
   ];
+}
+
+/**
+ * Joins overlapping or touching deletions (two words removed side by side); a joined deletion
+ * within one line is trimmed again as a whole (`--no-cache-dir --no-cache-dir` alone on a line).
+ */
+function joinDeletions(text: string, deletions: readonly Deletion[]): TextEdit[] | undefined {
+  let current = [...deletions];
+  for (let round = 0; round < 4; round++) {
+    const sorted = current.filter((d) => d.end > d.start).sort((a, b) => a.start - b.start);
+    const merged: Array<Deletion & { joined: boolean }> = [];
+    for (const deletion of sorted) {
+      const last = merged[merged.length - 1];
+      if (last && deletion.start <= last.end) {
+        last.end = Math.max(last.end, deletion.end);
+        last.joined = true;
+      } else {
+        merged.push({ ...deletion, joined: false });
+      }
+    }
+    if (!merged.some((d) => d.joined)) return merged.map(({ start, end }) => ({ start, end, newText: '' }));
+    const next: Deletion[] = [];
+    for (const deletion of merged) {
+      let start = deletion.start;
+      let end = deletion.end;
+      if (!deletion.joined || !deletion.rules || /[\r\n]/.test(text.slice(start, end))) {
+        next.push(deletion);
+        continue;
+      }
+      while (start < end && isBlank(text[start])) start++;
+      while (end > start && isBlank(text[end - 1])) end--;
+      const again = removeSpan(text, start, end, deletion.rules);
+      if (!again) return undefined;
+      next.push(...again);
+    }
+    current = next;
+  }
+  return undefined;
 }
 
 /**
@@ -383,20 +441,24 @@ function removeLastContinuedLine(text: string, lineStart: number, lineEnd: numbe
  */
 export function removeEnvPropertiesEdits(model: DockerfileModel, env: InstructionInfo, names: ReadonlySet<string>): TextEdit[] | undefined {
   const { text } = model;
-  const properties = ((env.ast as any).getProperties?.() ?? []) as Array<{ getName(): string; getRange(): { start: any; end: any } }>;
+  const properties = ((env.ast as any).getProperties?.() ?? []) as Array<{ getName(): string; getRange(): Range }>;
   const doomed = properties.filter((p) => names.has(p.getName()));
   if (doomed.length === 0) return undefined;
-  if (doomed.length === properties.length) return [removeInstructionEdit(text, env.startOffset, env.endOffset)];
-  const edits: TextEdit[] = [];
-  for (const property of doomed) {
-    const range = property.getRange();
-    const start = model.offsetAt(range.start);
-    const end = model.offsetAt(range.end);
-    const removal = /[\r\n]/.test(text.slice(start, end)) ? undefined : removeSpan(text, start, end, model.escapeChar, true);
-    if (!removal) return undefined;
-    edits.push(...removal);
+  let edits: TextEdit[] | undefined;
+  if (doomed.length === properties.length) {
+    edits = [removeInstructionEdit(text, env.startOffset, env.endOffset)];
+  } else {
+    const deletions: Deletion[] = [];
+    for (const property of doomed) {
+      const start = model.offsetAt(property.getRange().start);
+      const end = model.offsetAt(property.getRange().end);
+      const removal = /[\r\n]/.test(text.slice(start, end)) ? undefined : removeSpan(text, start, end, { escape: model.escapeChar, dockerfileLines: true });
+      if (!removal) return undefined;
+      deletions.push(...removal);
+    }
+    edits = joinDeletions(text, deletions);
   }
-  return mergeDeletions(text, edits);
+  return edits && keepsMeaning(model, env, edits, { envNames: names }) ? edits : undefined;
 }
 
 /** An instruction's whole lines, with one line end (the one after it, or before it at the end of the file). */
@@ -411,30 +473,53 @@ function removeInstructionEdit(text: string, start: number, end: number): TextEd
   return { start: previousEol, end: after, newText: '' };
 }
 
+// ---------------------------------------------------------------------------------------
+// Checking an edit
+
 /**
- * Joins overlapping or touching deletions (two words removed side by side), keeps insertions
- * apart. A joined deletion that now ends a line also takes the blanks before it.
+ * Whether the instruction (and the one after it, which a broken continuation would swallow)
+ * reads the same after the edits, but for the removed words / ENV properties and RUN flags.
+ * It re-parses only that stretch of the file.
  */
-export function mergeDeletions(text: string, edits: readonly TextEdit[]): TextEdit[] {
-  const deletions = edits.filter((e) => e.newText === '' && e.end > e.start).sort((a, b) => a.start - b.start);
-  const others = edits.filter((e) => !(e.newText === '' && e.end > e.start));
-  const merged: Array<TextEdit & { joined: boolean }> = [];
-  for (const edit of deletions) {
-    const last = merged[merged.length - 1];
-    if (last && edit.start <= last.end) {
-      last.end = Math.max(last.end, edit.end);
-      last.joined = true;
+export function keepsMeaning(
+  model: DockerfileModel,
+  info: InstructionInfo,
+  edits: readonly TextEdit[],
+  removed: { words?: readonly ShellWord[]; envNames?: ReadonlySet<string> },
+): boolean {
+  const { text } = model;
+  const from = text.lastIndexOf('\n', info.startOffset - 1) + 1;
+  const next = model.instructions[info.index + 1];
+  const to = next ? Math.max(next.endOffset, info.endOffset) : text.length;
+  if (edits.some((e) => e.start < from || e.end > to)) return false;
+  // The directive keeps the escape char; a FROM keeps ENV and RUN in a stage.
+  const prefix = `# escape=${model.escapeChar}\nFROM scratch\n`;
+  const shift = prefix.length - from;
+  const local = (e: TextEdit) => ({ start: e.start - from, end: e.end - from, newText: e.newText });
+  const before = prefix + text.slice(from, to);
+  const after = prefix + applyTextEdits(text.slice(from, to), edits.map(local)).text;
+  const removedStarts = new Set((removed.words ?? []).map((w) => w.start + shift));
+  const envNames = removed.envNames ?? new Set<string>();
+  return shapeOf(before, removedStarts, envNames) === shapeOf(after, new Set(), envNames);
+}
+
+/** What the instructions of a piece of Dockerfile do, as comparable text. */
+function shapeOf(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: ReadonlySet<string>): string {
+  const model = parseDockerfile(text);
+  const shape: unknown[] = [];
+  for (const info of model.instructions) {
+    if (info.keyword === 'RUN') {
+      const script = parseRunScript(model, info.ast);
+      const words = (list: ShellWord[]) => list.filter((w) => !skipWordsAt.has(w.start)).map((w) => w.value);
+      shape.push(['RUN', script.form, script.commands.map((c) => [words(c.assignments), words(c.words)])]);
+    } else if (info.keyword === 'ENV') {
+      const properties = readEnv(info.ast).filter(([name]) => !skipEnv.has(name));
+      if (properties.length > 0) shape.push(['ENV', properties]);
     } else {
-      merged.push({ ...edit, joined: false });
+      shape.push([info.keyword, info.ast.getArguments().map((a) => a.getValue())]);
     }
   }
-  const result = merged.map(({ joined, ...edit }) => {
-    if (!joined || !(edit.end >= text.length || eolLength(text, edit.end) > 0)) return edit;
-    let start = edit.start;
-    while (start > 0 && isBlank(text[start - 1])) start--;
-    return start > 0 && text[start - 1] !== '\n' ? { ...edit, start } : edit;
-  });
-  return [...others, ...result].sort((a, b) => a.start - b.start || a.end - b.end);
+  return JSON.stringify(shape);
 }
 
 // ---------------------------------------------------------------------------------------

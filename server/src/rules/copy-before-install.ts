@@ -128,8 +128,10 @@ class StageChecker {
     }
     const firstInstall = useOf(first).installs[0];
     const mention = `\`${firstInstall.install.label}\` (line ${this.lineOf(firstInstall.install.start)})`;
-    if (obstacleIsInstall || !obstacle) {
-      const why = obstacle ?? { reason: 'dockopt cannot tell what it reads' };
+    // An install that needs the source is the news, whatever stands between it and the COPY.
+    const installProblem = firstInstall.needs ?? (obstacleIsInstall ? obstacle : undefined);
+    if (installProblem || !obstacle) {
+      const why = installProblem ?? { reason: 'dockopt cannot tell what it reads' };
       return {
         ruleId: ID,
         path: this.ctx.path,

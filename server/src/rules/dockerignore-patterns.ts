@@ -184,6 +184,8 @@ interface ScanAnalysis {
   states: Map<string, Uint8Array>;
   /** Sources key → indices of the files the build copies by name. */
   protectedBy: Map<string, ProtectedFiles>;
+  /** Plans of one build, by everything they depend on besides the scan. */
+  plans: Map<string, PatternPlan>;
 }
 
 const analyses = new WeakMap<ContextScan, ScanAnalysis>();
@@ -192,20 +194,31 @@ const MAX_CACHED_TEXTS = 8;
 function analysisOf(scan: ContextScan): ScanAnalysis {
   let a = analyses.get(scan);
   if (!a) {
-    a = { excludedBy: new Map(), states: new Map(), protectedBy: new Map() };
+    a = { excludedBy: new Map(), states: new Map(), protectedBy: new Map(), plans: new Map() };
     analyses.set(scan, a);
   }
   return a;
 }
 
-function remember<V>(map: Map<string, V>, key: string, make: () => V): V {
+function remember<V>(map: Map<string, V>, key: string, make: () => V, max = MAX_CACHED_TEXTS): V {
   let value = map.get(key);
   if (value === undefined) {
     value = make();
-    if (map.size >= MAX_CACHED_TEXTS) map.delete(map.keys().next().value as string);
+    if (map.size >= max) map.delete(map.keys().next().value as string);
     map.set(key, value);
   }
   return value;
+}
+
+const pathLists = new WeakMap<ContextScan, string[]>();
+
+function pathsOf(scan: ContextScan): string[] {
+  let paths = pathLists.get(scan);
+  if (!paths) {
+    paths = scan.files.map((f) => f.path);
+    pathLists.set(scan, paths);
+  }
+  return paths;
 }
 
 const EXCLUDED = 1;
@@ -213,27 +226,31 @@ const USER_EXCEPTION = 2;
 
 function stateOf(scan: ContextScan, text: string): Uint8Array {
   return remember(analysisOf(scan).states, text, () => {
+    const paths = pathsOf(scan);
     const matcher = compileIgnore(text);
+    const flags = matcher.ignoresAll(paths);
     const exceptions = matcher.rules.filter((r) => r.exception).map((r) => r.pattern);
-    const exceptionMatcher = exceptions.length ? compilePatterns(exceptions) : undefined;
-    const flags = new Uint8Array(scan.files.length);
-    scan.files.forEach((f, i) => {
-      if (matcher.ignores(f.path)) flags[i] |= EXCLUDED;
-      if (exceptionMatcher?.ignores(f.path)) flags[i] |= USER_EXCEPTION;
-    });
+    if (exceptions.length > 0) {
+      compilePatterns(exceptions).ignoresAll(paths).forEach((hit, i) => {
+        if (hit) flags[i] |= USER_EXCEPTION;
+      });
+    }
     return flags;
   });
 }
 
+/** Room for every recommended entry, in both its forms (with and without its exceptions). */
+const MAX_CACHED_ENTRIES = 256;
+
 function excludedBy(scan: ContextScan, lines: string[]): number[] {
-  return remember(analysisOf(scan).excludedBy, lines.join('\n'), () => {
-    const matcher = compilePatterns(lines);
+  const key = lines.join('\n');
+  return remember(analysisOf(scan).excludedBy, key, () => {
     const out: number[] = [];
-    scan.files.forEach((f, i) => {
-      if (matcher.ignores(f.path)) out.push(i);
+    compilePatterns(lines).ignoresAll(pathsOf(scan)).forEach((hit, i) => {
+      if (hit) out.push(i);
     });
     return out;
-  });
+  }, MAX_CACHED_ENTRIES);
 }
 
 interface ProtectedFiles {
@@ -274,6 +291,21 @@ function isWholeContext(source: string): boolean {
   return source === '.' || source === '*';
 }
 
+/**
+ * Does the expensive part of judging a fresh scan (which files each recommended pattern
+ * matches) in slices, yielding between patterns, so that the first check after a large scan
+ * lands does not hold up the caller's event loop. Optional: checks compute what is missing.
+ */
+export async function prepareScan(scan: ContextScan): Promise<void> {
+  for (const group of RECOMMENDED_GROUPS) {
+    for (const entry of group.patterns) {
+      excludedBy(scan, entryLines(entry));
+      if (entry.keep) excludedBy(scan, [entry.pattern]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
 /** The lines an entry adds: the pattern, then its exceptions unless the user excludes them on purpose. */
 export function entryLines(entry: RecommendedPattern, current?: IgnoreMatcher): string[] {
   return [entry.pattern, ...(entry.keep ?? []).filter((k) => !current?.ignores(k)).map((k) => '!' + k)];
@@ -303,6 +335,16 @@ export interface PatternPlan {
  */
 export function planPatterns(currentText: string | undefined, builds: readonly BuildToProtect[], onlyEffective: boolean): PatternPlan {
   const text = currentText ?? '';
+  if (builds.length !== 1) return computePlan(text, builds, onlyEffective);
+  // The hot path: one build, re-checked on every keystroke with mostly the same inputs.
+  const [build] = builds;
+  const vetoed = RECOMMENDED_GROUPS.filter((g) => g.usedBy?.test(build.inputs.commands)).map((g) => g.id);
+  const key = [onlyEffective ? 1 : 0, vetoed.join(','), build.inputs.sources.join('\n'), text].join('\0');
+  const cached = remember(analysisOf(build.scan).plans, key, () => computePlan(text, builds, onlyEffective));
+  return { ...cached, entries: [...cached.entries] };
+}
+
+function computePlan(text: string, builds: readonly BuildToProtect[], onlyEffective: boolean): PatternPlan {
   const plan: PatternPlan = { entries: [], files: 0, bytes: 0, truncated: builds.some((b) => b.scan.truncated) };
   const newlyExcluded = builds.map(() => new Set<number>());
   const current = compileIgnore(text);

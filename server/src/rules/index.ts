@@ -1,8 +1,9 @@
 /** Every rule dockopt runs, in the order their findings are listed. */
 import type { Rule } from './types';
+import { rule as copyBeforeInstall } from './copy-before-install';
 import { rule as pythonBaseVersion } from './python-base-version';
 
-export const rules: readonly Rule[] = [pythonBaseVersion];
+export const rules: readonly Rule[] = [pythonBaseVersion, copyBeforeInstall];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);

@@ -10,11 +10,11 @@ import {
   coveringCacheMount,
   distinctDirs,
   insertFlagsEdit,
-  mergeDeletions,
+  keepsMeaning,
   ownerUnknown,
   pipCacheSwitches,
   pipRun,
-  removeWordEdits,
+  removeWordsEdits,
   type CacheLocation,
   type PipRun,
 } from './cache-mount-edits';
@@ -56,7 +56,7 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   if (run.calls.some(({ call }) => pipCacheSwitches(info, call).env)) {
     message += ` ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).`;
   }
-  const fixes = uncovered.length > 0 ? [mountFix(path, model, run, uncovered)] : [];
+  const fixes = uncovered.length > 0 ? mountFix(path, model, info, run, uncovered) : [];
   return { ruleId: 'pip-cache-mount', path, range, message, fixes };
 }
 
@@ -81,22 +81,29 @@ function describeDir(location: CacheLocation & { dir: string }): string {
 }
 
 /** The mount(s) once per RUN, and every `--no-cache-dir` / PIP_NO_CACHE_DIR=… of the RUN gone (else the mount stays empty). */
-function mountFix(path: string, model: DockerfileModel, run: PipRun, uncovered: Array<CacheLocation & { dir: string }>): Fix {
+function mountFix(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, uncovered: Array<CacheLocation & { dir: string }>): Fix[] {
   const switches = run.calls.flatMap(({ call }) => [
     ...call.noCacheDirWords,
     ...call.noCacheDirAssignments.filter((w) => w.value !== 'PIP_NO_CACHE_DIR='), // an empty value is pip's default
   ]);
-  const removals = switches.map((word) => removeWordEdits(model, run.script, word));
-  const deletions = mergeDeletions(model.text, removals.flatMap((edits) => edits ?? []));
-  const insert = insertFlagsEdit(model.text, run.script, uncovered.map(cacheMountFlag), deletions);
-  const edits: TextEdit[] = [insert, ...deletions];
+  const flags = uncovered.map(cacheMountFlag);
   const dirs = uncovered.map((l) => l.dir).join(' and ');
-  const dropped = switches.length > 0 ? ' and drop --no-cache-dir' : '';
-  return {
-    title: `Add a pip cache mount on ${dirs}${dropped}`,
-    // Without the user's uid the mount is root's and pip cannot write to it; a switch that
-    // cannot be removed would leave the new mount empty: the user decides.
-    isPreferred: !uncovered.some(ownerUnknown) && removals.every((edits) => edits !== undefined),
-    changes: [{ kind: 'edit', path, edits }],
-  };
+  // Without the user's uid the mount is root's and pip cannot write to it: the user decides.
+  const safe = !uncovered.some(ownerUnknown);
+  const deletions = switches.length > 0 ? removeWordsEdits(model, info, run.script, switches) : [];
+  if (deletions) {
+    const edits: TextEdit[] = [insertFlagsEdit(model.text, run.script, flags, deletions), ...deletions];
+    if (keepsMeaning(model, info, edits, { words: switches })) {
+      const dropped = switches.length > 0 ? ' and drop --no-cache-dir' : '';
+      return [{ title: `Add a pip cache mount on ${dirs}${dropped}`, isPreferred: safe, changes: [{ kind: 'edit', path, edits }] }];
+    }
+  }
+  // A switch dockopt cannot remove cleanly would keep the new mount empty: only offer the mount.
+  const insert = insertFlagsEdit(model.text, run.script, flags);
+  if (!keepsMeaning(model, info, [insert], {})) return [];
+  return [{
+    title: `Add a pip cache mount on ${dirs} (then remove --no-cache-dir by hand)`,
+    isPreferred: false,
+    changes: [{ kind: 'edit', path, edits: [insert] }],
+  }];
 }

@@ -9,11 +9,10 @@ import { readMounts } from '../dockerfile/mounts';
 import type { ShellWord } from '../dockerfile/shell';
 import {
   coveringCacheMount,
-  mergeDeletions,
   pipCacheSwitches,
   pipRun,
   removeEnvPropertiesEdits,
-  removeWordEdits,
+  removeWordsEdits,
   type PipRun,
 } from './cache-mount-edits';
 import type { Finding, Fix, Rule } from './types';
@@ -37,7 +36,7 @@ export const rule: Rule = {
       const mounted = mountedCalls(info, run);
       if (mounted.length === 0) continue;
       const words = mounted.flatMap((m) => m.switches.words);
-      if (words.length > 0) findings.push(runFinding(path, model, run, words, mounted[0].target));
+      if (words.length > 0) findings.push(runFinding(path, model, info, run, words, mounted[0].target));
       const viaEnv = mounted.find((m) => m.switches.env);
       if (viaEnv) {
         for (const env of envsInForce(info)) {
@@ -64,21 +63,16 @@ function mountedCalls(info: InstructionInfo, run: PipRun) {
   });
 }
 
-function runFinding(path: string, model: DockerfileModel, run: PipRun, words: ShellWord[], target: string): Finding {
+function runFinding(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, words: ShellWord[], target: string): Finding {
   const first = words[0];
   const what = first.value.startsWith(VARIABLE) ? first.value : '--no-cache-dir';
   const times = words.length > 1 ? ` (${words.length} times in this RUN)` : '';
   const message =
     `${what} turns off pip's cache, so the cache mount on ${target} stays empty and every build downloads again${times}. ` +
     `Remove it: with the mount, pip's cache never ends up in the image anyway.`;
-  const removals = words.map((word) => removeWordEdits(model, run.script, word));
-  const fixes: Fix[] = removals.every((edits) => edits !== undefined)
-    ? [{
-        title: words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`,
-        isPreferred: true,
-        changes: [{ kind: 'edit', path, edits: mergeDeletions(model.text, removals.flatMap((edits) => edits!)) }],
-      }]
-    : [];
+  const edits = removeWordsEdits(model, info, run.script, words);
+  const title = words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`;
+  const fixes: Fix[] = edits ? [{ title, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
   return { ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(first.start, first.end), message, fixes };
 }
 

@@ -28,6 +28,11 @@ export interface IgnoreMatcher {
   readonly rules: readonly IgnoreRule[];
   /** Whether BuildKit leaves this context-relative path (posix separators) out of the context. */
   ignores(relPath: string): boolean;
+  /**
+   * `ignores` for many normalized paths at once (a context scan): 1 where ignored. Goes rule by
+   * rule, so paths sorted by name share their parent's answer instead of recomputing it.
+   */
+  ignoresAll(relPaths: readonly string[]): Uint8Array;
 }
 
 /** Compiles the text of a .dockerignore. Never throws: a line that cannot compile is skipped. */
@@ -179,6 +184,33 @@ function matcherOf(rules: IgnoreRule[]): IgnoreMatcher {
         }
       }
       return ignored;
+    },
+    ignoresAll(relPaths: readonly string[]): Uint8Array {
+      const state = new Uint8Array(relPaths.length);
+      rules.forEach((rule, index) => {
+        const flipTo = rule.exception ? 0 : 1;
+        let lastParent: string | undefined;
+        let lastParentHit = false;
+        for (let i = 0; i < relPaths.length; i++) {
+          if (state[i] === flipTo) continue;
+          const file = relPaths[i];
+          if (rule.literal !== '' && !file.includes(rule.literal)) continue;
+          let hit = rule.regex.test(file);
+          if (!hit) {
+            const slash = file.lastIndexOf('/');
+            if (slash > 0) {
+              // Sorted paths come in runs with one parent: ask once per run.
+              if (lastParent === undefined || lastParent.length !== slash || !file.startsWith(lastParent)) {
+                lastParent = file.slice(0, slash);
+                lastParentHit = hitsDir(index, lastParent);
+              }
+              hit = lastParentHit;
+            }
+          }
+          if (hit) state[i] = flipTo;
+        }
+      });
+      return state;
     },
   };
 }

@@ -1,0 +1,21 @@
+import * as fs from 'node:fs';
+import { fdir } from 'fdir';
+(async () => {
+  const root = '/tmp/scanbench';
+  let maxLag = 0; let last = performance.now();
+  const timer = setInterval(() => { const now = performance.now(); maxLag = Math.max(maxLag, now - last - 5); last = now; }, 5);
+  let t = performance.now();
+  const paths = await new fdir().withRelativePaths().withPathSeparator('/').crawl(root).withPromise();
+  console.log('fdir', (performance.now() - t).toFixed(0), paths.length, 'lag', maxLag.toFixed(0)); maxLag = 0;
+  t = performance.now();
+  paths.sort();
+  console.log('sort', (performance.now() - t).toFixed(0));
+  t = performance.now();
+  let total = 0;
+  for (const p of paths) total += fs.lstatSync(root + '/' + p).size;
+  console.log('lstatSync', (performance.now() - t).toFixed(0));
+  t = performance.now();
+  await new Promise<void>((res) => { let n = paths.length; for (const p of paths) fs.lstat(root + '/' + p, () => { if (--n === 0) res(); }); });
+  console.log('lstat cb all at once', (performance.now() - t).toFixed(0), 'lag', maxLag.toFixed(0));
+  clearInterval(timer);
+})();
