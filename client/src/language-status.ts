@@ -1,5 +1,6 @@
 /**
- * The language status item on Dockerfiles (the `{}` next to the language name): findings in the active file, rules active, "Optimize all" as its action.
+ * The language status item on Dockerfiles (the `{}` next to the language name): findings
+ * in the active file, rules active, "Optimize all" as its action.
  */
 import type * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/lsp/protocol';

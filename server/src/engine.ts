@@ -88,13 +88,18 @@ function isSuppressedAt(model: DockerfileModel, finding: Finding): boolean {
   return model.isSuppressed(finding.ruleId, model.instructionAtLine(finding.range.start.line));
 }
 
-/** A Dockerfile built by several services can get the same finding once per build: keep one. */
+/**
+ * A Dockerfile built by several services can get the same finding once per build: keep one.
+ * Findings come back in file order, as editors and `dockopt check` list them.
+ */
 function dedupe(findings: ReportedFinding[]): ReportedFinding[] {
   const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return findings
+    .filter((f) => {
+      const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.path === b.path ? 0 : a.path < b.path ? -1 : 1) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { applyTextEdits } from '../../server/src/fixes/apply';
 import { rule } from '../../server/src/rules/dockerignore-incomplete';
+import { prepareScan } from '../../server/src/rules/dockerignore-patterns';
 import type { Finding } from '../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { preferred, workspace } from './dockerignore-workspace';
@@ -163,4 +164,26 @@ test('a truncated scan says the counts are lower bounds', async () => {
   const model = parseDockerfile(DOCKERFILE);
   const [finding] = rule.checkDockerfile!({ path: w.at('Dockerfile'), model, buildContext: { ...build, scan: { ...build.scan!, truncated: true } }, settings: DEFAULT_SETTINGS });
   assert.match(finding.message, /lets at least 3 files, 18 B into/);
+});
+
+test('a pattern must also be safe for the other Dockerfiles that read the same .dockerignore', async () => {
+  const w = await workspace({
+    'Dockerfile': 'FROM python:3.12\nCOPY . .\n',
+    'Dockerfile.test': 'FROM python:3.12\nCOPY tests/ ./tests/\n',
+    '.dockerignore': '',
+    'tests/test_a.py': 'x',
+    'app.log': 'y',
+  });
+  const [onDockerfile] = await w.onDockerfile(rule, 'Dockerfile');
+  assert.equal(editedText('', onDockerfile), '# dockopt: recommended patterns for files found in the build context\n**/*.log\n');
+  const [onIgnore] = await w.onIgnoreFile(rule, '.dockerignore');
+  assert.deepEqual(onIgnore.fixes, onDockerfile.fixes);
+});
+
+test('prepareScan precomputes in the background and changes no result', async () => {
+  const w = await workspace(THIN);
+  await w.ws.ensureScans(w.ws.buildsFor(w.at('Dockerfile')));
+  await prepareScan(w.ws.buildsFor(w.at('Dockerfile'))[0].scan!);
+  const [finding] = await w.onDockerfile(rule, 'Dockerfile');
+  assert.equal(editedText(THIN['.dockerignore'], finding), '# mine\n  .git  \n' + APPENDED);
 });

@@ -107,7 +107,7 @@ test('the fix creates .dockerignore with every safe recommended pattern', async 
   assert.equal(fix.changes[0].path, w.at('app/.dockerignore'));
   assert.equal(
     createdText(fix.changes),
-    '# Written by dockopt for Dockerfile (build context: .)\n' +
+    '# Written by dockopt\n' +
       '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
       RECOMMENDED,
   );
@@ -234,4 +234,40 @@ test('a Dockerfile built from the repository root gets its own Dockerfile.docker
   w.apply(preferred([finding, other]));
   for (const r of [rule, incomplete]) assert.deepEqual(await w.onDockerfile(r, 'services/x/Dockerfile'), []);
   assert.deepEqual(await w.onIgnoreFile(notApplied, 'services/x/.dockerignore'), []);
+});
+
+test('the new .dockerignore is safe for the other Dockerfiles of the context that will read it', async () => {
+  const w = await workspace({
+    'Dockerfile': 'FROM python:3.12\nCOPY . .\n',
+    'Dockerfile.docs': 'FROM nginx\nCOPY docs/ /usr/share/nginx/html/\n',
+    'docs/index.md': '# hi',
+  });
+  const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
+  assert.ok(!lines.includes('docs'));
+  assert.ok(!lines.includes('**/*.md'));
+  assert.ok(lines.includes('**/.git'));
+});
+
+test('two Dockerfiles of one folder create the same .dockerignore, and one pass satisfies both', async () => {
+  const w = await workspace({
+    'Dockerfile': 'FROM python:3.12\nCOPY . .\n',
+    'Dockerfile.docs': 'FROM nginx\nCOPY docs/ /usr/share/nginx/html/\n',
+    'docs/index.md': '# hi',
+    'app.log': 'x',
+  });
+  const [main] = await w.onDockerfile(rule, 'Dockerfile');
+  const [docs] = await w.onDockerfile(rule, 'Dockerfile.docs');
+  assert.deepEqual(docs.fixes[0].changes, main.fixes[0].changes);
+  w.apply(preferred([main, docs]));
+  for (const dockerfile of ['Dockerfile', 'Dockerfile.docs']) {
+    for (const r of [rule, incomplete]) assert.deepEqual(await w.onDockerfile(r, dockerfile), [], `${r.meta.id} on ${dockerfile}`);
+  }
+});
+
+test('exec-form sources are read as JSON, across a continuation with a backtick escape', async () => {
+  const w = await workspace({ 'Dockerfile': '# escape=`\nFROM python:3.12\nCOPY ["my logs", `\n  "/srv/logs/"]\n', 'my logs/a.log': 'x', 'b.log': 'y' });
+  const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
+  // Logs are artifacts, excluded below copied folders too, but not when nothing of the folder would remain.
+  assert.ok(!lines.includes('**/*.log'));
+  assert.ok(lines.includes('logs'));
 });

@@ -208,6 +208,15 @@ describe('pip-cache-mount: fires and fixes', () => {
     assert.equal(fixOnce(rule, text), text);
   });
 
+  test('a --no-cache-dir it cannot remove cleanly: only the mount, not preferred', () => {
+    const text = 'FROM python:3.12\nRUN pip install \\\n    --no-cache-dir # why\nCOPY . .\n';
+    const finding = only(text);
+    assert.equal(finding.fixes.length, 1);
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.match(finding.fixes[0].title, /remove --no-cache-dir by hand/);
+    assert.equal(applyFix(text, finding), `FROM python:3.12\nRUN ${MOUNT} pip install \\\n    --no-cache-dir # why\nCOPY . .\n`);
+  });
+
   test('sudo runs pip as root whatever the USER', () => {
     const text = 'FROM python:3.12\nRUN useradd -u 1001 app\nUSER app\nRUN sudo pip install flask\n';
     assert.equal(fix(rule, text), `FROM python:3.12\nRUN useradd -u 1001 app\nUSER app\nRUN ${MOUNT} sudo pip install flask\n`);
@@ -329,6 +338,7 @@ describe('pip-cache-mount: does not fire', () => {
   });
 
   test('with # dockopt global ignore=pip-cache-mount', () => {
-    assert.deepEqual(check(rule, 'FROM python:3.12\n# dockopt global ignore=pip-cache-mount\nRUN pip install flask\nRUN pip install b\n'), []);
+    assert.deepEqual(check(rule, '# dockopt global ignore=pip-cache-mount\nFROM python:3.12\nRUN pip install flask\nRUN pip install b\n'), []);
+    assert.deepEqual(check(rule, 'FROM python:3.12\n# dockopt global ignore=pip-cache-mount\nRUN pip install flask\n'), []);
   });
 });

@@ -55,6 +55,23 @@ describe('pip-no-cache-dir: fires and fixes', () => {
     assert.equal(fix(rule, text), `FROM python:3.12\nRUN ${MOUNT} pip install flask\nCOPY . .\n`);
   });
 
+  test('two --no-cache-dir alone on the last line go with the line', () => {
+    const text = `FROM python:3.12\nRUN ${MOUNT} pip install -r r.txt \\\n    --no-cache-dir --no-cache-dir\nCOPY . .\n`;
+    assert.equal(fix(rule, text), `FROM python:3.12\nRUN ${MOUNT} pip install -r r.txt\nCOPY . .\n`);
+  });
+
+  test('no fix when removing the flag would turn the rest of its line into a comment line', () => {
+    // `    # why` inside a continued RUN would be dropped by Docker, and the RUN would run on.
+    const text = `FROM python:3.12\nRUN ${MOUNT} pip install \\\n    --no-cache-dir # why\nCOPY . .\n`;
+    assert.deepEqual(only(text).fixes, []);
+  });
+
+  test('no fix when the flag follows an escaped blank', () => {
+    // `./my\ ` is one word ending in a blank; removing the blanks before the flag would change it.
+    const text = `FROM python:3.12\nRUN ${MOUNT} pip install ./my\\  --no-cache-dir\n`;
+    assert.deepEqual(only(text).fixes, []);
+  });
+
   test('a PIP_NO_CACHE_DIR assignment in the RUN, whatever its value', () => {
     for (const value of ['1', 'true', 'off', 'false', '0', 'no']) {
       const text = `FROM python:3.12\nRUN ${MOUNT} PIP_NO_CACHE_DIR=${value} pip install flask\n`;

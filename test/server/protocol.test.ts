@@ -14,8 +14,8 @@ import { makeWorkspace, removeWorkspace } from '../helpers/temp-workspace';
 const OLD_PYTHON = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n';
 const codes = (diagnostics: Array<{ code?: unknown }>) => diagnostics.map((d) => d.code).sort();
 
-function applyEdits(text: string, edits: Array<{ range: any; newText: string }>): string {
-  return TextDocument.applyEdits(TextDocument.create('file:///x', 'dockerfile', 1, text), edits);
+function applyEdits(text: string, edits: TextDocumentEdit['edits']): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x', 'dockerfile', 1, text), edits as Array<{ range: any; newText: string }>);
 }
 
 describe('language server over stdio', () => {

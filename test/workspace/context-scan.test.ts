@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { ContextScanner, filesUnder } from '../../server/src/workspace/context-scan';
+import { ContextScanner, filesUnder, walkInThread, walkInWorker } from '../../server/src/workspace/context-scan';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
@@ -119,4 +119,19 @@ test('filesUnder finds a file or a directory and what is below it, not its names
   assert.deepEqual(filesUnder(scan, 'src').map((f) => f.path), ['src/a.py', 'src/b/c.py']);
   assert.deepEqual(filesUnder(scan, 'src.txt').map((f) => f.path), ['src.txt']);
   assert.equal(filesUnder(scan, '.').length, 4);
+});
+
+test('the in-thread walk (without worker threads) gives the same scan as the worker', async () => {
+  const root = makeTree({ 'b/c.txt': 'cc', 'a.txt': 'a', 'b/d/e': 'eee' });
+  const inWorker = await new ContextScanner({ walk: walkInWorker }).ensure(root);
+  const inThread = await new ContextScanner({ walk: walkInThread }).ensure(root);
+  assert.deepEqual(inThread, inWorker);
+  assert.deepEqual(listing(inThread), ['a.txt:1', 'b/c.txt:2', 'b/d/e:3']);
+});
+
+test('symlinks are listed as links, not followed', async () => {
+  const root = makeTree({ 'real/file.txt': 'x' });
+  fs.symlinkSync(path.join(root, 'real'), path.join(root, 'link'));
+  const scan = await new ContextScanner().ensure(root);
+  assert.deepEqual(scan.files.map((f) => f.path), ['link', 'real/file.txt']);
 });

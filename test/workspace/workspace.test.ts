@@ -71,6 +71,19 @@ test('the context root .dockerignore is read when there is no Dockerfile-specifi
   assert.equal(build.unreadIgnoreFile, undefined);
 });
 
+test('other Dockerfiles of the context that would read the same .dockerignore are its co-readers', async () => {
+  const { ws, at } = await load({
+    'app/Dockerfile': FROM,
+    'app/Dockerfile.dev': 'FROM python:3.12\nCOPY tests/ ./tests/\n',
+    'app/Dockerfile.ci': FROM,
+    'app/Dockerfile.ci.dockerignore': '',
+  });
+  const [build] = ws.buildsFor(at('app/Dockerfile'));
+  assert.equal(build.ignoreFile.kind, 'context-root');
+  assert.deepEqual(build.coReaders, [{ dockerfilePath: at('app/Dockerfile.dev'), dockerfileText: 'FROM python:3.12\nCOPY tests/ ./tests/\n' }]);
+  assert.equal(ws.buildsFor(at('app/Dockerfile.ci'))[0].coReaders, undefined, 'its own ignore file is read by it alone');
+});
+
 test('a Dockerfile built by two services has two builds', async () => {
   const { ws, at } = await load({
     'docker-compose.yml': 'services:\n  a:\n    build: ./app\n  b:\n    build:\n      context: .\n      dockerfile: app/Dockerfile\n      target: test\n',

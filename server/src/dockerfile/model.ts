@@ -72,9 +72,7 @@ export function parseDockerfile(text: string): DockerfileModel {
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const ast = DockerfileParser.parse(text);
   const escapeChar = ast.getEscapeCharacter();
-  const crlf = (text.match(/\r\n/g) ?? []).length;
-  const lf = (text.match(/\n/g) ?? []).length;
-  const eol: '\n' | '\r\n' = crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
+  const eol = dominantEol(text);
 
   const { lineIgnores, globallyIgnored } = readSuppressions(text);
   const allInstructions = safeInstructions();
@@ -85,7 +83,8 @@ export function parseDockerfile(text: string): DockerfileModel {
   const stagesByName = new Map<string, Stage>();
   let stage: Stage | undefined;
   let user: UserInForce | undefined;
-  let env = new Map<string, string>();
+  let env: EnvScope = { own: [] };
+  const finalState = new Map<Stage, { user?: UserInForce; env: EnvScope }>();
 
   for (const ast of allInstructions) {
     const keyword = ast.getKeyword().toUpperCase();
@@ -99,8 +98,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       endOffset: document.offsetAt(range.end),
       ignored: lineIgnores.get(range.start.line) ?? new Set<string>(),
       stage: undefined,
-      env: new Map<string, string>(),
-    } as InstructionInfo;
+    } as Omit<InstructionInfo, 'env'> as InstructionInfo;
 
     if (keyword === 'FROM') {
       const from = ast as From;
@@ -108,29 +106,31 @@ export function parseDockerfile(text: string): DockerfileModel {
       const isStageRef = parentName && !from.getRegistry() && !from.getImageTag() && !from.getImageDigest();
       const parent = isStageRef ? stagesByName.get(parentName) : undefined;
       const name = from.getBuildStage()?.toLowerCase();
+      if (stage) finalState.set(stage, { user, env });
       stage = { index: stages.length, from, fromInfo: info, name, parent, instructions: [] };
       stages.push(stage);
       if (name) stagesByName.set(name, stage);
-      // A stage starts from its parent's final USER and ENV, or from the image's (unknown: root, none).
-      const last = parent?.instructions[parent.instructions.length - 1];
-      user = last?.user;
-      env = new Map(last?.env ?? []);
+      // A stage starts from its parent's USER and ENV after its last instruction, or from the
+      // image's (unknown to us: root, no ENV).
+      const inherited = parent ? finalState.get(parent) : undefined;
+      user = inherited?.user;
+      env = inherited?.env ?? { own: [] };
     }
     if (!stage) {
+      defineEnv(info, { own: [] });
       instructions.push(info); // an ARG before the first FROM: global, in no stage
       continue;
     }
     info.stage = stage;
     info.user = user;
-    info.env = env;
+    defineEnv(info, env);
     instructions.push(info);
     stage.instructions.push(info);
 
     // USER and ENV take effect for the instructions after them.
     if (keyword === 'USER') user = readUser(ast, knownUsers);
     if (keyword === 'ENV') {
-      env = new Map(env);
-      for (const [k, v] of readEnv(ast)) env.set(k, v);
+      env = { base: env, own: readEnv(ast) };
     }
   }
 
@@ -164,6 +164,16 @@ export function parseDockerfile(text: string): DockerfileModel {
   }
 }
 
+function dominantEol(text: string): '\n' | '\r\n' {
+  let lf = 0;
+  let crlf = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    lf++;
+    if (text.charCodeAt(i - 1) === 13) crlf++;
+  }
+  return crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
+}
+
 /**
  * Reads suppression comments from the raw lines: dockerfile-ast takes a comment on the first
  * line for a parser directive (`# dockopt=…`), and a suppression there must still count.
@@ -188,6 +198,29 @@ function readSuppressions(text: string) {
     start = nl + 1;
   }
   return { lineIgnores, globallyIgnored };
+}
+
+/**
+ * ENV in force, built on first use: most instructions' environments are never read, and
+ * copying a growing map at every ENV is quadratic in long Dockerfiles.
+ */
+interface EnvScope {
+  base?: EnvScope;
+  own: Array<[string, string]>;
+  map?: Map<string, string>;
+}
+
+function defineEnv(info: InstructionInfo, scope: EnvScope): void {
+  Object.defineProperty(info, 'env', { enumerable: true, get: () => materialize(scope) });
+}
+
+function materialize(scope: EnvScope): Map<string, string> {
+  if (!scope.map) {
+    const map = new Map(scope.base ? materialize(scope.base) : undefined);
+    for (const [k, v] of scope.own) map.set(k, v);
+    scope.map = map;
+  }
+  return scope.map;
 }
 
 function readUser(instruction: Instruction, known: ReadonlyMap<string, KnownUser>): UserInForce | undefined {

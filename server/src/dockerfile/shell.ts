@@ -42,6 +42,18 @@ interface MappedChar { ch: string; offset: number }
 
 /** Parses a RUN's command. Empty (no commands) when the instruction is not a RUN or is half-typed. */
 export function parseRunScript(source: SourceView, run: Instruction): RunScript {
+  // Several rules read the same RUN of the same parse: read it once.
+  let script = SCRIPTS.get(run);
+  if (!script) {
+    script = readRunScript(source, run);
+    SCRIPTS.set(run, script);
+  }
+  return script;
+}
+
+const SCRIPTS = new WeakMap<Instruction, RunScript>();
+
+function readRunScript(source: SourceView, run: Instruction): RunScript {
   const { text, escapeChar } = source;
   const endOffset = source.offsetAt(run.getRange().end);
   const args = run.getArguments();

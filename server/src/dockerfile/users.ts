@@ -18,6 +18,9 @@ export function collectKnownUsers(source: SourceView, instructions: Instruction[
   try {
     for (const instruction of instructions) {
       if (instruction.getKeyword().toUpperCase() !== 'RUN') continue;
+      const range = instruction.getRange();
+      const raw = source.text.slice(source.offsetAt(range.start), source.offsetAt(range.end));
+      if (!USER_COMMANDS.test(raw)) continue; // most RUNs create no user: skip reading them
       for (const command of parseRunScript(source, instruction).commands) {
         readGroup(command, groups);
         const user = readUser(command, groups);
@@ -29,6 +32,8 @@ export function collectKnownUsers(source: SourceView, instructions: Instruction[
   }
   return users;
 }
+
+const USER_COMMANDS = /\b(useradd|adduser|groupadd|addgroup)\b/;
 
 function readGroup(command: SimpleCommand, groups: Map<string, number>) {
   const [name, ...args] = command.words.map((w) => w.value);

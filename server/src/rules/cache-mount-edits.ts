@@ -6,12 +6,14 @@
  * assignment or an ENV property without leaving double spaces or empty continuation lines.
  */
 import { posix } from 'node:path';
-import { parseDockerfile, readEnv, type DockerfileModel, type InstructionInfo } from '../dockerfile/model';
+import { DockerfileParser } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { readEnv, type DockerfileModel, type InstructionInfo } from '../dockerfile/model';
 import { normalizeDir, type RunMount } from '../dockerfile/mounts';
 import { commandStart, findPipCall, type NpmCall, type PipCall } from '../dockerfile/package-managers';
 import { parseRunScript, type RunScript, type ShellWord, type SimpleCommand } from '../dockerfile/shell';
 import { applyTextEdits } from '../fixes/apply';
-import type { Range, TextEdit } from './types';
+import type { Position, Range, TextEdit } from './types';
 
 /** The user a package manager runs as, and where its home is. */
 export interface CacheOwner {
@@ -141,7 +143,10 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
     const home = homeFromEnv !== undefined ? expand(homeFromEnv, variable('build'), 1) : owner.home;
     let path = expand(raw, variable(when), 0);
     // pip and npm both expand a leading ~ themselves.
-    if (path !== undefined && (path === '~' || path.startsWith('~/'))) path = home === undefined ? undefined : home + path.slice(1);
+    if (path !== undefined && (path === '~' || path.startsWith('~/'))) {
+      if (home === undefined) return { via: '$HOME', unresolved: homeFromEnv, owner };
+      path = home + path.slice(1);
+    }
     if (path === undefined || !path.startsWith('/') || /[,"'\s]/.test(path)) return { via, unresolved: raw, owner };
     return { dir: normalizeDir(posix.normalize(path)), via, owner };
   };
@@ -420,8 +425,17 @@ function joinDeletions(text: string, deletions: readonly Deletion[]): TextEdit[]
     for (const deletion of merged) {
       let start = deletion.start;
       let end = deletion.end;
-      if (!deletion.joined || !deletion.rules || /[\r\n]/.test(text.slice(start, end))) {
+      if (!deletion.joined || !deletion.rules) {
         next.push(deletion);
+        continue;
+      }
+      if (/[\r\n]/.test(text.slice(start, end))) {
+        // Joined over lines (a word, then the last line): when it now ends a line, the blanks
+        // before it go too.
+        let blanks = start;
+        while (blanks > 0 && isBlank(text[blanks - 1])) blanks--;
+        const endsLine = end >= text.length || eolLength(text, end) > 0;
+        next.push({ ...deletion, start: endsLine && blanks > 0 && text[blanks - 1] !== '\n' ? blanks : start });
         continue;
       }
       while (start < end && isBlank(text[start])) start++;
@@ -505,18 +519,23 @@ export function keepsMeaning(
 
 /** What the instructions of a piece of Dockerfile do, as comparable text. */
 function shapeOf(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: ReadonlySet<string>): string {
-  const model = parseDockerfile(text);
+  // A bare parse: this runs for every fix that removes words, so it skips what the model adds.
+  const ast = DockerfileParser.parse(text);
+  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
+  const source = { text, escapeChar: ast.getEscapeCharacter(), offsetAt: (p: Position) => document.offsetAt(p) };
   const shape: unknown[] = [];
-  for (const info of model.instructions) {
-    if (info.keyword === 'RUN') {
-      const script = parseRunScript(model, info.ast);
+  for (const instruction of ast.getInstructions()) {
+    const keyword = instruction.getKeyword().toUpperCase();
+    if (keyword === 'RUN') {
+      const script = parseRunScript(source, instruction);
       const words = (list: ShellWord[]) => list.filter((w) => !skipWordsAt.has(w.start)).map((w) => w.value);
       shape.push(['RUN', script.form, script.commands.map((c) => [words(c.assignments), words(c.words)])]);
-    } else if (info.keyword === 'ENV') {
-      const properties = readEnv(info.ast).filter(([name]) => !skipEnv.has(name));
+    } else if (keyword === 'ENV') {
+      const properties = readEnv(instruction).filter(([name]) => !skipEnv.has(name));
       if (properties.length > 0) shape.push(['ENV', properties]);
     } else {
-      shape.push([info.keyword, info.ast.getArguments().map((a) => a.getValue())]);
+      const range = instruction.getRange();
+      shape.push([keyword, text.slice(document.offsetAt(range.start), document.offsetAt(range.end))]);
     }
   }
   return JSON.stringify(shape);

@@ -10,6 +10,7 @@ import { reportRange } from './dockerignore-missing';
 import {
   appendEdit,
   buildInputs,
+  buildsToProtect,
   describeSize,
   inputsOfText,
   listPatterns,
@@ -36,7 +37,7 @@ function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
   const range = reportRange(ctx.model);
   if (!range) return [];
   const text = build.ignoreFile.text;
-  const plan = planPatterns(text, [{ scan: build.scan, inputs: buildInputs(ctx.model) }], true);
+  const plan = planPatterns(text, buildsToProtect({ ...build, scan: build.scan }, buildInputs(ctx.model)), true);
   if (plan.entries.length === 0) return [];
   const name = path.relative(path.dirname(ctx.path), build.ignoreFile.path).split(path.sep).join('/');
   return [{ ruleId: meta.id, path: ctx.path, range, message: messageOf(name, plan), fixes: [fixOf(build.ignoreFile.path, name, text, plan)] }];
@@ -45,7 +46,7 @@ function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
 function checkDockerignore(ctx: DockerignoreCheckContext): Finding[] {
   const readers = ctx.builds.filter((b) => b.ignoreFile.path === ctx.path);
   if (readers.length === 0 || readers.some((b) => !b.scan || b.dockerfileText === undefined)) return [];
-  const plan = planPatterns(ctx.text, readers.map(toProtect), true);
+  const plan = planPatterns(ctx.text, protectAll(readers), true);
   if (plan.entries.length === 0) return [];
   const firstLine = ctx.text.split(/\r?\n|\r/, 1)[0];
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
@@ -53,8 +54,19 @@ function checkDockerignore(ctx: DockerignoreCheckContext): Finding[] {
   return [{ ruleId: meta.id, path: ctx.path, range, message: messageOf(name, plan), fixes: [fixOf(ctx.path, name, ctx.text, plan)] }];
 }
 
-function toProtect(build: BuildContext): BuildToProtect {
-  return { scan: build.scan!, inputs: inputsOfText(build.dockerfileText!).inputs };
+/** Every Dockerfile that reads the file, once each, in the order the Dockerfile side lists them. */
+function protectAll(readers: BuildContext[]): BuildToProtect[] {
+  const seen = new Set<string>();
+  const out: BuildToProtect[] = [];
+  for (const build of readers) {
+    for (const { dockerfilePath, dockerfileText } of [{ dockerfilePath: build.dockerfilePath, dockerfileText: build.dockerfileText! }, ...(build.coReaders ?? [])]) {
+      const key = `${build.contextDir}\0${dockerfilePath}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ scan: build.scan!, inputs: inputsOfText(dockerfileText).inputs });
+    }
+  }
+  return out;
 }
 
 function messageOf(name: string, plan: PatternPlan): string {

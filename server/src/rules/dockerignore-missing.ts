@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { DockerfileModel } from '../dockerfile/model';
-import { buildInputs, describeSize, newIgnoreFileText, planPatterns } from './dockerignore-patterns';
+import { buildInputs, buildsToProtect, describeSize, newIgnoreFileText, planPatterns } from './dockerignore-patterns';
 import type { DockerfileCheckContext, Finding, Range, Rule, RuleMeta } from './types';
 
 export const meta: RuleMeta = {
@@ -28,7 +28,7 @@ function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
   const target = build.ignoreFile.path;
   const text = newIgnoreFileText(build, target, inputs, ctx.model.eol);
   const total = build.scan.files.reduce((sum, f) => sum + f.size, 0);
-  const spared = planPatterns(undefined, [{ scan: build.scan, inputs }], true);
+  const spared = planPatterns(undefined, buildsToProtect({ ...build, scan: build.scan }, inputs), true);
   const fromDockerfile = (p: string) => path.relative(path.dirname(ctx.path), p).split(path.sep).join('/') || '.';
 
   const contextName = fromDockerfile(build.contextDir);

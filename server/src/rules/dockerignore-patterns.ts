@@ -5,7 +5,8 @@
  * Safe means the build cannot break: a pattern never excludes a source of a COPY/ADD (without
  * --from) or of a RUN bind mount; content patterns (docs, tests, .env) also never exclude a
  * file below a copied directory, since the image may serve or read it, while artifact patterns
- * (caches, node_modules, logs, editor files) may: nothing needs `src/__pycache__`. A group is
+ * (caches, node_modules, logs, editor files) may, unless they would empty the folder: nothing
+ * needs `src/__pycache__`, but `COPY logs/ …` wants its logs. A group is
  * skipped when a RUN/CMD/ENTRYPOINT visibly uses what it excludes (`pytest` needs the tests,
  * `git describe` needs .git). `COPY . .` is no constraint: shaping what it sends is what
  * .dockerignore is for.
@@ -127,7 +128,7 @@ export function buildInputs(model: DockerfileModel): BuildInputs {
   const commands: string[] = [];
   for (const info of model.instructions) {
     try {
-      if (info.keyword === 'COPY' || info.keyword === 'ADD') sources.push(...copySources(info.ast, info.keyword));
+      if (info.keyword === 'COPY' || info.keyword === 'ADD') sources.push(...copySources(model, info));
       else if (info.keyword === 'RUN') {
         for (const mount of readMounts(info.ast)) {
           if (mount.type !== 'bind' || mount.options.has('from')) continue;
@@ -146,15 +147,16 @@ export function buildInputs(model: DockerfileModel): BuildInputs {
   return result;
 }
 
-type AstInstruction = DockerfileModel['instructions'][number]['ast'];
+type InstructionInfo = DockerfileModel['instructions'][number];
 
-function copySources(ast: AstInstruction, keyword: string): string[] {
+function copySources(model: DockerfileModel, info: InstructionInfo): string[] {
+  const { ast, keyword } = info;
   const flags = (ast as any).getFlags?.() as Array<{ getName(): string }> | undefined;
   if (flags?.some((f) => f.getName().toLowerCase() === 'from')) return [];
-  const json = (ast as any).getJSONStrings?.() as Array<{ getJSONValue(): string }> | undefined;
+  const json = execFormArguments(model, info);
   let args: string[];
-  if (json && json.length > 0) {
-    args = json.map((s) => s.getJSONValue());
+  if (json) {
+    args = json;
   } else {
     const all = ast.getArguments();
     // A heredoc's body follows the line that opens it; the sources are before.
@@ -164,6 +166,26 @@ function copySources(ast: AstInstruction, keyword: string): string[] {
   }
   const sources = args.slice(0, -1);
   return keyword === 'ADD' ? sources.filter((s) => !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s)) : sources;
+}
+
+type Bracket = { getRange(): { start: { line: number; character: number }; end: { line: number; character: number } } } | null;
+
+/** `COPY ["a b.txt", "/app/"]`: read as JSON (dockerfile-ast's own values lose the spaces). */
+function execFormArguments(model: DockerfileModel, info: InstructionInfo): string[] | undefined {
+  const open = (info.ast as any).getOpeningBracket?.() as Bracket | undefined;
+  if (!open) return undefined;
+  // dockerfile-ast misses the closing bracket after a backtick continuation: read to the end then.
+  const close = (info.ast as any).getClosingBracket?.() as Bracket | undefined;
+  const end = close ? model.offsetAt(close.getRange().end) : info.endOffset;
+  const raw = model.text.slice(model.offsetAt(open.getRange().start), end).trimEnd();
+  const escape = model.escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  const joined = raw.replace(new RegExp(`${escape}[ \\t]*\\r?\\n`, 'g'), ''); // line continuations
+  try {
+    const value: unknown = JSON.parse(joined);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined; // not valid JSON: Docker reads it as shell form
+  }
 }
 
 /** Context-relative, cleaned; `$VAR` becomes `*` (unknown here); undefined when outside the context. */
@@ -258,26 +280,31 @@ interface ProtectedFiles {
   named: Set<number>;
   /** Files below a directory a source names. */
   below: Set<number>;
+  /** Per copied directory (or glob), the files below it: one must stay, or the COPY copies nothing. */
+  folders: number[][];
 }
 
 function protectedFiles(scan: ContextScan, sources: readonly string[]): ProtectedFiles {
   return remember(analysisOf(scan).protectedBy, sources.join('\n'), () => {
-    const out: ProtectedFiles = { named: new Set(), below: new Set() };
+    const out: ProtectedFiles = { named: new Set(), below: new Set(), folders: [] };
     for (const source of sources) {
       if (isWholeContext(source)) continue;
+      const folder: number[] = [];
       if (isGlob(source)) {
         const matcher = compilePatterns([source]);
         const direct = matcher.rules[0]?.regex;
         scan.files.forEach((f, i) => {
           if (direct?.test(f.path)) out.named.add(i);
-          else if (matcher.ignores(f.path)) out.below.add(i);
+          else if (matcher.ignores(f.path)) folder.push(i);
         });
       } else {
         for (const i of indicesUnder(scan, source)) {
           if (scan.files[i].path === source) out.named.add(i);
-          else out.below.add(i);
+          else folder.push(i);
         }
       }
+      folder.forEach((i) => out.below.add(i));
+      if (folder.length > 0) out.folders.push(folder);
     }
     return out;
   });
@@ -319,6 +346,15 @@ export interface BuildToProtect {
   inputs: BuildInputs;
 }
 
+/**
+ * What a pattern added to this build's ignore file must not break: this Dockerfile's inputs,
+ * and those of the other Dockerfiles of the context that read the same `<context>/.dockerignore`.
+ */
+export function buildsToProtect(build: BuildContext & { scan: ContextScan }, own: BuildInputs): BuildToProtect[] {
+  const others = (build.coReaders ?? []).map((c) => ({ scan: build.scan, inputs: inputsOfText(c.dockerfileText).inputs }));
+  return [{ scan: build.scan, inputs: own }, ...others];
+}
+
 export interface PatternPlan {
   /** Entries to add, in recommended order, with their groups. */
   entries: Array<{ group: PatternGroup; entry: RecommendedPattern; lines: string[] }>;
@@ -335,12 +371,13 @@ export interface PatternPlan {
  */
 export function planPatterns(currentText: string | undefined, builds: readonly BuildToProtect[], onlyEffective: boolean): PatternPlan {
   const text = currentText ?? '';
-  if (builds.length !== 1) return computePlan(text, builds, onlyEffective);
-  // The hot path: one build, re-checked on every keystroke with mostly the same inputs.
-  const [build] = builds;
-  const vetoed = RECOMMENDED_GROUPS.filter((g) => g.usedBy?.test(build.inputs.commands)).map((g) => g.id);
-  const key = [onlyEffective ? 1 : 0, vetoed.join(','), build.inputs.sources.join('\n'), text].join('\0');
-  const cached = remember(analysisOf(build.scan).plans, key, () => computePlan(text, builds, onlyEffective));
+  const scan = builds[0]?.scan;
+  if (!scan || builds.some((b) => b.scan !== scan)) return computePlan(text, builds, onlyEffective);
+  // The hot path: builds of one context, re-checked on every keystroke with mostly the same inputs.
+  const vetoed = RECOMMENDED_GROUPS.filter((g) => builds.some((b) => g.usedBy?.test(b.inputs.commands))).map((g) => g.id);
+  const sources = builds.map((b) => b.inputs.sources.join('\n')).join('\n');
+  const key = [onlyEffective ? 1 : 0, vetoed.join(','), sources, text].join('\0');
+  const cached = remember(analysisOf(scan).plans, key, () => computePlan(text, builds, onlyEffective));
   return { ...cached, entries: [...cached.entries] };
 }
 
@@ -381,11 +418,17 @@ function judge(build: BuildToProtect, text: string, lines: string[], kind: Patte
   const state = stateOf(build.scan, text);
   const guarded = protectedFiles(build.scan, build.inputs.sources);
   const added: number[] = [];
-  for (const i of excludedBy(build.scan, lines)) {
+  const excluded = excludedBy(build.scan, lines);
+  for (const i of excluded) {
     if (guarded.named.has(i) || (kind === 'content' && guarded.below.has(i))) return 'unsafe';
     if (state[i] & EXCLUDED) continue;
     if (state[i] & USER_EXCEPTION) return 'unsafe'; // it would undo the user's own `!` line
     added.push(i);
+  }
+  if (guarded.folders.length > 0 && excluded.length > 0) {
+    // Even an artifact pattern must leave something in a folder the Dockerfile copies.
+    const gone = new Set(excluded);
+    if (guarded.folders.some((folder) => folder.every((i) => gone.has(i)))) return 'unsafe';
   }
   return added;
 }
@@ -515,13 +558,21 @@ export function newIgnoreFileText(
   const eol = stray && stray.text.includes('\n') ? eolOf(stray.text) : dockerfileEol;
   const targetDir = path.dirname(targetPath);
   const rel = (p: string) => path.relative(targetDir, p).split(path.sep).join('/') || '.';
+  // The context root's file is read by every Dockerfile there: it names none of them, so that
+  // whichever Dockerfile's fix creates it, the file is the same.
+  const forContext = path.basename(targetPath) === '.dockerignore';
   const lines: string[] = [
-    `# Written by dockopt for ${rel(build.dockerfilePath)} (build context: ${rel(build.contextDir)})`,
+    forContext
+      ? '# Written by dockopt'
+      : `# Written by dockopt for ${rel(build.dockerfilePath)} (build context: ${rel(build.contextDir)})`,
     '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.',
   ];
-  if (path.basename(targetPath) !== '.dockerignore') {
+  if (!forContext) {
     lines.push(`# BuildKit reads this file instead of ${rel(path.join(build.contextDir, '.dockerignore'))}; paths are relative to the context.`);
   }
+  // Other Dockerfiles read the new file too only when it is the context root's.
+  const protect = (scan: ContextScan) =>
+    forContext ? buildsToProtect({ ...build, scan }, inputs) : [{ scan, inputs }];
   const replaced = build.ignoreFile.exists && build.ignoreFile.path !== targetPath ? build.ignoreFile : undefined;
   if (replaced) {
     lines.push('', `# From ${rel(replaced.path)}, which this file replaces for this build`);
@@ -534,7 +585,7 @@ export function newIgnoreFileText(
   }
   let text = lines.join(eol) + eol;
   if (build.scan) {
-    const plan = planPatterns(text, [{ scan: build.scan, inputs }], false);
+    const plan = planPatterns(text, protect(build.scan), false);
     const present = new Set(parseIgnoreLines(text).map((r) => r.pattern));
     plan.entries = plan.entries.filter((e) => !present.has(cleanPattern(e.entry.pattern)));
     text += renderGrouped(plan, eol);

@@ -10,7 +10,6 @@ import {
   coveringCacheMount,
   distinctDirs,
   insertFlagsEdit,
-  keepsMeaning,
   ownerUnknown,
   pipCacheSwitches,
   pipRun,
@@ -91,16 +90,15 @@ function mountFix(path: string, model: DockerfileModel, info: InstructionInfo, r
   // Without the user's uid the mount is root's and pip cannot write to it: the user decides.
   const safe = !uncovered.some(ownerUnknown);
   const deletions = switches.length > 0 ? removeWordsEdits(model, info, run.script, switches) : [];
+  // (removeWordsEdits checked that the RUN reads the same without the switches; new flags before
+  // its first argument change nothing else.)
   if (deletions) {
     const edits: TextEdit[] = [insertFlagsEdit(model.text, run.script, flags, deletions), ...deletions];
-    if (keepsMeaning(model, info, edits, { words: switches })) {
-      const dropped = switches.length > 0 ? ' and drop --no-cache-dir' : '';
-      return [{ title: `Add a pip cache mount on ${dirs}${dropped}`, isPreferred: safe, changes: [{ kind: 'edit', path, edits }] }];
-    }
+    const dropped = switches.length > 0 ? ' and drop --no-cache-dir' : '';
+    return [{ title: `Add a pip cache mount on ${dirs}${dropped}`, isPreferred: safe, changes: [{ kind: 'edit', path, edits }] }];
   }
   // A switch dockopt cannot remove cleanly would keep the new mount empty: only offer the mount.
   const insert = insertFlagsEdit(model.text, run.script, flags);
-  if (!keepsMeaning(model, info, [insert], {})) return [];
   return [{
     title: `Add a pip cache mount on ${dirs} (then remove --no-cache-dir by hand)`,
     isPreferred: false,

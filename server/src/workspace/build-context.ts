@@ -45,6 +45,12 @@ export interface BuildContext {
    */
   unreadIgnoreFile?: { path: string; text: string };
   /**
+   * Other Dockerfiles built with this same context that read (or, once it exists, would read)
+   * the same `<context>/.dockerignore`: a pattern added to it must be safe for them too.
+   * Set only when `ignoreFile.kind` is 'context-root'.
+   */
+  coReaders?: Array<{ dockerfilePath: string; dockerfileText: string }>;
+  /**
    * The Dockerfile's text (the open editor's when open). Set on the builds given to
    * .dockerignore rules, which must know what the Dockerfile copies; Dockerfile rules have the model.
    */

@@ -6,15 +6,13 @@
  * A scan is immutable: an update produces a new object, so callers may cache work
  * per scan object (WeakMap) and know it is still valid while they hold the same one.
  */
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { fdir } from 'fdir';
+import { Worker } from 'node:worker_threads';
 import type { ContextFile, ContextScan } from './build-context';
 
 export const MAX_CONTEXT_FILES = 100_000;
-
-/** How many lstat calls run at once; enough to keep the disk busy without flooding libuv. */
-const STAT_CONCURRENCY = 64;
 
 const MAX_SPLICED_CHANGES = 256;
 
@@ -35,9 +33,12 @@ export class ContextScanner {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<ScanListener>();
   private readonly maxFiles: number;
+  private readonly walkDir: Walk;
 
-  constructor(options: { maxFiles?: number } = {}) {
+  /** `walk` replaces the worker-thread walk (`walkInThread`, or a test double). */
+  constructor(options: { maxFiles?: number; walk?: Walk } = {}) {
     this.maxFiles = options.maxFiles ?? MAX_CONTEXT_FILES;
+    this.walkDir = options.walk ?? walkInWorker;
   }
 
   /** The latest scan of `dir`, without waiting; undefined until a first scan has finished. */
@@ -107,11 +108,11 @@ export class ContextScanner {
       if (entry.full || !entry.scan) {
         entry.full = false;
         entry.dirty.clear();
-        scan = await walk(entry.dir, this.maxFiles);
+        scan = await walk(entry.dir, this.maxFiles, this.walkDir);
       } else {
         const changed = [...entry.dirty];
         entry.dirty.clear();
-        scan = await update(entry.dir, entry.scan, changed, this.maxFiles);
+        scan = await update(entry.dir, entry.scan, changed, this.maxFiles, this.walkDir);
       }
       entry.scan = scan;
       if (!entry.full && entry.dirty.size === 0) {
@@ -128,81 +129,206 @@ export class ContextScanner {
   }
 }
 
-async function walk(dir: string, maxFiles: number): Promise<ContextScan> {
-  const rel = await listFiles(dir, maxFiles + 1);
-  const truncated = rel.length > maxFiles;
-  const paths = truncated ? rel.slice(0, maxFiles) : rel;
-  const files = await statAll(dir, paths);
-  files.sort(byPath);
-  return { files, truncated };
+/** Files below a directory: context-relative posix paths (sorted) and their sizes. */
+export interface WalkResult {
+  paths: string[];
+  sizes: ArrayLike<number>;
+  truncated: boolean;
+}
+
+export type Walk = (dir: string, limit: number) => Promise<WalkResult>;
+
+async function walk(dir: string, maxFiles: number, walkDir: Walk): Promise<ContextScan> {
+  const found = await walkDir(dir, maxFiles);
+  return { files: found.paths.map((p, i) => ({ path: p, size: found.sizes[i] })), truncated: found.truncated };
 }
 
 /** Re-reads only the changed paths and splices them into a copy of the previous scan. */
-async function update(dir: string, previous: ContextScan, changed: string[], maxFiles: number): Promise<ContextScan> {
+async function update(dir: string, previous: ContextScan, changed: string[], maxFiles: number, walkDir: Walk): Promise<ContextScan> {
   const removed = new Set<string>();
   const removedPrefixes: string[] = [];
   const added: ContextFile[] = [];
   for (const relPath of changed) {
     removed.add(relPath);
     removedPrefixes.push(relPath + '/');
-    const abs = path.join(dir, relPath);
-    const stat = await fsp.lstat(abs).catch(() => undefined);
+    const stat = await fsp.lstat(path.join(dir, relPath)).catch(() => undefined);
     if (!stat) continue; // deleted: nothing to add
     if (stat.isDirectory()) {
-      const below = await listFiles(abs, maxFiles + 1);
-      const stats = await statAll(abs, below);
-      for (const f of stats) added.push({ path: `${relPath}/${f.path}`, size: f.size });
+      const below = await walkDir(path.join(dir, relPath), maxFiles);
+      below.paths.forEach((p, i) => added.push({ path: `${relPath}/${p}`, size: below.sizes[i] }));
     } else {
       added.push({ path: relPath, size: stat.size });
     }
   }
-  const files = previous.files.filter(
+  const kept = previous.files.filter(
     (f) => !removed.has(f.path) && !removedPrefixes.some((prefix) => f.path.startsWith(prefix)),
   );
-  const seen = new Set(added.map((f) => f.path));
-  const merged = files.filter((f) => !seen.has(f.path)).concat(dedupe(added));
-  merged.sort(byPath);
+  const byPathMap = new Map<string, ContextFile>();
+  for (const f of added) byPathMap.set(f.path, f);
+  const merged = mergeSorted(kept.filter((f) => !byPathMap.has(f.path)), [...byPathMap.values()].sort(byPath));
   const truncated = previous.truncated || merged.length > maxFiles;
   return { files: merged.length > maxFiles ? merged.slice(0, maxFiles) : merged, truncated };
 }
 
-async function listFiles(dir: string, limit: number): Promise<string[]> {
-  try {
-    return await new fdir()
-      .withRelativePaths()
-      .withPathSeparator('/')
-      .withMaxFiles(limit)
-      .crawl(dir)
-      .withPromise();
-  } catch {
-    return []; // a context that does not exist or cannot be read sends nothing
-  }
-}
-
-async function statAll(dir: string, relPaths: string[]): Promise<ContextFile[]> {
-  const files: ContextFile[] = new Array(relPaths.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < relPaths.length) {
-      const i = next++;
-      const relPath = toPosix(relPaths[i]);
-      const stat = await fsp.lstat(path.join(dir, relPath)).catch(() => undefined);
-      files[i] = { path: relPath, size: stat ? stat.size : -1 };
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, relPaths.length) }, worker));
-  // A file that vanished between the walk and its stat is not in the context any more.
-  return files.filter((f) => f.size >= 0);
-}
-
-function dedupe(files: ContextFile[]): ContextFile[] {
-  const byPathMap = new Map<string, ContextFile>();
-  for (const f of files) byPathMap.set(f.path, f);
-  return [...byPathMap.values()];
+/** Two lists sorted by path, as one (linear: the previous scan is large, the changes few). */
+function mergeSorted(a: ContextFile[], b: ContextFile[]): ContextFile[] {
+  if (b.length === 0) return a;
+  const out: ContextFile[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i].path < b[j].path ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 function byPath(a: ContextFile, b: ContextFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking. Listing and stat-ing 100 000 files takes seconds and, done on the main thread, stalls
+// it for hundreds of milliseconds at a time; so the walk runs in a worker thread, which sends
+// back one string of paths and one buffer of sizes. The walk is kept as JavaScript source so the
+// worker can evaluate it whatever the bundler does to this module; without worker threads the
+// same function runs here, after the caller's turn.
+
+/**
+ * Depth-first listing with lstat sizes (symlinks are not followed: BuildKit sends them as
+ * links), stopping after `limit` files, sorted by path.
+ */
+const WALK_FUNCTION = `function walkSync(dir, limit, fs, path) {
+  const paths = [];
+  const sizes = [];
+  let truncated = false;
+  const stack = [''];
+  outer: while (stack.length > 0) {
+    const rel = stack.pop();
+    let entries;
+    try {
+      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const child = rel ? rel + '/' + entry.name : entry.name;
+      if (entry.isDirectory()) {
+        stack.push(child);
+        continue;
+      }
+      if (paths.length >= limit) {
+        truncated = true;
+        break outer;
+      }
+      let size;
+      try {
+        size = fs.lstatSync(path.join(dir, child)).size;
+      } catch {
+        continue;
+      }
+      paths.push(child);
+      sizes.push(size);
+    }
+  }
+  const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
+  return { paths: order.map((i) => paths[i]), sizes: order.map((i) => sizes[i]), truncated };
+}`;
+
+const WALK_WORKER = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+${WALK_FUNCTION}
+parentPort.on('message', ({ id, dir, limit }) => {
+  try {
+    const found = walkSync(dir, limit, fs, path);
+    const sizes = Float64Array.from(found.sizes);
+    parentPort.postMessage({ id, joined: found.paths.join('\\0'), count: found.paths.length, sizes, truncated: found.truncated }, [sizes.buffer]);
+  } catch (err) {
+    parentPort.postMessage({ id, error: String((err && err.message) || err) });
+  }
+});
+`;
+
+type WalkSync = (dir: string, limit: number, fsMod: typeof fs, pathMod: typeof path) => { paths: string[]; sizes: number[]; truncated: boolean };
+
+let walkSyncHere: WalkSync | undefined;
+
+/** The same walk on this thread: for when worker threads are unavailable. */
+export const walkInThread: Walk = async (dir, limit) => {
+  await new Promise<void>((resolve) => setImmediate(resolve)); // never inside the caller's turn
+  walkSyncHere ??= new Function(`${WALK_FUNCTION}\nreturn walkSync;`)() as WalkSync;
+  return walkSyncHere(dir, limit, fs, path);
+};
+
+interface PendingWalk {
+  resolve(result: WalkResult): void;
+  reject(err: Error): void;
+}
+
+/** One worker for all scans, started on first use; it does not keep the process alive when idle. */
+class WalkWorker {
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingWalk>();
+  private broken = false;
+
+  walk: Walk = (dir, limit) => {
+    if (this.broken) return walkInThread(dir, limit);
+    try {
+      this.worker ??= this.start();
+    } catch {
+      this.broken = true;
+      return walkInThread(dir, limit);
+    }
+    const id = this.nextId++;
+    const worker = this.worker;
+    if (this.pending.size === 0) worker.ref();
+    return new Promise<WalkResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, dir, limit });
+    }).catch(() => walkInThread(dir, limit));
+  };
+
+  private start(): Worker {
+    const worker = new Worker(WALK_WORKER, { eval: true });
+    worker.unref();
+    worker.on('message', (msg: { id: number; joined?: string; count?: number; sizes?: Float64Array; truncated?: boolean; error?: string }) => {
+      const waiting = this.pending.get(msg.id);
+      if (!waiting) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) worker.unref();
+      if (msg.error !== undefined) waiting.reject(new Error(msg.error));
+      else waiting.resolve({ paths: msg.count ? msg.joined!.split('\0') : [], sizes: msg.sizes!, truncated: !!msg.truncated });
+    });
+    const fail = (err: Error) => {
+      this.broken = true;
+      this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error('scan worker exited')));
+    return worker;
+  }
+
+  dispose(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
+  }
+}
+
+let sharedWorker: WalkWorker | undefined;
+
+/** The default walk: in the shared worker thread. */
+export const walkInWorker: Walk = (dir, limit) => (sharedWorker ??= new WalkWorker()).walk(dir, limit);
+
+/** Stops the shared scan worker (a new one starts on the next scan). */
+export function stopScanWorker(): void {
+  sharedWorker?.dispose();
+  sharedWorker = undefined;
 }
 
 function key(dir: string): string {

@@ -241,7 +241,23 @@ export class WorkspaceModel {
       if (beside.exists) build.unreadIgnoreFile = { path: besidePath, text: beside.text ?? '' };
     }
     if (withText) build.dockerfileText = this.read(spec.dockerfilePath).text ?? '';
+    if (ignoreFile.kind === 'context-root') {
+      const coReaders = this.coReadersOf(spec);
+      if (coReaders.length > 0) build.coReaders = coReaders;
+    }
     return build;
+  }
+
+  /** Other Dockerfiles of the same context that have no `<Dockerfile>.dockerignore` of their own. */
+  private coReadersOf(spec: BuildSpec): Array<{ dockerfilePath: string; dockerfileText: string }> {
+    const out = new Map<string, string>();
+    for (const other of this.buildIndex().byContextDir.get(spec.contextDir) ?? []) {
+      if (other.dockerfilePath === spec.dockerfilePath || out.has(other.dockerfilePath)) continue;
+      if (this.read(`${other.dockerfilePath}.dockerignore`).exists) continue;
+      const dockerfile = this.read(other.dockerfilePath);
+      if (dockerfile.exists) out.set(other.dockerfilePath, dockerfile.text ?? '');
+    }
+    return [...out].map(([dockerfilePath, dockerfileText]) => ({ dockerfilePath, dockerfileText }));
   }
 
   /** BuildKit's choice: `<Dockerfile>.dockerignore` beside the Dockerfile, else `<context>/.dockerignore`. */
@@ -252,11 +268,12 @@ export class WorkspaceModel {
     const root = path.join(spec.contextDir, IGNORE_NAME);
     const rootState = this.read(root);
     if (rootState.exists) return { path: root, kind: 'context-root', exists: true, text: rootState.text };
-    // None yet. A Dockerfile that is the context's own gets the usual `.dockerignore`; one built
-    // from elsewhere (or a variant such as Dockerfile.dev) gets its own, so other builds of that
-    // context do not change.
-    const own = path.dirname(spec.dockerfilePath) === spec.contextDir && /^(Dockerfile|Containerfile)$/.test(path.basename(spec.dockerfilePath));
-    return own ? { path: root, kind: 'context-root', exists: false } : { path: specific, kind: 'dockerfile-specific', exists: false };
+    // None yet. A Dockerfile in the context's root folder gets the usual `.dockerignore` (which
+    // its neighbours read too); one built from another folder gets its own, so that the other
+    // builds of that context (say, every service built from the repository root) do not change.
+    return path.dirname(spec.dockerfilePath) === spec.contextDir
+      ? { path: root, kind: 'context-root', exists: false }
+      : { path: specific, kind: 'dockerfile-specific', exists: false };
   }
 
   private buildIndex() {
