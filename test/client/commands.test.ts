@@ -91,20 +91,32 @@ test('Optimize All applies one workspace edit: the new file is created, every ed
   assert.equal(outcome.status, 'applied');
   assert.equal(state.applied.length, 1);
   assert.deepEqual(
-    state.applied[0].entries.map((e) => [e.op, e.uri, e.op === 'replace' ? e.text : '', e.metadata.label, e.metadata.needsConfirmation]),
+    state.applied[0].entries.slice(1).map((e) => [e.op, e.uri, e.op === 'replace' ? e.text : '', e.metadata.label]),
     [
-      ['create', 'file:///w/shop/api/.dockerignore', '', 'api · Add a .dockerignore to the build context', true],
-      ['replace', 'file:///w/shop/api/.dockerignore', '.git\n.venv\n', 'api · Add a .dockerignore to the build context', true],
-      ['replace', 'file:///w/shop/api/Dockerfile', '--mount=type=cache,target=/root/.cache/pip ', 'api · Cache pip downloads in a BuildKit cache mount', true],
+      ['create', 'file:///w/shop/api/.dockerignore', '', 'api · Add a .dockerignore to the build context'],
+      ['replace', 'file:///w/shop/api/.dockerignore', '.git\n.venv\n', 'api · Add a .dockerignore to the build context'],
+      ['replace', 'file:///w/shop/api/Dockerfile', '--mount=type=cache,target=/root/.cache/pip ', 'api · Cache pip downloads in a BuildKit cache mount'],
     ],
   );
 });
 
-test('Optimize All with dockopt.optimizeAll.preview off applies without confirmation', async () => {
+test('with the preview on, only a no-op anchor needs confirmation, so the preview opens with every change checked', async () => {
+  const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]));
+  await run(COMMANDS.optimizeAll);
+  const [anchor, ...changes] = state.applied[0].entries;
+  assert.deepEqual(
+    [anchor.op, anchor.uri, anchor.op === 'create' ? anchor.options : undefined, anchor.metadata.needsConfirmation],
+    ['create', 'file:///w/shop/api/Dockerfile', { ignoreIfExists: true }, true],
+  );
+  assert.ok(changes.every((e) => e.metadata.needsConfirmation === false));
+});
+
+test('Optimize All with dockopt.optimizeAll.preview off applies without any entry needing confirmation', async () => {
   const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]), {
     windowDockopt: { 'optimizeAll.preview': false },
   });
   await run(COMMANDS.optimizeAll);
+  assert.equal(state.applied[0].entries.length, 3);
   assert.ok(state.applied[0].entries.every((e) => e.metadata.needsConfirmation === false));
 });
 

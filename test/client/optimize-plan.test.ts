@@ -54,10 +54,25 @@ test('edits of two services in one shared file keep their own service annotation
   assert.deepEqual(plan.annotations.map((a) => a.service), ['api', 'worker']);
 });
 
-test('with the preview on every annotation needs confirmation; with it off none does', () => {
-  const input = result([{ uri: API, kind: 'edit', edits: [edit(3, 'pip-cache-mount', 'api')] }]);
-  assert.ok(planWorkspaceEdit(input, { preview: true }).annotations.every((a) => a.needsConfirmation));
-  assert.ok(planWorkspaceEdit(input, { preview: false }).annotations.every((a) => !a.needsConfirmation));
+test('with the preview on, an edited Dockerfile anchors the preview; with it off there is no anchor', () => {
+  const input = result([
+    { uri: API_IGNORE, kind: 'create', edits: [edit(0, 'dockerignore-missing', 'api', '.git\n')] },
+    { uri: API, kind: 'edit', edits: [edit(3, 'pip-cache-mount', 'api')] },
+  ]);
+  assert.equal(planWorkspaceEdit(input, { preview: true }).previewAnchor, API);
+  assert.equal(planWorkspaceEdit(input, { preview: false }).previewAnchor, undefined);
+});
+
+test('when the plan only creates files, the service’s existing Dockerfile anchors the preview', () => {
+  const input = result(
+    [{ uri: API_IGNORE, kind: 'create', edits: [edit(0, 'dockerignore-missing', 'api', '.git\n')] }],
+    [{ service: 'api', dockerfileUri: API, changesByRule: { 'dockerignore-missing': 1 } }],
+  );
+  assert.equal(planWorkspaceEdit(input, { preview: true }).previewAnchor, API);
+});
+
+test('nothing to change needs no preview', () => {
+  assert.equal(planWorkspaceEdit(result([]), { preview: true }).previewAnchor, undefined);
 });
 
 test('a rule the client does not know is labelled with its id', () => {

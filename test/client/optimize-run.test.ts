@@ -78,7 +78,7 @@ test('progress names the folder being checked and counts folders when there are 
 test('the preview setting reaches the plan', async () => {
   const f = fakes({ 'file:///a': fixes() });
   await runOptimizeAll({ targets: [folder('a')], preview: false }, f.deps);
-  assert.ok(f.applied[0].annotations.every((a) => !a.needsConfirmation));
+  assert.equal(f.applied[0].previewAnchor, undefined);
 });
 
 test('no workspace folder: nothing is asked or applied', async () => {

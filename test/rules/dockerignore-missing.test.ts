@@ -40,6 +40,8 @@ test
 coverage
 **/.tox
 **/.nox
+**/test-results
+**/test-reports
 
 # Logs
 **/*.log

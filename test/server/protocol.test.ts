@@ -112,6 +112,44 @@ describe('language server over stdio', () => {
     assert.equal(URI.parse(create.uri).fsPath, join(root, 'other/Dockerfile.dockerignore'));
   });
 
+  it('re-checks the Dockerfile when its .dockerignore changes in the editor', async () => {
+    const dockerfile = URI.file(join(root, 'svc/Dockerfile')).toString();
+    await client.diagnostics(dockerfile, (d) => codes(d).includes('dockerignore-incomplete'));
+    const ignore = client.open(join(root, 'svc/.dockerignore'), '.git\n', 'dockerignore');
+    client.change(ignore, '.git\ndocs\n**/*.md\n');
+    await client.diagnostics(dockerfile, (d) => !codes(d).includes('dockerignore-incomplete'));
+    client.change(ignore, '.git\n');
+    await client.diagnostics(dockerfile, (d) => codes(d).includes('dockerignore-incomplete'));
+    client.close(ignore);
+  });
+
+  it('offers the pip cache mount fix that drops --no-cache-dir', async () => {
+    const uri = URI.file(join(root, 'svc/Dockerfile')).toString();
+    const diagnostics = await client.diagnostics(uri, (d) => codes(d).includes('pip-cache-mount'));
+    const diagnostic = diagnostics.find((d) => d.code === 'pip-cache-mount')!;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    })) as CodeAction[];
+    const edit = actions.find((a) => a.isPreferred)!.edit!.documentChanges![0] as TextDocumentEdit;
+    assert.equal(
+      applyEdits(OLD_PYTHON, edit.edits).split('\n')[3],
+      'RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt',
+    );
+  });
+
+  it('answers dockopt/workspaceFixes with annotated edits per file and a summary per service', async () => {
+    const result = (await client.connection.sendRequest('dockopt/workspaceFixes', {})) as any;
+    const dockerfile = result.files.find((f: any) => URI.parse(f.uri).fsPath === join(root, 'svc/Dockerfile'));
+    assert.equal(dockerfile.kind, 'edit');
+    assert.deepEqual([...new Set(dockerfile.edits.map((e: any) => e.ruleId))].sort(), ['pip-cache-mount', 'python-base-version']);
+    assert.ok(dockerfile.edits.every((e: any) => e.service === 'svc'));
+    const api = result.services.find((s: any) => s.service === 'api');
+    assert.ok(api, JSON.stringify(result.services));
+    assert.ok(result.contextBytesSaved > 0);
+  });
+
   it('turns a rule off from the settings without a restart', async () => {
     const uri = URI.file(join(root, 'svc/Dockerfile')).toString();
     client.settings = { rules: { 'python-base-version': 'off' } };
@@ -138,6 +176,6 @@ describe('language server over stdio', () => {
     }
     const uri = client.open(join(root, 'bad/Dockerfile.ok'), 'FROM python:3.10\n');
     const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
-    assert.deepEqual(codes(diagnostics), ['python-base-version']);
+    assert.ok(codes(diagnostics).includes('python-base-version'));
   });
 });

@@ -4,6 +4,13 @@
  * rule. VS Code's refactor preview groups edits by annotation label and lets each one be
  * unchecked, so a label names both the service and the rule ("api · Cache pip downloads…").
  *
+ * Why the preview is asked for with a separate "anchor" entry: VS Code opens the preview when
+ * any entry needs confirmation, but starts every such entry UNCHECKED (the user opts in).
+ * "Optimize All" wants the opposite (everything checked, the user unchecks what they do not
+ * want), so its edits do not need confirmation and one extra entry does: creating a file that
+ * already exists with `ignoreIfExists`. That entry is a no-op whether applied or not, and the
+ * preview does not list it (it skips creations of existing files with `ignoreIfExists`).
+ *
  * Nothing here touches VS Code: the command turns the plan into a `vscode.WorkspaceEdit`.
  */
 import type { AnnotatedEdit, LspPosition, LspRange, WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
@@ -16,8 +23,6 @@ export interface PlanAnnotation {
   /** Rendered prominently; the preview groups edits with equal labels. */
   label: string;
   description: string;
-  /** True when the preview is on: VS Code then shows the refactor preview before applying. */
-  needsConfirmation: boolean;
 }
 
 export interface PlannedEdit {
@@ -39,6 +44,11 @@ export interface OptimizePlan {
   annotations: PlanAnnotation[];
   /** Edits left out because they overlapped an earlier edit of the same file. */
   droppedOverlapping: number;
+  /**
+   * With the preview on: an existing file (a Dockerfile the plan edits or names) whose no-op
+   * creation needs confirmation, which makes VS Code show the refactor preview.
+   */
+  previewAnchor?: string;
 }
 
 export interface PlanOptions {
@@ -66,7 +76,6 @@ export function planWorkspaceEdit(result: WorkspaceFixesResult, options: PlanOpt
           ruleId: edit.ruleId,
           label: `${edit.service} · ${ruleTitle(edit.ruleId)}`,
           description: edit.ruleId,
-          needsConfirmation: options.preview,
         });
       }
       return { range: edit.range, newText: edit.newText, annotationId: id };
@@ -76,7 +85,14 @@ export function planWorkspaceEdit(result: WorkspaceFixesResult, options: PlanOpt
   const ordered = [...annotations.values()].sort(
     (a, b) => compareText(a.service, b.service) || compareText(a.ruleId, b.ruleId),
   );
-  return { files, annotations: ordered, droppedOverlapping };
+  const plan: OptimizePlan = { files, annotations: ordered, droppedOverlapping };
+  if (options.preview && files.length > 0) plan.previewAnchor = existingFile(result, files);
+  return plan;
+}
+
+/** A file that exists now: one the plan edits (not creates), else a service's Dockerfile. */
+function existingFile(result: WorkspaceFixesResult, files: readonly PlannedFile[]): string | undefined {
+  return files.find((f) => !f.create)?.uri ?? result.services.find((s) => typeof s.dockerfileUri === 'string')?.dockerfileUri;
 }
 
 export function plannedEditCount(plan: OptimizePlan): number {

@@ -9,12 +9,19 @@ import type { OptimizePlan } from './plan';
 
 export function toWorkspaceEdit(api: Pick<VscodeApi, 'WorkspaceEdit' | 'Range' | 'Position' | 'Uri' | 'ThemeIcon'>, plan: OptimizePlan): vscode.WorkspaceEdit {
   const edit = new api.WorkspaceEdit();
+  if (plan.previewAnchor) {
+    // See plan.ts: a no-op entry that needs confirmation, so the preview opens with every change checked.
+    edit.createFile(api.Uri.parse(plan.previewAnchor), { ignoreIfExists: true }, {
+      label: 'dockopt: review the changes',
+      needsConfirmation: true,
+    });
+  }
   const metadata = new Map<string, vscode.WorkspaceEditEntryMetadata>();
   for (const annotation of plan.annotations) {
     metadata.set(annotation.id, {
       label: annotation.label,
       description: annotation.description,
-      needsConfirmation: annotation.needsConfirmation,
+      needsConfirmation: false,
       iconPath: new api.ThemeIcon(annotation.ruleId.startsWith('dockerignore') ? 'filter' : 'zap'),
     });
   }

@@ -11,7 +11,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
   const args = parseArgs(argv, { format: true, f: true });
   const format = (args.flags.get('format') ?? args.flags.get('f') ?? 'text') as ReportFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (use text, json or sarif)`);
-  const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd);
+  const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd, io.env);
   for (const { path, message } of workspace.composeErrors()) io.stderr.write(`dockopt: ${path}: ${message}\n`);
   const findings = await lintWorkspace(workspace, () => settings, files);
   if (format === 'json') io.stdout.write(`${JSON.stringify(toJson(findings, io.cwd), null, 2)}\n`);

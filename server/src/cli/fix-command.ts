@@ -11,7 +11,7 @@ import { displayPath, formatText } from './report-formats';
 export async function runFixCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { 'dry-run': false });
   const dryRun = args.flags.has('dry-run');
-  const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd);
+  const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd, io.env);
   const result = await fixWorkspace(workspace, () => settings, files);
 
   if (result.files.length === 0) io.stdout.write('dockopt: nothing to fix.\n');

@@ -17,7 +17,7 @@ export interface CliWorkspace {
   settings: ResolvedSettings;
 }
 
-export async function loadWorkspace(paths: readonly string[], cwd: string): Promise<CliWorkspace> {
+export async function loadWorkspace(paths: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliWorkspace> {
   const targets = (paths.length > 0 ? paths : ['.']).map((p) => resolve(cwd, p));
   const roots = new Set<string>();
   const files: string[] = [];
@@ -34,7 +34,8 @@ export async function loadWorkspace(paths: readonly string[], cwd: string): Prom
     }
   }
   const settings = DEFAULT_SETTINGS;
-  const workspace = new WorkspaceModel({ roots: [...roots], settings });
+  // Compose files' `${VAR}` take the caller's environment, as `docker compose` does.
+  const workspace = new WorkspaceModel({ roots: [...roots], settings, env });
   await workspace.refresh();
   return { workspace, files: onlyFiles ? files.filter((f) => kindOf(f) !== 'compose') : undefined, settings };
 }

@@ -12,13 +12,18 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): { text
   const skipped: TextEdit[] = [];
   let out = '';
   let cursor = 0;
+  let last: TextEdit | undefined;
   for (const { edit } of ordered) {
+    // Two findings can carry the same edit (a .dockerignore finding reported on the Dockerfile
+    // and on the ignore file): apply it once.
+    if (last && edit.start === last.start && edit.end === last.end && edit.newText === last.newText) continue;
     if (edit.start < cursor || edit.end < edit.start || edit.end > text.length) {
       skipped.push(edit);
       continue;
     }
     out += text.slice(cursor, edit.start) + edit.newText;
     cursor = edit.end;
+    last = edit;
   }
   return { text: out + text.slice(cursor), skipped };
 }

@@ -6,6 +6,7 @@
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
 import type { ReportedFinding } from '../engine';
 import { lintFile } from '../lint-workspace';
+import { prepareScan } from '../rules/dockerignore-patterns';
 import type { ResolvedSettings } from '../settings';
 import { kindOf } from '../workspace/discover';
 import type { WorkspaceModel } from '../workspace/workspace';
@@ -84,10 +85,16 @@ export class DocumentLinter {
     const stale = builds.filter((b) => !this.workspace.scanner.isFresh(b.contextDir) && !this.scanning.has(b.contextDir));
     if (stale.length === 0) return;
     for (const b of stale) this.scanning.add(b.contextDir);
-    this.workspace.ensureScans(stale).then(
-      () => this.landed(stale.map((b) => b.contextDir)),
-      () => this.landed(stale.map((b) => b.contextDir)),
-    );
+    const dirs = stale.map((b) => b.contextDir);
+    this.workspace
+      .ensureScans(stale)
+      // Warm the pattern counts in small steps here, so the first check after a big scan
+      // does not stall a keystroke.
+      .then(() => Promise.all(dirs.map((dir) => { const scan = this.workspace.scanner.peek(dir); return scan && prepareScan(scan); })))
+      .then(
+        () => this.landed(dirs),
+        () => this.landed(dirs),
+      );
   }
 
   private landed(dirs: string[]): void {

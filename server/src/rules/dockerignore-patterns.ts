@@ -75,6 +75,8 @@ export const RECOMMENDED_GROUPS: readonly PatternGroup[] = [
       p('coverage'),
       p('**/.tox'),
       p('**/.nox'),
+      p('**/test-results'),
+      p('**/test-reports'),
     ],
     usedBy: /\b(pytest|py\.test|tox|nox|unittest|jest|mocha|vitest|coverage)\b|\btests?\/|\bnpm (run )?test\b/,
   },

@@ -1,12 +1,24 @@
 /** Every rule dockopt runs, in the order their findings are listed. */
 import type { Rule } from './types';
 import { rule as copyBeforeInstall } from './copy-before-install';
+import { rule as dockerignoreIncomplete } from './dockerignore-incomplete';
+import { rule as dockerignoreMissing } from './dockerignore-missing';
+import { rule as dockerignoreNotApplied } from './dockerignore-not-applied';
 import { rule as npmCacheMount } from './npm-cache-mount';
 import { rule as pipCacheMount } from './pip-cache-mount';
 import { rule as pipNoCacheDir } from './pip-no-cache-dir';
 import { rule as pythonBaseVersion } from './python-base-version';
 
-export const rules: readonly Rule[] = [pipCacheMount, pipNoCacheDir, npmCacheMount, pythonBaseVersion, copyBeforeInstall];
+export const rules: readonly Rule[] = [
+  pipCacheMount,
+  pipNoCacheDir,
+  npmCacheMount,
+  pythonBaseVersion,
+  dockerignoreMissing,
+  dockerignoreIncomplete,
+  dockerignoreNotApplied,
+  copyBeforeInstall,
+];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);
