@@ -54,7 +54,7 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
       );
       for (const finding of findings) {
         if (isSuppressedAt(model, finding)) continue;
-        found.push({ ...finding, severity: level });
+        found.push(withSeverity(finding, level));
       }
     }
   }
@@ -69,9 +69,14 @@ export function lintDockerignore(input: DockerignoreInput): ReportedFinding[] {
     const findings = runSafely(rule, () =>
       rule.checkDockerignore!({ path: input.path, text: input.text, builds: [...input.builds], settings: input.settings }),
     );
-    for (const finding of findings) found.push({ ...finding, severity: level });
+    for (const finding of findings) found.push(withSeverity(finding, level));
   }
   return dedupe(found);
+}
+
+/** Adds the severity in place: copying would read (and so compute) lazy fixes. */
+function withSeverity(finding: Finding, severity: Severity): ReportedFinding {
+  return Object.assign(finding, { severity });
 }
 
 function runSafely(rule: Rule, check: () => Finding[]): Finding[] {

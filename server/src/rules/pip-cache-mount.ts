@@ -17,7 +17,7 @@ import {
   type CacheLocation,
   type PipRun,
 } from './cache-mount-edits';
-import type { Finding, Fix, Rule, TextEdit } from './types';
+import { withLazyFixes, type Finding, type Fix, type Rule, type TextEdit } from './types';
 
 export const rule: Rule = {
   meta: {
@@ -55,8 +55,9 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   if (run.calls.some(({ call }) => pipCacheSwitches(info, call).env)) {
     message += ` ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).`;
   }
-  const fixes = uncovered.length > 0 ? mountFix(path, model, info, run, uncovered) : [];
-  return { ruleId: 'pip-cache-mount', path, range, message, fixes };
+  return withLazyFixes({ ruleId: 'pip-cache-mount', path, range, message }, () =>
+    uncovered.length > 0 ? mountFix(path, model, info, run, uncovered) : [],
+  );
 }
 
 function describe(uncovered: Array<CacheLocation & { dir: string }>, unresolved: CacheLocation | undefined, targets: string[]): string {

@@ -15,7 +15,7 @@ import {
   removeWordsEdits,
   type PipRun,
 } from './cache-mount-edits';
-import type { Finding, Fix, Rule } from './types';
+import { withLazyFixes, type Finding, type Fix, type Rule } from './types';
 
 const VARIABLE = 'PIP_NO_CACHE_DIR';
 
@@ -70,10 +70,11 @@ function runFinding(path: string, model: DockerfileModel, info: InstructionInfo,
   const message =
     `${what} turns off pip's cache, so the cache mount on ${target} stays empty and every build downloads again${times}. ` +
     `Remove it: with the mount, pip's cache never ends up in the image anyway.`;
-  const edits = removeWordsEdits(model, info, run.script, words);
   const title = words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`;
-  const fixes: Fix[] = edits ? [{ title, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
-  return { ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(first.start, first.end), message, fixes };
+  return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(first.start, first.end), message }, (): Fix[] => {
+    const edits = removeWordsEdits(model, info, run.script, words);
+    return edits ? [{ title, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+  });
 }
 
 /**
@@ -116,11 +117,11 @@ function envFinding(path: string, model: DockerfileModel, env: InstructionInfo, 
     `ENV ${written} turns off pip's cache, so the cache mount on ${targets} (${where}) stays empty and every build downloads again. ` +
     `Remove it: with a cache mount, pip's cache never ends up in the image anyway.` +
     unmountedNote(model, env);
-  const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
-  const fixes: Fix[] = edits
-    ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }]
-    : [];
-  return { ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end)), message, fixes };
+  const findingRange = model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end));
+  return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range: findingRange, message }, (): Fix[] => {
+    const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
+    return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+  });
 }
 
 /** pip RUNs under this ENV without a cache mount would keep pip's cache in their layer once it goes. */

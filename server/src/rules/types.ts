@@ -47,6 +47,19 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/**
+ * A finding whose fixes are computed on first read. Diagnostics never read them; code actions,
+ * fix-all and `dockopt fix` do. Rules whose fixes are costly (they re-parse to check an edit)
+ * use this so a keystroke pays only for the check.
+ */
+export function withLazyFixes(finding: Omit<Finding, 'fixes'>, computeFixes: () => Fix[]): Finding {
+  let fixes: Fix[] | undefined;
+  return Object.defineProperty(finding, 'fixes', {
+    enumerable: true,
+    get: () => (fixes ??= computeFixes()),
+  }) as Finding;
+}
+
 export interface RuleMeta {
   id: RuleId;
   defaultSeverity: Severity;
