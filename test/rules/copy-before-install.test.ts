@@ -145,6 +145,12 @@ describe('copy-before-install: reports without a fix when the install needs the 
     });
   }
 
+  test('when the scanned context lacks the manifest the install needs (moving the COPY would break the build)', () => {
+    const finding = only('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n', { buildContext: contextWith(['server.js']) });
+    assert.match(finding.message, /`npm ci` reads package\.json, which the build context does not send/);
+    assert.deepEqual(finding.fixes, []);
+  });
+
   test('when the requirements file is named by an unknown variable', () => {
     const finding = only('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r $REQS\n');
     assert.match(finding.message, /reads a file named by a variable \(\$REQS\)/);

@@ -113,6 +113,10 @@ describe('npm-cache-mount: fires and fixes', () => {
 });
 
 describe('npm-cache-mount: does not fire', () => {
+  test('on a Windows base image', () => {
+    assert.deepEqual(check(rule, 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN npm ci\n'), []);
+  });
+
   for (const [what, run] of [
     ['for npm run build', 'RUN npm run build'],
     ['for npm test', 'RUN npm test'],

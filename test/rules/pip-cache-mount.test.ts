@@ -300,6 +300,12 @@ describe('pip-cache-mount: fires and fixes', () => {
 });
 
 describe('pip-cache-mount: does not fire', () => {
+  test('on a Windows base image, or a stage built on one (no BuildKit cache mounts there)', () => {
+    const windows = '# escape=`\r\nFROM python:3.12-windowsservercore-ltsc2022 AS base\r\nRUN pip install --no-cache-dir flask\r\nFROM base\r\nRUN pip install requests\r\n';
+    assert.deepEqual(check(rule, windows), []);
+    assert.deepEqual(check(rule, 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN pip install flask\n'), []);
+  });
+
   for (const [what, run] of [
     ['without pip', 'RUN apt-get update && apt-get install -y curl'],
     ['for pip --version', 'RUN pip --version'],

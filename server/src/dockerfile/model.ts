@@ -42,6 +42,11 @@ export interface Stage {
   name?: string;
   /** The stage this one builds on (`FROM builder`), when it does. */
   parent?: Stage;
+  /**
+   * A Windows image (`windowsservercore`, `nanoserver`, or built on such a stage): its RUNs run
+   * cmd or PowerShell with Windows paths, and BuildKit's cache mounts do not apply.
+   */
+  windows: boolean;
   instructions: InstructionInfo[];
 }
 
@@ -66,6 +71,7 @@ export interface DockerfileModel {
   isSuppressed(ruleId: RuleId, instruction?: InstructionInfo): boolean;
 }
 
+const WINDOWS_IMAGE = /windowsservercore|nanoserver|(^|\/)windows(\/|:|$)/i;
 const IGNORE_COMMENT = /^#\s*dockopt\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
 
 export function parseDockerfile(text: string): DockerfileModel {
@@ -107,7 +113,8 @@ export function parseDockerfile(text: string): DockerfileModel {
       const parent = isStageRef ? stagesByName.get(parentName) : undefined;
       const name = from.getBuildStage()?.toLowerCase();
       if (stage) finalState.set(stage, { user, env });
-      stage = { index: stages.length, from, fromInfo: info, name, parent, instructions: [] };
+      const windows = parent ? parent.windows : WINDOWS_IMAGE.test(from.getImage() ?? '');
+      stage = { index: stages.length, from, fromInfo: info, name, parent, windows, instructions: [] };
       stages.push(stage);
       if (name) stagesByName.set(name, stage);
       // A stage starts from its parent's USER and ENV after its last instruction, or from the

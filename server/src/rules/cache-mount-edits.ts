@@ -53,7 +53,8 @@ export interface PipRun {
 
 /** The pip calls of a RUN that use pip's cache (install, download, wheel), with where that cache is. */
 export function pipRun(model: DockerfileModel, info: InstructionInfo): PipRun | undefined {
-  if (info.keyword !== 'RUN') return undefined;
+  // Windows images: no BuildKit cache mounts, and their caches live elsewhere.
+  if (info.keyword !== 'RUN' || info.stage?.windows) return undefined;
   const script = parseRunScript(model, info.ast);
   const calls = script.commands.flatMap((command) => {
     const call = findPipCall(command);

@@ -107,7 +107,11 @@ export function planManifests(
       const path = resolveIn(dir, written);
       const rel = pathWithin(destDir, path);
       if (!rel || seen.has(rel)) continue; // not something COPY . . brings
-      if (files.known && !(isDir ? files.hasDir(rel) : files.hasFile(rel))) continue;
+      if (files.known && !(isDir ? files.hasDir(rel) : files.hasFile(rel))) {
+        // Moving COPY . . past an install whose manifest the context lacks would only move the failure.
+        if (required.includes(entry)) return { problem: `\`${install.label}\` reads ${written}, which the build context does not send` };
+        continue;
+      }
       if (mounted.some((target) => pathWithin(target, path) !== undefined)) continue;
       if (earlier.some((e) => copiesTo(e.copy, e.workdir, path, files))) continue;
       seen.add(rel);

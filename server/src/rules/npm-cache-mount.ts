@@ -43,7 +43,8 @@ export const rule: Rule = {
 };
 
 function npmRun(model: DockerfileModel, info: InstructionInfo): NpmRun | undefined {
-  if (info.keyword !== 'RUN') return undefined;
+  // Windows images: no BuildKit cache mounts, and their caches live elsewhere.
+  if (info.keyword !== 'RUN' || info.stage?.windows) return undefined;
   const script = parseRunScript(model, info.ast);
   const calls = script.commands.flatMap((command) => {
     const call = findNpmCall(command);
