@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { run } from './ensure-deps.mjs';
 
-if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
+if (run('node', ['scripts/build.mjs', '--minify']) !== 0) process.exit(1);
 
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const extra = process.argv.slice(2);
