@@ -5,6 +5,9 @@
  */
 import type { WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
 import type { OptimizePlan } from './plan';
+import { formatBytes } from '../../../server/src/format-bytes';
+
+export { formatBytes };
 
 export interface OptimizeSummary {
   services: number;
@@ -81,18 +84,6 @@ export function summaryText(summary: OptimizeSummary): string {
   return parts.join(' ');
 }
 
-/** Decimal units, as `docker build` prints "transferring context: 12.3MB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1000) return `${Math.max(0, Math.round(bytes || 0))} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
-}
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

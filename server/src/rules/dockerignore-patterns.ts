@@ -26,6 +26,7 @@ import type { BuildContext, ContextScan } from '../workspace/build-context';
 import type { TextEdit } from './types';
 import { indicesUnder } from '../workspace/context-scan';
 import { cleanPattern, compileIgnore, compilePatterns, parseIgnoreLines, type IgnoreMatcher } from '../workspace/ignore-matcher';
+import { formatBytes } from '../format-bytes';
 
 export interface RecommendedPattern {
   pattern: string;
@@ -444,17 +445,6 @@ export function describeSize(files: number, bytes: number, truncated = false): s
   return `${atLeast}${files} file${files === 1 ? '' : 's'}, ${formatBytes(bytes)}`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 /** "a, b, c and 4 more" */
 export function listPatterns(plan: PatternPlan, max = 5): string {
