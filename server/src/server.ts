@@ -21,12 +21,23 @@ import { lintDockerfile, onRuleError } from './engine';
 import { fixAllInText, minimalEdit } from './fixes/fix-text';
 import { FIX_ALL_KIND, sameDiagnostic, toDiagnostic, toQuickFix, type EditContext } from './lsp/convert';
 import { DocumentLinter, documentKind, type OpenDocument } from './lsp/document-linter';
-import { STATUS_NOTIFICATION, WORKSPACE_FIXES_REQUEST, type StatusParams, type WorkspaceFixesParams } from './lsp/protocol';
+import {
+  ALL_BUILDS_REQUEST,
+  BUILDS_REQUEST,
+  STATUS_NOTIFICATION,
+  WORKSPACE_FIXES_REQUEST,
+  type AllBuildsParams,
+  type BuildsParams,
+  type ServiceBuildInfo,
+  type StatusParams,
+  type WorkspaceFixesParams,
+} from './lsp/protocol';
 import { SettingsCache } from './lsp/settings-cache';
 import { computeWorkspaceFixes } from './lsp/workspace-fixes';
 import { rules } from './rules';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from './settings';
 import { kindOf } from './workspace/discover';
+import type { BuildContext } from './workspace/build-context';
 import { WorkspaceModel } from './workspace/workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -253,6 +264,16 @@ connection.onRequest(WORKSPACE_FIXES_REQUEST, async (params: WorkspaceFixesParam
     settingsFor,
     workspaceSettings: { contextOverrides: first.contextOverrides, exclude: [...first.exclude, ...(params?.exclude ?? [])] },
   });
+});
+
+const buildInfo = (b: BuildContext): ServiceBuildInfo => ({
+  service: b.service, dockerfile: b.dockerfilePath, contextDir: b.contextDir, target: b.target, composeFile: b.composeFile, source: b.source,
+});
+connection.onRequest(BUILDS_REQUEST, (params: BuildsParams) => workspace.buildsFor(URI.parse(params.uri).fsPath).map(buildInfo));
+connection.onRequest(ALL_BUILDS_REQUEST, (params: AllBuildsParams | undefined) => {
+  const folders = params?.folders?.map((uri) => URI.parse(uri).fsPath) ?? roots;
+  const inFolders = (file: string) => folders.some((f) => URI.file(file).toString().startsWith(URI.file(f).toString().replace(/\/?$/, '/')));
+  return workspace.dockerfiles().filter(inFolders).sort().flatMap((file) => workspace.buildsFor(file).map(buildInfo));
 });
 
 process.on('uncaughtException', (error) => connection.console.error(`dockopt: unexpected error: ${error?.stack ?? error}`));

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ignore from '@balena/dockerignore';
 import { fdir } from 'fdir';
+import { compileIgnore } from '../workspace/ignore-matcher';
 import type { DockerfileInstruction } from './dockerfile-steps';
 
 export interface SourceDigest {
@@ -68,23 +68,24 @@ export function copySourcePatterns(instruction: Pick<DockerfileInstruction, 'key
   return local.length ? local : null;
 }
 
-/** Files of the context BuildKit would receive, relative, with forward slashes. */
+/** Files of the context BuildKit would receive, relative, with forward slashes, sorted. */
 export async function listContextFiles(contextDir: string, ignoreFile: IgnoreFileChoice): Promise<string[]> {
-  const patterns = ignoreFile.exists ? await fsp.readFile(ignoreFile.path, 'utf8').catch(() => '') : '';
-  const lines = patterns.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const ig = ignore().add(lines);
+  const text = ignoreFile.exists ? await fsp.readFile(ignoreFile.path, 'utf8').catch(() => '') : '';
+  const matcher = compileIgnore(text);
   // With `!` exceptions an ignored directory may hold files that are back in: walk it anyway.
-  const canPrune = !lines.some((l) => l.trim().startsWith('!'));
+  const canPrune = !matcher.rules.some((rule) => rule.exception);
   const crawler = new fdir()
     .withRelativePaths()
     .exclude((_name, dirPath) => {
       if (!canPrune) return false;
       const rel = path.relative(contextDir, dirPath).split(path.sep).join('/');
-      return rel !== '' && ig.ignores(rel);
+      return rel !== '' && matcher.ignores(rel);
     })
     .crawl(contextDir);
-  const all = (await crawler.withPromise()) as string[];
-  return all.map((p) => p.split(path.sep).join('/')).filter((p) => !ig.ignores(p));
+  const all = ((await crawler.withPromise()) as string[]).map((p) => p.split(path.sep).join('/')).sort();
+  // One pass per rule over the sorted list: siblings share their directory's answer.
+  const ignored = matcher.ignoresAll(all);
+  return all.filter((_p, i) => ignored[i] === 0);
 }
 
 function globRegex(pattern: string): RegExp {

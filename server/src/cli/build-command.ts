@@ -1,5 +1,6 @@
 /**
- * `dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--json]`
+ * `dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B]
+ *   [--network NAME] [--build-arg K=V]... [--json]`
  * `dockopt build DOCKERFILE --compare`
  *
  * Builds with BuildKit, streaming the client's output to stderr, then prints the step table
@@ -27,7 +28,7 @@ export interface BuildCommandIO {
 }
 
 const USAGE =
-  'usage: dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--json] | dockopt build DOCKERFILE --compare [--context DIR] [--target T] [--json]';
+  'usage: dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--network NAME] [--build-arg K=V]... [--json] | dockopt build DOCKERFILE --compare [--context DIR] [--target T] [--json]';
 
 interface BuildCommandArgs {
   dockerfile: string;
@@ -35,17 +36,21 @@ interface BuildCommandArgs {
   target?: string;
   command?: string;
   builder?: string;
+  /** `--network NAME`: machines without a bridge network build RUN steps with `none` (or `host`). */
+  network?: string;
+  buildArgs: Record<string, string>;
   json: boolean;
   compare: boolean;
 }
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--context', '--target', '--command', '--builder']);
+const VALUE_FLAGS = new Set(['--context', '--target', '--command', '--builder', '--network', '--build-arg']);
 
 function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
   const values: Record<string, string> = {};
   const positional: string[] = [];
+  const buildArgs: Record<string, string> = {};
   let json = false;
   let compare = false;
   for (let i = 0; i < args.length; i++) {
@@ -59,7 +64,13 @@ function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
       if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-      values[name] = value;
+      if (name === '--build-arg') {
+        // Repeatable. Docker's `--build-arg K` (value from the environment) is not taken: the
+        // fingerprint must know the value to tell a changed argument.
+        const eqAt = value.indexOf('=');
+        if (eqAt <= 0) throw new UsageError(`--build-arg needs KEY=VALUE, got ${value}`);
+        buildArgs[value.slice(0, eqAt)] = value.slice(eqAt + 1);
+      } else values[name] = value;
     } else positional.push(arg);
   }
   if (positional.length === 0) throw new UsageError('missing DOCKERFILE');
@@ -70,8 +81,8 @@ function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
   if (!fs.statSync(context, { throwIfNoEntry: false })?.isDirectory()) {
     throw new UsageError(`context is not a directory: ${values['--context']}`);
   }
-  if (compare && (values['--command'] || values['--builder'])) {
-    throw new UsageError('--compare shows recorded builds; it takes no --command or --builder');
+  if (compare && (values['--command'] || values['--builder'] || values['--network'] || Object.keys(buildArgs).length)) {
+    throw new UsageError('--compare shows recorded builds; it takes no --command, --builder, --network or --build-arg');
   }
   return {
     dockerfile,
@@ -79,6 +90,8 @@ function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
     target: values['--target'],
     command: values['--command'],
     builder: values['--builder'],
+    network: values['--network'],
+    buildArgs,
     json,
     compare,
   };
@@ -144,7 +157,13 @@ export async function runBuildCommand(args: string[], io: BuildCommandIO): Promi
   if (parsed.compare) return compare(parsed, history, io);
 
   const build = startServiceBuild(
-    { dockerfile: parsed.dockerfile, context: parsed.context, target: parsed.target },
+    {
+      dockerfile: parsed.dockerfile,
+      context: parsed.context,
+      target: parsed.target,
+      buildArgs: parsed.buildArgs,
+      extraArgs: parsed.network ? [`--network=${parsed.network}`] : [],
+    },
     {
       command: parsed.command,
       builder: parsed.builder,

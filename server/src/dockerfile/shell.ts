@@ -38,7 +38,14 @@ export interface RunScript {
   argumentsStart: number;
 }
 
-interface MappedChar { ch: string; offset: number }
+/**
+ * Text read out of the Dockerfile with each char's offset in it: `base + k` when the text is
+ * one contiguous slice, else `offsets[k]` (continuations removed). Plain strings and numbers,
+ * not an object per char: this runs for every RUN on every keystroke.
+ */
+interface MappedText { text: string; base: number; offsets?: number[] }
+
+const offsetOf = (m: MappedText, k: number) => (m.offsets ? m.offsets[k] : m.base + k);
 
 /** Parses a RUN's command. Empty (no commands) when the instruction is not a RUN or is half-typed. */
 export function parseRunScript(source: SourceView, run: Instruction): RunScript {
@@ -56,12 +63,13 @@ const SCRIPTS = new WeakMap<Instruction, RunScript>();
 function readRunScript(source: SourceView, run: Instruction): RunScript {
   const { text, escapeChar } = source;
   const endOffset = source.offsetAt(run.getRange().end);
-  const args = run.getArguments();
-  const argumentsStart = args.length > 0 ? source.offsetAt(args[0].getRange().start) : endOffset;
+  const argumentsStart = argumentsStartOf(source, run, endOffset);
   const empty: RunScript = { form: 'shell', commands: [], argumentsStart };
-  if (args.length === 0) return empty;
+  if (argumentsStart >= endOffset) return empty;
   try {
-    const heredocs: Heredoc[] = (run as any).getHeredocs?.() ?? [];
+    // dockerfile-ast re-reads the arguments to find heredocs: ask only when there can be one.
+    const mayHaveHeredoc = text.lastIndexOf('<<', endOffset) >= argumentsStart;
+    const heredocs: Heredoc[] = mayHaveHeredoc ? ((run as any).getHeredocs?.() ?? []) : [];
     if (text[argumentsStart] === '[') return { ...readExecForm(text, argumentsStart, endOffset, escapeChar), argumentsStart };
     if (heredocs.length > 0) return { form: 'heredoc', commands: readHeredocForm(source, argumentsStart, endOffset, heredocs), argumentsStart };
     const chars = joinContinuations(text, argumentsStart, endOffset, escapeChar);
@@ -71,19 +79,44 @@ function readRunScript(source: SourceView, run: Instruction): RunScript {
   }
 }
 
+/**
+ * Where the RUN's command starts: after the keyword and the last flag, past blanks, line
+ * continuations and the comment lines Docker drops. (Computed from the flags, which dockerfile-ast
+ * caches, instead of re-reading every argument.)
+ */
+function argumentsStartOf(source: SourceView, run: Instruction, endOffset: number): number {
+  const flags: Array<{ getRange(): { end: Position } }> = (run as any).getFlags?.() ?? [];
+  const last = flags[flags.length - 1];
+  let i = source.offsetAt(last ? last.getRange().end : run.getInstructionRange().end);
+  const { text, escapeChar } = source;
+  while (i < endOffset) {
+    const ch = text[i];
+    if (ch === ' ' || ch === '\t') { i++; continue; }
+    if (ch === escapeChar) {
+      let j = i + 1;
+      while (text[j] === ' ' || text[j] === '\t') j++;
+      if (text[j] === '\r' && text[j + 1] === '\n') j++;
+      if (text[j] === '\n') { i = skipDroppedLines(text, j + 1, endOffset); continue; }
+    }
+    break;
+  }
+  return Math.min(i, endOffset);
+}
+
 /** Parses a piece of shell script (e.g. a `sh -c` string), for reuse by other readers. */
 export function parseShellText(text: string, start: number, end: number): SimpleCommand[] {
-  const chars: MappedChar[] = [];
-  for (let i = start; i < end; i++) chars.push({ ch: text[i], offset: i });
-  return splitCommands(tokenize(chars, true));
+  return splitCommands(tokenize({ text: text.slice(start, end), base: start }, true));
 }
 
 /**
  * Removes Dockerfile line continuations (escape char + end of line) and the comment and
  * blank lines Docker drops inside a continued instruction, keeping each char's offset.
  */
-function joinContinuations(text: string, start: number, end: number, escapeChar: string): MappedChar[] {
-  const out: MappedChar[] = [];
+function joinContinuations(text: string, start: number, end: number, escapeChar: string): MappedText {
+  const slice = text.slice(start, end);
+  if (!slice.includes(escapeChar)) return { text: slice, base: start };
+  let out = '';
+  const offsets: number[] = [];
   let i = start;
   while (i < end) {
     const ch = text[i];
@@ -97,10 +130,11 @@ function joinContinuations(text: string, start: number, end: number, escapeChar:
       }
       if (j >= end) break; // a trailing escape at the end of the file
     }
-    out.push({ ch, offset: i });
+    out += ch;
+    offsets.push(i);
     i++;
   }
-  return out;
+  return { text: out, base: start, offsets };
 }
 
 function skipDroppedLines(text: string, i: number, end: number): number {
@@ -116,18 +150,19 @@ function skipDroppedLines(text: string, i: number, end: number): number {
 }
 
 function readExecForm(text: string, start: number, end: number, escapeChar: string): Omit<RunScript, 'argumentsStart'> {
-  const chars = joinContinuations(text, start, end, escapeChar);
+  const mapped = joinContinuations(text, start, end, escapeChar);
+  const chars = mapped.text;
   const words: ShellWord[] = [];
   let i = 0;
   while (i < chars.length) {
-    if (chars[i].ch !== '"') { i++; continue; }
+    if (chars[i] !== '"') { i++; continue; }
     let value = '';
     let j = i + 1;
-    for (; j < chars.length && chars[j].ch !== '"'; j++) {
-      if (chars[j].ch === '\\' && j + 1 < chars.length) { j++; value += unescapeJson(chars[j].ch); }
-      else value += chars[j].ch;
+    for (; j < chars.length && chars[j] !== '"'; j++) {
+      if (chars[j] === '\\' && j + 1 < chars.length) { j++; value += unescapeJson(chars[j]); }
+      else value += chars[j];
     }
-    words.push({ value, start: chars[i].offset, end: (chars[j]?.offset ?? chars[chars.length - 1].offset) + 1 });
+    words.push({ value, start: offsetOf(mapped, i), end: offsetOf(mapped, Math.min(j, chars.length - 1)) + 1 });
     i = j + 1;
   }
   if (words.length === 0) return { form: 'exec', commands: [] };
@@ -138,7 +173,9 @@ function readExecForm(text: string, start: number, end: number, escapeChar: stri
     const script = words[dashC + 1];
     const raw = text.slice(script.start + 1, script.end - 1);
     if (!raw.includes('\\')) return { form: 'exec', commands: parseShellText(text, script.start + 1, script.end - 1) };
-    return { form: 'exec', commands: splitCommands(tokenize([...script.value].map((ch) => ({ ch, offset: script.start })))) };
+    // Escapes inside the JSON string: its words cannot be placed exactly, so all point at the string.
+    const offsets = new Array<number>(script.value.length).fill(script.start);
+    return { form: 'exec', commands: splitCommands(tokenize({ text: script.value, base: script.start, offsets })) };
   }
   return { form: 'exec', commands: [{ assignments: [], words }] };
 }
@@ -177,12 +214,13 @@ type Token = { kind: 'word'; word: ShellWord } | { kind: 'op'; op: string };
 const OPERATORS = ['&&', '||', ';;', '|&', ';', '|', '&', '(', ')'];
 
 /** Splits mapped chars into words and operators; `newlines` makes a newline a separator (scripts). */
-function tokenize(chars: MappedChar[], newlines = false): Token[] {
+function tokenize(mapped: MappedText, newlines = false): Token[] {
+  const chars = mapped.text;
   const tokens: Token[] = [];
   let i = 0;
   let skipNextWord = false; // the target of a redirection
   const n = chars.length;
-  const at = (k: number) => (k < n ? chars[k].ch : '');
+  const at = (k: number) => (k < n ? chars[k] : '');
 
   while (i < n) {
     const ch = at(i);
@@ -197,7 +235,7 @@ function tokenize(chars: MappedChar[], newlines = false): Token[] {
       while (i < n && at(i) !== '\n') i++;
       continue;
     }
-    const op = OPERATORS.find((o) => chars.slice(i, i + o.length).map((c) => c.ch).join('') === o);
+    const op = operatorAt(i);
     if (op) {
       tokens.push({ kind: 'op', op });
       i += op.length;
@@ -217,7 +255,7 @@ function tokenize(chars: MappedChar[], newlines = false): Token[] {
       if (c === '\\') { value += at(i + 1); i += 2; continue; }
       if (c === "'") {
         const close = indexOfChar("'", i + 1);
-        value += chars.slice(i + 1, close).map((m) => m.ch).join('');
+        value += chars.slice(i + 1, close);
         i = close + 1;
         continue;
       }
@@ -253,11 +291,17 @@ function tokenize(chars: MappedChar[], newlines = false): Token[] {
     if ((at(i) === '<' || at(i) === '>') && /^\d+$/.test(value)) continue;
     if (skipNextWord) { skipNextWord = false; continue; }
     if (endIndex >= startIndex) {
-      tokens.push({ kind: 'word', word: { value, start: chars[startIndex].offset, end: chars[endIndex].offset + 1 } });
+      tokens.push({ kind: 'word', word: { value, start: offsetOf(mapped, startIndex), end: offsetOf(mapped, endIndex) + 1 } });
     }
   }
   return tokens;
 
+  function operatorAt(k: number): string | undefined {
+    const c = at(k);
+    if (c === '' || !';&|()'.includes(c)) return undefined;
+    const pair = c + at(k + 1);
+    return OPERATORS.includes(pair) ? pair : c;
+  }
   function readRedirection(k: number): number {
     let op = '';
     while (k < n && '<>&|-'.includes(at(k))) { op += at(k); k++; }
@@ -279,7 +323,7 @@ function tokenize(chars: MappedChar[], newlines = false): Token[] {
     return n;
   }
   function text(from: number, to: number): string {
-    return chars.slice(from, to).map((m) => m.ch).join('');
+    return chars.slice(from, to);
   }
 }
 

@@ -56,3 +56,29 @@ export interface StatusParams {
   findings: number;
   activeRules: number;
 }
+
+/** `dockopt/builds`: how a Dockerfile is built (one entry per compose service that builds it, else one). */
+export const BUILDS_REQUEST = 'dockopt/builds';
+export interface BuildsParams {
+  /** The Dockerfile's URI. */
+  uri: string;
+}
+
+/** `dockopt/allBuilds`: the builds of every Dockerfile in the workspace (or in the given folders). */
+export const ALL_BUILDS_REQUEST = 'dockopt/allBuilds';
+export interface AllBuildsParams {
+  /** Folder URIs; all workspace folders when omitted. */
+  folders?: string[];
+}
+
+/** One build of a Dockerfile. Paths are absolute file-system paths. */
+export interface ServiceBuildInfo {
+  /** Compose service name, when a compose file builds it. */
+  service?: string;
+  dockerfile: string;
+  contextDir: string;
+  target?: string;
+  composeFile?: string;
+  /** Where the context comes from: a compose file, a `dockopt.contextOverrides` setting, or the Dockerfile's folder. */
+  source: 'compose' | 'setting' | 'dockerfile-folder';
+}
