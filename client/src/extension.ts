@@ -1,10 +1,12 @@
 /**
  * dockopt's VS Code extension: starts the language server (diagnostics, quick fixes and
  * `source.fixAll.dockopt` come from it), shows the language status item, and contributes
- * the commands. Everything lives in one `DockoptExtension` made per activation; the only
- * module-level variable is the instance `deactivate` must stop.
+ * the commands and the build runner's views. The only module-level variables are what
+ * `deactivate` must stop: the server, and the builds (their clients run in their own process groups).
  */
 import * as vscode from 'vscode';
+import { BuildFeature } from './build/feature';
+import { showBuildFeature } from './build/ui';
 import { commandHandlers, registerCommands, type CommandHandler } from './commands/register';
 import type { CommandId } from './commands/ids';
 import { LanguageStatus } from './language-status';
@@ -15,9 +17,11 @@ export interface DockoptApi {
   commands: Record<CommandId, CommandHandler>;
   server: ServerHost;
   status: LanguageStatus;
+  builds: BuildFeature;
 }
 
 let running: ServerHost | undefined;
+let builds: BuildFeature | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<DockoptApi> {
   const output = vscode.window.createOutputChannel('dockopt', { log: true });
@@ -26,19 +30,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dockop
     api: vscode,
     context,
     output,
-    onState: (state) => status.setServerState(state),
+    onState: (state) => {
+      status.setServerState(state);
+      if (state === 'running') void builds?.refreshKnown();
+    },
     onStatus: (params) => status.update(params),
   });
-  const commands = commandHandlers({ vscode, server, output });
-  context.subscriptions.push(output, status, ...registerCommands(vscode, commands));
+  // Build history lives in the extension's storage for this workspace, never in the repository.
+  const storage = context.storageUri ?? context.globalStorageUri;
+  builds = new BuildFeature({ vscode, server, storageDir: vscode.Uri.joinPath(storage, 'builds').fsPath, log: (m) => output.info(m) });
+  const commands = commandHandlers({ vscode, server, output, builds: builds.handlers });
+  context.subscriptions.push(output, status, builds, ...showBuildFeature(vscode, builds, server), ...registerCommands(vscode, commands));
   running = server;
   output.info(`dockopt ${context.extension.packageJSON.version ?? ''} activating`);
   await server.start();
-  return { commands, server, status };
+  return { commands, server, status, builds };
 }
 
 export async function deactivate(): Promise<void> {
   const server = running;
   running = undefined;
+  // Builds run in their own process groups: stop them rather than leave them behind.
+  builds?.dispose();
+  builds = undefined;
   await server?.stop();
 }

@@ -128,7 +128,8 @@ test('Optimize All shows the summary afterwards', async () => {
     {
       level: 'info',
       text: 'dockopt optimized 1 of 2 services in 2 files: dockerignore-missing ×1, pip-cache-mount ×1. Already optimal: web. ~2.5 MB less build context.',
-      buttons: [],
+      // dockopt.build is one of the registered commands now, so the rebuild is offered.
+      buttons: ['Rebuild changed services'],
     },
   ]);
 });

@@ -21,6 +21,8 @@ export interface TestClientOptions {
   /** The `dockopt` section the client answers workspace/configuration with. */
   settings?: Record<string, unknown>;
   canCreateFiles?: boolean;
+  /** Another server to talk to (benchmarks run a peer); dockopt's bundled server by default. */
+  serverArgs?: string[];
 }
 
 export class TestLspClient {
@@ -28,23 +30,27 @@ export class TestLspClient {
   readonly process: ChildProcess;
   readonly stderr: string[] = [];
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly publishCounts = new Map<string, number>();
   private waiters: Array<() => void> = [];
   settings: Record<string, unknown>;
   private versions = new Map<string, number>();
 
   constructor(private readonly options: TestClientOptions) {
     this.settings = options.settings ?? {};
-    this.process = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, options.serverArgs ?? [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d) => this.stderr.push(String(d)));
+    // A server that exits (on `exit`, or by crashing) closes its stdin: late writes must not throw here.
+    this.process.stdin!.on('error', () => {});
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.latest.set(params.uri, params);
+      this.publishCounts.set(params.uri, (this.publishCounts.get(params.uri) ?? 0) + 1);
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());
     });
     this.connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
-      params.items.map(() => this.settings),
+      params.items.map((item) => (item.section === 'dockopt' || item.section === undefined ? this.settings : null)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -90,6 +96,11 @@ export class TestLspClient {
     void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
+  /** How many times diagnostics were published for `uri` (for servers that send no version). */
+  publishes(uri: string): number {
+    return this.publishCounts.get(uri) ?? 0;
+  }
+
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */
   async diagnostics(uri: string, accept: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
@@ -110,13 +121,19 @@ export class TestLspClient {
   }
 
   async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
     try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
+      await Promise.race([this.connection.sendRequest('shutdown'), exited, new Promise((r) => setTimeout(r, 2000))]);
+      if (this.process.exitCode === null) await this.connection.sendNotification('exit');
     } catch {
       // the server may already be gone
     }
-    this.connection.dispose();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
     if (this.process.exitCode === null) this.process.kill();
+    await exited;
+    this.connection.dispose();
   }
 }

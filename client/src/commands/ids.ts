@@ -4,6 +4,11 @@ export const COMMANDS = {
   fixAllInFile: 'dockopt.fixAllInFile',
   restartServer: 'dockopt.restartServer',
   showOutput: 'dockopt.showOutput',
+  build: 'dockopt.build',
+  rebuild: 'dockopt.rebuild',
+  buildAll: 'dockopt.buildAll',
+  compareBuilds: 'dockopt.compareBuilds',
+  cancelBuild: 'dockopt.cancelBuild',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

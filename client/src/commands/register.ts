@@ -3,6 +3,7 @@
  * object), so tests in a real editor can run a command and check its result.
  */
 import type * as vscode from 'vscode';
+import type { BuildCommandHandlers } from '../build/feature';
 import type { ServerState } from '../status-text';
 import { isUri, type ServerAccess, type VscodeApi } from '../vscode-api';
 import { fixAllInFile, type FixAllAction, type FixAllOutcome } from './fix-all-in-file';
@@ -13,6 +14,8 @@ export interface CommandDeps {
   vscode: VscodeApi;
   server: ServerAccess & { restart(): Promise<ServerState> };
   output: { show(preserveFocus?: boolean): void; info(message: string): void };
+  /** The build commands (client/src/build); without them those commands say builds are unavailable. */
+  builds?: BuildCommandHandlers;
 }
 
 export type CommandHandler = (...args: unknown[]) => Promise<unknown>;
@@ -36,6 +39,20 @@ export function commandHandlers(deps: CommandDeps): Record<CommandId, CommandHan
       deps.output.show(false);
       return true;
     },
+    [COMMANDS.build]: buildCommand(deps, 'build'),
+    [COMMANDS.rebuild]: buildCommand(deps, 'rebuild'),
+    [COMMANDS.buildAll]: buildCommand(deps, 'buildAll'),
+    [COMMANDS.compareBuilds]: buildCommand(deps, 'compareBuilds'),
+    [COMMANDS.cancelBuild]: buildCommand(deps, 'cancelBuild'),
+  };
+}
+
+function buildCommand(deps: CommandDeps, name: keyof BuildCommandHandlers): CommandHandler {
+  return async (...args) => {
+    if (deps.builds) return deps.builds[name](...args);
+    const message = 'dockopt: builds are not available in this window.';
+    void deps.vscode.window.showErrorMessage(message);
+    return { status: 'unavailable', message };
   };
 }
 

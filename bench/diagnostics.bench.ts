@@ -1,0 +1,75 @@
+/**
+ * Diagnostics latency, dockopt against dockerfile-language-server-nodejs on the same files:
+ *  1. in process: dockopt's engine (parse + all rules) vs the peer's validator (dockerfile-utils);
+ *  2. over LSP: time from a didChange to the diagnostics of that change, both servers over stdio.
+ * Prints medians and the ratio dockopt/peer measured in this one run.
+ */
+import { join } from 'node:path';
+import { validate } from 'dockerfile-utils';
+import { lintDockerfile } from '../server/src/engine';
+import { parseDockerfile } from '../server/src/dockerfile/model';
+import { DEFAULT_SETTINGS } from '../server/src/settings';
+import { TestLspClient } from '../test/helpers/lsp-client';
+import { makeWorkspace, removeWorkspace } from '../test/helpers/temp-workspace';
+import { median, realWorldDockerfile } from './dockerfiles';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 41);
+const PEER = join(__dirname, '..', 'node_modules', 'dockerfile-language-server-nodejs', 'lib', 'server.js');
+
+function timeInProcess(fn: () => void): number {
+  for (let k = 0; k < 5; k++) fn(); // warm up the JIT
+  const times: number[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+async function timeOverLsp(serverArgs: string[] | undefined, root: string, text: string): Promise<number> {
+  const client = new TestLspClient({ folders: [root], serverArgs });
+  try {
+    await client.initialize();
+    const uri = client.open(join(root, 'Dockerfile'), text);
+    await client.diagnostics(uri, undefined, 30_000);
+    const times: number[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      // Each change really changes the text, as typing does: a comment line at the end.
+      const changed = `${text}# edit ${k}\n`;
+      const published = client.publishes(uri);
+      const start = performance.now();
+      const version = client.change(uri, changed);
+      // The peer sends no version with its diagnostics: the next publish is the answer to this change.
+      await client.diagnostics(uri, (_d, p) => p.version === version || (p.version === undefined && client.publishes(uri) > published), 30_000);
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  } finally {
+    await client.stop();
+  }
+}
+
+async function main() {
+  const root = makeWorkspace({ 'requirements.txt': 'flask\n', '.dockerignore': '.git\n' });
+  try {
+    console.log(`diagnostics latency, median of ${RUNS} runs (ms); ratio = dockopt / peer\n`);
+    console.log('lines  where        dockopt     peer   ratio');
+    for (const lines of [200, 2000]) {
+      const text = realWorldDockerfile(lines);
+      const ours = timeInProcess(() => lintDockerfile({ path: join(root, 'Dockerfile'), model: parseDockerfile(text), builds: [], settings: DEFAULT_SETTINGS }));
+      const peer = timeInProcess(() => validate(text));
+      console.log(`${String(lines).padStart(5)}  in process ${ours.toFixed(2).padStart(9)} ${peer.toFixed(2).padStart(8)} ${(ours / peer).toFixed(2).padStart(7)}`);
+      const oursLsp = await timeOverLsp(undefined, root, text);
+      const peerLsp = await timeOverLsp([PEER, '--stdio'], root, text);
+      console.log(`${String(lines).padStart(5)}  over LSP   ${oursLsp.toFixed(2).padStart(9)} ${peerLsp.toFixed(2).padStart(8)} ${(oursLsp / peerLsp).toFixed(2).padStart(7)}`);
+    }
+  } finally {
+    removeWorkspace(root);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,382 @@
+/**
+ * The build commands and the state behind the build views: which service a command means
+ * (asking the language server how each Dockerfile is built), starting it as a task in the
+ * terminal, Build All in parallel, Rebuild, Cancel, and the comparison of two builds. Takes
+ * the VS Code API as a value (tests pass a fake) and the runner as a function (tests fake it).
+ */
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { BuildHistory, startServiceBuild, type BuildRecord, type ServiceKey } from '../../../server/src/build';
+import { ALL_BUILDS_REQUEST, BUILDS_REQUEST, type ServiceBuildInfo } from '../../../server/src/lsp/protocol';
+import { isUri, type ServerAccess, type VscodeApi } from '../vscode-api';
+import { BuildTerminal } from './build-terminal';
+import { comparisonMarkdown } from './comparison';
+import { BuildController, type StartServiceBuild } from './controller';
+import { Emitter } from './events';
+import { buildAllTargets, chooseTarget, pickItems, runPooled, toTarget, type ServiceTarget } from './plan';
+import { BuildRecords } from './records';
+import { readBuildSettings, type BuildSettings } from './settings';
+import { vscodeTaskRunner, type RunTask } from './task';
+import { buildBlockedReason, MANAGE_TRUST, MANAGE_TRUST_COMMAND } from './trust';
+
+export interface BuildFeatureDeps {
+  vscode: VscodeApi;
+  server: ServerAccess;
+  /** Where build history is kept: the extension's workspace storage. */
+  storageDir: string;
+  log(message: string): void;
+  startBuild?: StartServiceBuild;
+  runTask?: RunTask;
+  now?: () => number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type BuildOutcome =
+  | { status: 'succeeded' | 'failed' | 'canceled' | 'error'; target: ServiceTarget; record: BuildRecord | null }
+  | { status: 'untrusted' | 'no-target' | 'already-building' | 'dismissed'; message?: string };
+
+export interface BuildAllOutcome {
+  status: 'untrusted' | 'no-targets' | 'done';
+  outcomes: BuildOutcome[];
+  message: string;
+}
+
+/** Handlers of the build commands, by short name (commands/ids.ts maps them to command ids). */
+export interface BuildCommandHandlers {
+  build(...args: unknown[]): Promise<BuildOutcome>;
+  rebuild(...args: unknown[]): Promise<BuildOutcome>;
+  buildAll(...args: unknown[]): Promise<BuildAllOutcome>;
+  compareBuilds(...args: unknown[]): Promise<{ status: 'shown' | 'not-enough-builds' | 'dismissed'; text?: string; message?: string }>;
+  cancelBuild(...args: unknown[]): Promise<{ cancelled: number }>;
+}
+
+/** What tree nodes and status bar commands pass to the handlers. */
+interface NodeArg {
+  serviceId?: string;
+  buildId?: string;
+}
+
+function nodeArg(value: unknown): NodeArg | undefined {
+  if (!value || typeof value !== 'object' || isUri(value)) return undefined;
+  const v = value as NodeArg;
+  return typeof v.serviceId === 'string' ? v : undefined;
+}
+
+const DOCKERFILE_NAME = /(^|[./])(Dockerfile|Containerfile)([./-]|$)|\.dockerfile$/i;
+export const COMPARE_SCHEME = 'dockopt-compare';
+
+export class BuildFeature implements vscode.Disposable {
+  readonly controller: BuildController;
+  readonly records: BuildRecords;
+  /** Services the workspace builds (from the server), built or not: the tree lists them. */
+  private known: ServiceTarget[] = [];
+  private readonly knownEmitter = new Emitter<void>();
+  readonly onDidChangeKnown = this.knownEmitter.event;
+  /** Comparison documents by URI query, served by the content provider. */
+  readonly documents = new Map<string, string>();
+  private documentCount = 0;
+  private readonly api: VscodeApi;
+  private readonly runTask: RunTask;
+
+  constructor(private readonly deps: BuildFeatureDeps) {
+    this.api = deps.vscode;
+    const history = new BuildHistory(deps.storageDir);
+    this.records = new BuildRecords(history, (key) => this.pathLabel(key));
+    this.controller = new BuildController({ startBuild: deps.startBuild ?? startServiceBuild, history, now: deps.now, env: deps.env });
+    this.runTask = deps.runTask ?? vscodeTaskRunner(deps.vscode);
+    this.controller.onDidChange((event) => {
+      if (event.type === 'finished' && event.record) this.records.add(event.build.target, event.record);
+    });
+  }
+
+  readonly handlers: BuildCommandHandlers = {
+    build: (arg, extra) => this.build(arg, extra),
+    rebuild: (arg) => this.rebuild(arg),
+    buildAll: (arg) => this.buildAll(arg),
+    compareBuilds: (arg) => this.compare(arg),
+    cancelBuild: (arg) => this.cancel(arg),
+  };
+
+  knownTargets(): ServiceTarget[] {
+    return this.known;
+  }
+
+  /** Asks the server for every build of the workspace (for the tree); quiet when it is not running. */
+  async refreshKnown(): Promise<void> {
+    if (!this.deps.server.isRunning()) return;
+    try {
+      const infos = await this.deps.server.sendRequest<ServiceBuildInfo[]>(ALL_BUILDS_REQUEST, {});
+      const next = buildAllTargets((infos ?? []).map((i) => this.targetOf(i)));
+      if (JSON.stringify(next.map((t) => [t.id, t.label])) !== JSON.stringify(this.known.map((t) => [t.id, t.label]))) {
+        this.known = next;
+        this.knownEmitter.fire();
+      }
+    } catch (error) {
+      this.deps.log(`Could not list the workspace's builds: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  settingsFor(target: ServiceTarget): BuildSettings {
+    const config = this.api.workspace.getConfiguration('dockopt.build', this.api.Uri.file(target.key.dockerfile));
+    return readBuildSettings((key) => config.get(key));
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  private async build(arg?: unknown, extra?: unknown): Promise<BuildOutcome> {
+    if (!this.trusted()) return { status: 'untrusted' };
+    const fromNode = nodeArg(arg);
+    if (fromNode) {
+      const target = this.targetById(fromNode.serviceId!);
+      return target ? this.run(target, { reveal: true }) : this.noTarget('dockopt: that service is no longer known; build it from its Dockerfile.');
+    }
+    const uri = isUri(arg) ? arg : this.activeDockerfile();
+    const wanted = extra && typeof extra === 'object' && !Array.isArray(extra) ? (extra as { service?: unknown }) : undefined;
+    const service = typeof wanted?.service === 'string' ? wanted.service : undefined;
+    if (!uri) {
+      // From the command palette without a Dockerfile open: every service of the workspace.
+      await this.refreshKnown();
+      if (this.known.length === 0) return this.noTarget('dockopt: open a Dockerfile (or pick one in the explorer) to build it.');
+      const target = await this.pick(this.known, 'Build which service with BuildKit?');
+      return target ? this.run(target, { reveal: true }) : { status: 'dismissed' };
+    }
+    const targets = await this.targetsFor(uri);
+    const choice = chooseTarget(targets, { service });
+    if (choice.kind === 'none') return this.noTarget(choice.message);
+    const target = choice.kind === 'one' ? choice.target : await this.pick(choice.targets, `${path.basename(uri.fsPath)} is built by several services: build which?`);
+    return target ? this.run(target, { reveal: true }) : { status: 'dismissed' };
+  }
+
+  private async rebuild(arg?: unknown): Promise<BuildOutcome> {
+    if (!this.trusted()) return { status: 'untrusted' };
+    const fromNode = nodeArg(arg);
+    const target = (fromNode && this.targetById(fromNode.serviceId!)) ?? this.controller.last ?? this.records.all()[0]?.target;
+    if (!target) return this.noTarget('dockopt: nothing to rebuild yet. Run "dockopt: Build Service with BuildKit" first.');
+    return this.run(target, { reveal: true });
+  }
+
+  private async buildAll(arg?: unknown): Promise<BuildAllOutcome> {
+    if (!this.trusted()) return { status: 'untrusted', outcomes: [], message: '' };
+    const folder = isUri(arg) ? this.api.workspace.getWorkspaceFolder(arg) : undefined;
+    let targets: ServiceTarget[] = [];
+    if (this.deps.server.isRunning()) {
+      const infos = await this.deps.server
+        .sendRequest<ServiceBuildInfo[]>(ALL_BUILDS_REQUEST, folder ? { folders: [folder.uri.toString()] } : {})
+        .catch(() => [] as ServiceBuildInfo[]);
+      targets = buildAllTargets((infos ?? []).map((i) => this.targetOf(i)));
+    }
+    if (targets.length === 0) {
+      const message = this.deps.server.isRunning()
+        ? 'dockopt: no Dockerfile or compose service to build in this workspace.'
+        : 'dockopt: the language server is not running, so the workspace\'s services are unknown. Run "dockopt: Restart Language Server".';
+      void this.api.window.showInformationMessage(message);
+      return { status: 'no-targets', outcomes: [], message };
+    }
+    const parallel = this.settingsFor(targets[0]).parallel;
+    const started = Date.now();
+    let done = 0;
+    const outcomes = await this.api.window.withProgress(
+      { location: this.api.ProgressLocation.Notification, title: `dockopt: building ${targets.length} services`, cancellable: true },
+      async (progress, token) => {
+        let cancelled = false;
+        const link = token.onCancellationRequested(() => {
+          cancelled = true;
+          for (const t of targets) this.controller.cancel(t.id);
+        });
+        try {
+          return await runPooled(targets, parallel, async (target, index) => {
+            if (cancelled) return { status: 'canceled', target, record: null } as BuildOutcome;
+            const outcome = await this.run(target, { reveal: index === 0, quiet: true });
+            progress.report({ message: `${++done}/${targets.length} done (${target.label}: ${outcome.status})`, increment: 100 / targets.length });
+            return outcome;
+          });
+        } finally {
+          link.dispose();
+        }
+      },
+    );
+    const message = buildAllSummary(outcomes, Date.now() - started);
+    const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'error');
+    void (failed ? this.api.window.showWarningMessage(message) : this.api.window.showInformationMessage(message));
+    return { status: 'done', outcomes, message };
+  }
+
+  private async compare(arg?: unknown): Promise<{ status: 'shown' | 'not-enough-builds' | 'dismissed'; text?: string; message?: string }> {
+    await this.records.load();
+    const fromNode = nodeArg(arg);
+    let entry = fromNode ? this.records.get(fromNode.serviceId!) : undefined;
+    if (!entry) {
+      const comparable = this.records.all().filter((s) => s.builds.length >= 2);
+      const active = this.activeDockerfile();
+      const preferred = active ? comparable.find((s) => s.target.key.dockerfile === path.resolve(active.fsPath)) : undefined;
+      if (preferred) entry = preferred;
+      else if (comparable.length === 1) entry = comparable[0];
+      else if (comparable.length > 1) {
+        const target = await this.pick(comparable.map((s) => s.target), 'Compare the last two builds of which service?');
+        if (!target) return { status: 'dismissed' };
+        entry = this.records.get(target.id);
+      }
+    }
+    const builds = entry?.builds ?? [];
+    let afterIndex = builds.length - 1;
+    if (fromNode?.buildId) afterIndex = builds.findIndex((b) => b.id === fromNode.buildId);
+    if (!entry || afterIndex < 1) {
+      const message = entry
+        ? `dockopt: ${entry.target.label} needs a build before this one to compare with.`
+        : 'dockopt: no service has two builds yet. Build one, change something, and build it again.';
+      void this.api.window.showInformationMessage(message);
+      return { status: 'not-enough-builds', message };
+    }
+    const text = comparisonMarkdown(entry.target.label, builds[afterIndex - 1], builds[afterIndex]);
+    const key = String(++this.documentCount);
+    this.documents.set(key, text);
+    const uri = this.api.Uri.from({ scheme: COMPARE_SCHEME, path: `/${entry.target.label.replace(/[\\/]/g, '-')} builds.md`, query: key });
+    const doc = await this.api.workspace.openTextDocument(uri);
+    await this.api.window.showTextDocument(doc, { preview: true });
+    return { status: 'shown', text };
+  }
+
+  private async cancel(arg?: unknown): Promise<{ cancelled: number }> {
+    const fromNode = nodeArg(arg);
+    if (fromNode) return { cancelled: this.controller.cancel(fromNode.serviceId!) ? 1 : 0 };
+    const running = this.controller.running();
+    if (running.length === 0) {
+      void this.api.window.showInformationMessage('dockopt: no build is running.');
+      return { cancelled: 0 };
+    }
+    if (running.length === 1) return { cancelled: this.controller.cancel(running[0].target.id) ? 1 : 0 };
+    const all = { label: `All ${running.length} builds`, id: '*' };
+    const picked = await this.api.window.showQuickPick([all, ...running.map((r) => ({ label: r.target.label, id: r.target.id }))], {
+      placeHolder: 'Cancel which build?',
+    });
+    if (!picked) return { cancelled: 0 };
+    return { cancelled: picked.id === '*' ? this.controller.cancelAll() : this.controller.cancel(picked.id) ? 1 : 0 };
+  }
+
+  // ---- running one build ---------------------------------------------------------------------
+
+  async run(target: ServiceTarget, options: { reveal: boolean; quiet?: boolean }): Promise<BuildOutcome> {
+    if (this.controller.get(target.id)) {
+      const message = `dockopt: ${target.label} is already building.`;
+      void this.api.window.showInformationMessage(message);
+      return { status: 'already-building', message };
+    }
+    const settings = this.settingsFor(target);
+    void this.records.remember(target);
+    const extra = settings.extraArgs.length ? ` ${settings.extraArgs.join(' ')}` : '';
+    const header = `dockopt: building ${target.label} with BuildKit (${settings.command}${settings.builder ? ` --builder ${settings.builder}` : ''}${extra}). Ctrl+C cancels.`;
+    const terminal = new BuildTerminal((write) => this.controller.start(target, settings, { onDisplay: write }), header);
+    try {
+      await this.runTask(target, terminal, { reveal: options.reveal });
+    } catch (error) {
+      const message = `dockopt: could not start the build task: ${error instanceof Error ? error.message : String(error)}`;
+      void this.api.window.showErrorMessage(message);
+      return { status: 'error', target, record: null };
+    }
+    const result = await terminal.finished;
+    const record = result?.record ?? null;
+    const status = record?.status ?? 'error';
+    this.deps.log(`Build of ${target.label}: ${status}${record ? ` in ${record.durationMs} ms, ${record.totals.cachedSteps}/${record.totals.totalSteps} cached` : ''}`);
+    if (!options.quiet) this.announce(target, record);
+    return { status, target, record };
+  }
+
+  /** A notification only when something needs the user: the build failed or could not run. */
+  private announce(target: ServiceTarget, record: BuildRecord | null): void {
+    if (!record || record.status === 'succeeded' || record.status === 'canceled') return;
+    const problem = record.problem;
+    const text = `dockopt: ${target.label}: ${problem?.message ?? 'the build failed.'}${problem?.hint ? ` ${problem.hint}` : ''}`;
+    const line = problem?.step?.line;
+    const actions = [
+      ...(typeof line === 'number' ? ['Open Dockerfile'] : []),
+      ...(record.status === 'error' ? ['Open Settings'] : []),
+    ];
+    void this.api.window.showErrorMessage(text, ...actions).then((choice) => {
+      if (choice === 'Open Dockerfile' && typeof line === 'number') {
+        void this.api.window.showTextDocument(this.api.Uri.file(target.key.dockerfile), { selection: new this.api.Range(line, 0, line, 0) });
+      } else if (choice === 'Open Settings') {
+        void this.api.commands.executeCommand('workbench.action.openSettings', 'dockopt.build');
+      }
+    });
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private trusted(): boolean {
+    const reason = buildBlockedReason(this.api.workspace.isTrusted);
+    if (!reason) return true;
+    void this.api.window.showWarningMessage(reason, MANAGE_TRUST).then((choice) => {
+      if (choice === MANAGE_TRUST) void this.api.commands.executeCommand(MANAGE_TRUST_COMMAND);
+    });
+    return false;
+  }
+
+  private noTarget(message: string): BuildOutcome {
+    void this.api.window.showInformationMessage(message);
+    return { status: 'no-target', message };
+  }
+
+  private activeDockerfile(): vscode.Uri | undefined {
+    const doc = this.api.window.activeTextEditor?.document;
+    if (!doc || doc.uri.scheme !== 'file') return undefined;
+    return doc.languageId === 'dockerfile' || DOCKERFILE_NAME.test(path.basename(doc.uri.fsPath)) ? doc.uri : undefined;
+  }
+
+  private rootOf(file: string): string | undefined {
+    return this.api.workspace.getWorkspaceFolder(this.api.Uri.file(file))?.uri.fsPath;
+  }
+
+  private targetOf(info: ServiceBuildInfo): ServiceTarget {
+    return toTarget(info, this.rootOf(info.dockerfile));
+  }
+
+  private pathLabel(key: ServiceKey): string {
+    return toTarget({ dockerfile: key.dockerfile, contextDir: key.context, target: key.target ?? undefined }, this.rootOf(key.dockerfile)).label;
+  }
+
+  private targetById(id: string): ServiceTarget | undefined {
+    return this.records.get(id)?.target ?? this.known.find((t) => t.id === id) ?? (this.controller.last?.id === id ? this.controller.last : undefined);
+  }
+
+  /** The server's builds of a Dockerfile; without a server, the Dockerfile built from its folder. */
+  private async targetsFor(uri: vscode.Uri): Promise<ServiceTarget[]> {
+    let infos: ServiceBuildInfo[] = [];
+    if (this.deps.server.isRunning()) {
+      infos = await this.deps.server.sendRequest<ServiceBuildInfo[]>(BUILDS_REQUEST, { uri: uri.toString() }).catch(() => []);
+    }
+    if (!infos || infos.length === 0) {
+      infos = [{ dockerfile: uri.fsPath, contextDir: path.dirname(uri.fsPath), source: 'dockerfile-folder' }];
+    }
+    return infos.map((i) => this.targetOf(i));
+  }
+
+  private async pick(targets: readonly ServiceTarget[], placeHolder: string): Promise<ServiceTarget | undefined> {
+    const root = targets[0] ? this.rootOf(targets[0].key.dockerfile) : undefined;
+    const picked = await this.api.window.showQuickPick(pickItems(targets, root), { placeHolder, matchOnDescription: true });
+    return picked?.target;
+  }
+
+  dispose(): void {
+    this.controller.dispose();
+    this.knownEmitter.dispose();
+  }
+}
+
+/** "dockopt built 11 services in 1m02s: 10 succeeded, 1 failed (api)." */
+export function buildAllSummary(outcomes: readonly BuildOutcome[], wallMs: number): string {
+  const by = new Map<string, string[]>();
+  for (const o of outcomes) {
+    const label = 'target' in o ? o.target.label : '?';
+    by.set(o.status, [...(by.get(o.status) ?? []), label]);
+  }
+  const seconds = Math.round(wallMs / 1000);
+  const wall = seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+  const parts: string[] = [];
+  const names = (list: string[]) => (list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} +${list.length - 3}`);
+  if (by.has('succeeded')) parts.push(`${by.get('succeeded')!.length} succeeded`);
+  for (const status of ['failed', 'error', 'canceled', 'already-building'] as const) {
+    const list = by.get(status);
+    if (list) parts.push(`${list.length} ${status === 'error' ? 'could not run' : status === 'canceled' ? 'cancelled' : status === 'already-building' ? 'already building' : 'failed'} (${names(list)})`);
+  }
+  return `dockopt built ${outcomes.length} service${outcomes.length === 1 ? '' : 's'} in ${wall}: ${parts.join(', ')}.`;
+}
