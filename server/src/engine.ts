@@ -4,6 +4,7 @@
  */
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { rules } from './rules';
+import { readSuppressions } from './suppressions';
 import type { Finding, Rule, Severity } from './rules/types';
 import type { ResolvedSettings } from './settings';
 import type { BuildContext } from './workspace/build-context';
@@ -63,9 +64,12 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
 
 export function lintDockerignore(input: DockerignoreInput): ReportedFinding[] {
   const found: ReportedFinding[] = [];
+  // A .dockerignore has no instructions: a suppression comment anywhere in it covers the file.
+  const { lineIgnores, globallyIgnored } = readSuppressions(input.text);
+  const suppressed = new Set([...globallyIgnored, ...[...lineIgnores.values()].flatMap((ids) => [...ids])]);
   for (const rule of rules) {
     const level = levelOf(rule, input.settings);
-    if (level === 'off' || !rule.checkDockerignore) continue;
+    if (level === 'off' || !rule.checkDockerignore || suppressed.has(rule.meta.id)) continue;
     const findings = runSafely(rule, () =>
       rule.checkDockerignore!({ path: input.path, text: input.text, builds: [...input.builds], settings: input.settings }),
     );

@@ -6,6 +6,7 @@
 import { DockerfileParser, type Dockerfile, type Instruction, type From } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range, RuleId } from '../rules/types';
+import { readSuppressions } from '../suppressions';
 import { collectKnownUsers, type KnownUser } from './users';
 
 export interface UserInForce {
@@ -72,7 +73,6 @@ export interface DockerfileModel {
 }
 
 const WINDOWS_IMAGE = /windowsservercore|nanoserver|(^|\/)windows(\/|:|$)/i;
-const IGNORE_COMMENT = /^#\s*dockopt\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
 
 export function parseDockerfile(text: string): DockerfileModel {
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
@@ -181,31 +181,6 @@ function dominantEol(text: string): '\n' | '\r\n' {
   return crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
 }
 
-/**
- * Reads suppression comments from the raw lines: dockerfile-ast takes a comment on the first
- * line for a parser directive (`# dockopt=…`), and a suppression there must still count.
- */
-function readSuppressions(text: string) {
-  const lineIgnores = new Map<number, Set<string>>();
-  const globallyIgnored = new Set<string>();
-  let line = 0;
-  for (let start = 0; start <= text.length; line++) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    const content = text.slice(start, end).trim();
-    if (content.startsWith('#')) {
-      const match = IGNORE_COMMENT.exec(content);
-      if (match) {
-        const ids = match[2].split(/[\s,]+/).filter(Boolean);
-        if (match[1]) ids.forEach((id) => globallyIgnored.add(id));
-        else lineIgnores.set(line + 1, new Set(ids));
-      }
-    }
-    if (nl < 0) break;
-    start = nl + 1;
-  }
-  return { lineIgnores, globallyIgnored };
-}
 
 /**
  * ENV in force, built on first use: most instructions' environments are never read, and

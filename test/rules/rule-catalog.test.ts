@@ -1,0 +1,38 @@
+/** Every rule is registered once, has the metadata front ends rely on, and a docs page that says how to turn it off. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { rules } from '../../server/src/rules';
+import { docsUrl } from '../../server/src/rules/types';
+
+const PUBLIC_IDS = [
+  'pip-cache-mount',
+  'pip-no-cache-dir',
+  'npm-cache-mount',
+  'python-base-version',
+  'dockerignore-missing',
+  'dockerignore-incomplete',
+  'dockerignore-not-applied',
+  'copy-before-install',
+];
+
+test('the rule ids are the public contract, each registered once', () => {
+  assert.deepEqual(rules.map((r) => r.meta.id).sort(), [...PUBLIC_IDS].sort());
+});
+
+for (const rule of rules) {
+  test(`${rule.meta.id}: metadata and docs page`, () => {
+    assert.ok(rule.meta.description.length > 20);
+    assert.ok(['error', 'warning', 'info', 'hint'].includes(rule.meta.defaultSeverity));
+    assert.ok(rule.checkDockerfile || rule.checkDockerignore);
+    assert.ok(docsUrl(rule.meta.id).endsWith(`/docs/rules/${rule.meta.id}.md`));
+    const page = join(__dirname, '..', '..', 'docs', 'rules', `${rule.meta.id}.md`);
+    assert.ok(existsSync(page), `missing ${page}`);
+    const text = readFileSync(page, 'utf8');
+    assert.match(text, new RegExp(`# dockopt ignore=${rule.meta.id}`));
+    assert.match(text, new RegExp(`"dockopt\\.rules\\.${rule.meta.id}": "off"`));
+    assert.match(text, /before/i);
+    assert.match(text, /after/i);
+  });
+}
