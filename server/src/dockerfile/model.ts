@@ -108,12 +108,14 @@ export function parseDockerfile(text: string): DockerfileModel {
 
     if (keyword === 'FROM') {
       const from = ast as From;
-      const parentName = from.getImageName()?.toLowerCase();
-      const isStageRef = parentName && !from.getRegistry() && !from.getImageTag() && !from.getImageDigest();
-      const parent = isStageRef ? stagesByName.get(parentName) : undefined;
-      const name = from.getBuildStage()?.toLowerCase();
+      // One read of the arguments (each From getter re-reads them all): image [AS name].
+      const args = from.getArguments();
+      const image = args[0]?.getValue() ?? '';
+      const name = args.length >= 3 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getValue().toLowerCase() : undefined;
+      // `FROM builder` names an earlier stage; anything with a tag, digest or registry is an image.
+      const parent = image !== '' && !/[:@/]/.test(image) ? stagesByName.get(image.toLowerCase()) : undefined;
       if (stage) finalState.set(stage, { user, env });
-      const windows = parent ? parent.windows : WINDOWS_IMAGE.test(from.getImage() ?? '');
+      const windows = parent ? parent.windows : WINDOWS_IMAGE.test(image);
       stage = { index: stages.length, from, fromInfo: info, name, parent, windows, instructions: [] };
       stages.push(stage);
       if (name) stagesByName.set(name, stage);
