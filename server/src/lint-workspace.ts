@@ -37,5 +37,15 @@ export function lintedFiles(workspace: WorkspaceModel): string[] {
 export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: SettingsFor, only?: readonly string[]): Promise<ReportedFinding[]> {
   const files = only ?? lintedFiles(workspace);
   await workspace.ensureScans(files.flatMap((file) => (kindOf(file) === 'dockerignore' ? workspace.buildsForIgnoreFile(file) : workspace.buildsFor(file))));
-  return files.flatMap((file) => lintFile(workspace, file, settingsFor(file)));
+  return withoutEchoes(files.flatMap((file) => lintFile(workspace, file, settingsFor(file))));
+}
+
+/**
+ * A .dockerignore finding that repeats one on a Dockerfile (same rule, same fix) is for the
+ * editor, where the .dockerignore may be the open file; a workspace report lists it once.
+ */
+function withoutEchoes(findings: ReportedFinding[]): ReportedFinding[] {
+  const fixKey = (f: ReportedFinding) => `${f.ruleId}|${JSON.stringify(f.fixes.find((x) => x.isPreferred)?.changes ?? f.message)}`;
+  const onDockerfiles = new Set(findings.filter((f) => kindOf(f.path) !== 'dockerignore').map(fixKey));
+  return findings.filter((f) => kindOf(f.path) !== 'dockerignore' || !onDockerfiles.has(fixKey(f)));
 }
