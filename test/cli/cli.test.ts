@@ -65,6 +65,13 @@ describe('dockopt check', () => {
     assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 1, startColumn: 13, endLine: 1, endColumn: 22 });
   });
 
+  it('lists a thin .dockerignore once, on the Dockerfile, not again on the ignore file', () => {
+    const root = workspace({ 'Dockerfile': 'FROM python:3.12-slim\nCOPY app.py /app/\n', 'app.py': 'print(1)\n', '.dockerignore': '.git\n', 'docs/guide.md': 'x\n'.repeat(100) });
+    const findings = JSON.parse(dockopt(['check', '--format', 'json'], root).stdout);
+    const incomplete = findings.filter((f: any) => f.code === 'dockerignore-incomplete');
+    assert.deepEqual(incomplete.map((f: any) => f.file), ['Dockerfile']);
+  });
+
   it('checks a single Dockerfile given as a path', () => {
     const root = workspace({ 'a/Dockerfile': OLD, 'a/.dockerignore': '.git\n', 'b/Dockerfile': OLD });
     const run = dockopt(['check', 'a/Dockerfile', '--format', 'json'], root);
