@@ -32,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dockop
     output,
     onState: (state) => {
       status.setServerState(state);
-      if (state === 'running') void builds?.refreshKnown();
+      if (state === 'running') void builds?.refreshKnown(true);
     },
     onStatus: (params) => status.update(params),
   });

@@ -58,6 +58,6 @@ test('a long reason is shortened at the line end, whole in the hover', () => {
   const long = 'files it copies changed since the last build: src/a.py, src/b.py, src/c.py (+12 more)';
   const record = makeRecord({ outcomes: { 0: 'cached', 4: 50 }, miss: { line: 4, message: long } });
   const miss = lineDecorations(record, API_TEXT).find((d) => d.kind === 'miss')!;
-  assert.equal(miss.text, '0.1s · cache miss: files it copies changed since the last build: src/a.py, src/b.py, s…');
+  assert.equal(miss.text, '0.1s · cache miss: files it copies changed since the last build: src/a.py, src/b.py, src…');
   assert.match(miss.hover, /\(\+12 more\)/);
 });

@@ -103,8 +103,10 @@ export function makeRecord(options: {
   };
 }
 
+/** The api service; another name gives another service (its own Dockerfile folder). */
 export function apiTarget(service = 'api'): ServiceTarget {
-  return toTarget({ service, dockerfile: API_DOCKERFILE, contextDir: path.dirname(API_DOCKERFILE) }, ROOT);
+  const dockerfile = service === 'api' ? API_DOCKERFILE : path.join(ROOT, service, 'Dockerfile');
+  return toTarget({ service, dockerfile, contextDir: path.dirname(dockerfile) }, ROOT);
 }
 
 export interface FakeRun {

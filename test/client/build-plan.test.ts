@@ -60,18 +60,22 @@ test('the pick shows the context, target and compose file of each service', () =
 test('runPooled never runs more than the limit at once and keeps the order of results', async () => {
   let active = 0;
   let most = 0;
-  const gates: Array<() => void> = [];
+  const waiting: Array<() => void> = [];
   const running = runPooled([1, 2, 3, 4, 5], 2, async (n) => {
     active++;
     most = Math.max(most, active);
-    await new Promise<void>((resolve) => gates.push(resolve));
+    await new Promise<void>((resolve) => waiting.push(resolve));
     active--;
     return n * 10;
   });
-  while (gates.length < 5) {
+  let released = 0;
+  while (released < 5) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    gates.shift()?.();
-    gates.length && gates.length < 5 && void 0;
+    const next = waiting.shift();
+    if (next) {
+      next();
+      released++;
+    }
   }
   assert.deepEqual(await running, [10, 20, 30, 40, 50]);
   assert.equal(most, 2);

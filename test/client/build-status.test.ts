@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BuildController } from '../../client/src/build/controller';
+import { toTarget } from '../../client/src/build/plan';
 import { DEFAULT_BUILD_SETTINGS } from '../../client/src/build/settings';
 import { BuildStatusBar, type Clock } from '../../client/src/build/status-bar';
 import { statusBarView } from '../../client/src/build/status-model';
@@ -118,7 +119,7 @@ test('several builds: the active service\'s first, with how many others run', ()
   const view = statusBarView({
     now: t0 + 5_000,
     running: [
-      { target: apiTarget('worker'), startedAt: t0 - 10_000 },
+      { target: toTarget({ service: 'worker', dockerfile: '/w/shop/worker/Dockerfile', contextDir: '/w/shop/worker' }), startedAt: t0 - 10_000 },
       { target: apiTarget(), startedAt: t0 },
     ],
     active: { target: apiTarget(), builds: [ok] },

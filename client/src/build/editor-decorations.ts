@@ -3,6 +3,7 @@
  * the cache or how long it ran (decoration-model.ts), in every visible editor of that file.
  * `dockopt.build.decorations: false` turns them off.
  */
+import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { VscodeApi } from '../vscode-api';
 import { lineDecorations, type DecorationKind } from './decoration-model';
@@ -35,7 +36,7 @@ export class BuildDecorations implements vscode.Disposable {
     }
     this.subscriptions.push(
       feature.controller.onDidChange((event) => {
-        if (event.type === 'finished') this.renderAll();
+        if (event.type !== 'progress') this.renderAll();
       }),
       api.window.onDidChangeVisibleTextEditors(() => this.renderAll()),
       api.workspace.onDidChangeTextDocument((event) => {
@@ -59,6 +60,11 @@ export class BuildDecorations implements vscode.Disposable {
     };
     if (doc.uri.scheme !== 'file') return;
     const services = this.feature.records.forDockerfile(doc.uri.fsPath);
+    // While it builds again, the last build's results would be stale.
+    if (this.feature.controller.running().some((b) => b.target.key.dockerfile === path.resolve(doc.uri.fsPath))) {
+      clear();
+      return;
+    }
     const enabled = this.api.workspace.getConfiguration('dockopt.build', doc.uri).get<boolean>('decorations', true);
     const record = services[0]?.builds[services[0].builds.length - 1];
     if (!enabled || !record) {

@@ -64,12 +64,14 @@ function nodeArg(value: unknown): NodeArg | undefined {
 
 const DOCKERFILE_NAME = /(^|[./])(Dockerfile|Containerfile)([./-]|$)|\.dockerfile$/i;
 export const COMPARE_SCHEME = 'dockopt-compare';
+const KNOWN_REFRESH_MS = 10_000;
 
 export class BuildFeature implements vscode.Disposable {
   readonly controller: BuildController;
   readonly records: BuildRecords;
   /** Services the workspace builds (from the server), built or not: the tree lists them. */
   private known: ServiceTarget[] = [];
+  private knownAskedAt = -Infinity;
   private readonly knownEmitter = new Emitter<void>();
   readonly onDidChangeKnown = this.knownEmitter.event;
   /** Comparison documents by URI query, served by the content provider. */
@@ -101,9 +103,15 @@ export class BuildFeature implements vscode.Disposable {
     return this.known;
   }
 
-  /** Asks the server for every build of the workspace (for the tree); quiet when it is not running. */
-  async refreshKnown(): Promise<void> {
+  /**
+   * Asks the server for every build of the workspace (for the tree); quiet when it is not
+   * running. Without `force`, at most every few seconds: the tree asks on each refresh.
+   */
+  async refreshKnown(force = false): Promise<void> {
     if (!this.deps.server.isRunning()) return;
+    const now = Date.now();
+    if (!force && now - this.knownAskedAt < KNOWN_REFRESH_MS) return;
+    this.knownAskedAt = now;
     try {
       const infos = await this.deps.server.sendRequest<ServiceBuildInfo[]>(ALL_BUILDS_REQUEST, {});
       const next = buildAllTargets((infos ?? []).map((i) => this.targetOf(i)));
@@ -135,7 +143,7 @@ export class BuildFeature implements vscode.Disposable {
     const service = typeof wanted?.service === 'string' ? wanted.service : undefined;
     if (!uri) {
       // From the command palette without a Dockerfile open: every service of the workspace.
-      await this.refreshKnown();
+      await this.refreshKnown(true);
       if (this.known.length === 0) return this.noTarget('dockopt: open a Dockerfile (or pick one in the explorer) to build it.');
       const target = await this.pick(this.known, 'Build which service with BuildKit?');
       return target ? this.run(target, { reveal: true }) : { status: 'dismissed' };
@@ -208,7 +216,8 @@ export class BuildFeature implements vscode.Disposable {
     if (!entry) {
       const comparable = this.records.all().filter((s) => s.builds.length >= 2);
       const active = this.activeDockerfile();
-      const preferred = active ? comparable.find((s) => s.target.key.dockerfile === path.resolve(active.fsPath)) : undefined;
+      // The active Dockerfile's service is the one meant, even when it cannot be compared yet.
+      const preferred = active ? this.records.forDockerfile(active.fsPath)[0] : undefined;
       if (preferred) entry = preferred;
       else if (comparable.length === 1) entry = comparable[0];
       else if (comparable.length > 1) {

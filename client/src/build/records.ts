@@ -71,8 +71,12 @@ export class BuildRecords {
     return this.all().filter((s) => s.target.key.dockerfile === abs);
   }
 
-  /** A finished build (the runner has already written it to the history file). */
+  /**
+   * A finished build (the runner has already written it to the history file). A build that
+   * could not run (no client, no daemon) is not kept, as the history does not keep it either.
+   */
   add(target: ServiceTarget, record: BuildRecord): void {
+    if (record.status === 'error') return;
     const entry = this.byId.get(target.id) ?? { target, builds: [] };
     entry.target = target;
     if (!entry.builds.some((b) => b.id === record.id)) entry.builds = [...entry.builds, record].slice(-HISTORY_LIMIT);

@@ -63,8 +63,10 @@ export class BuildTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     return [...views.values()];
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.children ?? [];
+    // Until the history is read the view shows its progress bar, not the "no builds" welcome.
+    await this.feature.records.load();
     void this.feature.refreshKnown();
     return serviceNodes(this.views(), Date.now());
   }

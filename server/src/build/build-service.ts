@@ -88,7 +88,7 @@ export function startServiceBuild(request: BuildRequest, options: ServiceBuildOp
     if (cancelled) running.cancel();
     const [run, fingerprint] = await Promise.all([running.result, fingerprinting]);
     attachLines(run.progress.steps, layout);
-    const analysis = analyzeCacheMisses(run.progress.steps, layout, fingerprint, previous?.fingerprint ?? null);
+    const analysis = analyzeCacheMisses(run.progress.steps, layout, fingerprint, previous?.fingerprint ?? null, previous ?? undefined);
     if (run.problem?.kind === 'build-failed') {
       const failed = run.progress.steps.find((s) => s.status === 'failed' && !s.internal);
       run.problem = buildFailed(failed ? { name: failed.name, line: failed.line, error: failed.error } : null, run.progress.errorText);

@@ -17,6 +17,7 @@ export type MissKind =
   | 'base-image-changed'
   | 'stage-rebuilt'
   | 'earlier-miss'
+  | 'previous-incomplete'
   | 'cache-unavailable'
   | 'no-history';
 
@@ -35,6 +36,11 @@ export interface CacheMiss extends MissReason {
   /** The instruction as written (normalized): `COPY src/ ./src/`. */
   instruction: string;
   stepName: string;
+}
+
+/** What the previous build did at each Dockerfile line (from its record): a step it never finished left no cache. */
+export interface PreviousOutcome {
+  steps: ReadonlyArray<{ line: number | null; status: BuildStep['status']; cached: boolean; internal: boolean }>;
 }
 
 export interface CacheAnalysis {
@@ -68,6 +74,7 @@ export function analyzeCacheMisses(
   layout: DockerfileSteps,
   current: BuildFingerprint,
   previous: BuildFingerprint | null,
+  previousOutcome?: PreviousOutcome,
 ): CacheAnalysis {
   const reasons = new Map<string, MissReason>();
   const byLine = new Map<number, DockerfileInstruction>(layout.instructions.map((i) => [i.line, i]));
@@ -91,7 +98,7 @@ export function analyzeCacheMisses(
       });
       continue;
     }
-    const reason = explain(ins, layout, current, previous, ranInStage);
+    const reason = explain(ins, layout, current, previous, ranInStage, previousOutcome);
     reasons.set(step.id, reason);
     candidates.push({ step, ins, reason });
   }
@@ -112,6 +119,7 @@ function explain(
   current: BuildFingerprint,
   previous: BuildFingerprint | null,
   ranInStage: (stageIndex: number) => BuildStep | undefined,
+  previousOutcome?: PreviousOutcome,
 ): MissReason {
   const stage = layout.stages[ins.stageIndex];
   const fromStage = /--from=(\S+)/i.exec(ins.text)?.[1]?.toLowerCase();
@@ -169,11 +177,23 @@ function explain(
   if (argsChanged.length) {
     return { kind: 'instruction-changed', message: `build arguments changed since the last build: ${argsChanged.join(', ')}` };
   }
+  const unfinished = previousOutcome && unfinishedBefore(previousOutcome, then.line);
+  if (unfinished) return { kind: 'previous-incomplete', message: unfinished };
   return {
     kind: 'cache-unavailable',
     message:
       'same instruction and inputs as the last build: its cache entry was probably pruned, or the build ran on another builder or with --no-cache',
   };
+}
+
+/** Why the previous build left no cache entry for the step at that line, or null when it finished it. */
+function unfinishedBefore(previous: PreviousOutcome, line: number): string | null {
+  const steps = previous.steps.filter((s) => !s.internal && s.line === line);
+  if (steps.length === 0) return 'the last build stopped before this step, so it left nothing to reuse';
+  if (steps.some((s) => s.cached || s.status === 'executed')) return null;
+  if (steps.some((s) => s.status === 'failed')) return 'it failed in the last build, so there was nothing to reuse';
+  if (steps.some((s) => s.status === 'canceled')) return 'the last build was cancelled during this step, so it left nothing to reuse';
+  return 'the last build did not run this step, so it left nothing to reuse';
 }
 
 function shortId(id: string): string {
