@@ -16,7 +16,9 @@ const USAGE = `Usage: dockopt <command> [options]
 Commands:
   check [PATH...] [--format text|json|sarif]   report what defeats BuildKit's cache
   fix [PATH...] [--dry-run]                    apply every safe fix (--dry-run: show a diff)
-  build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--json]
+  build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B]
+        [--network NAME] [--build-arg K=V]... [--json]
+                                               run a BuildKit build and show what was cached
   build DOCKERFILE --compare                   compare the last two builds
 
 PATH is a workspace folder (default: .) or a Dockerfile, compose file or .dockerignore.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { compareBuilds } from '../../server/src/build/compare';
+import { describe, it, test } from 'node:test';
+import { comparablePair, compareBuilds } from '../../server/src/build/compare';
+import type { BuildRecord } from '../../server/src/build/history';
 import { formatBuildReport, formatComparison, formatDuration } from '../../server/src/build/format';
 import { record, step } from './records';
 
@@ -41,4 +42,23 @@ test('prints the step table with totals and the miss', () => {
 
 test('formats durations for people', () => {
   assert.deepEqual([formatDuration(null), formatDuration(0), formatDuration(1234), formatDuration(125_000)], ['-', '0.0s', '1.2s', '2m05s']);
+});
+
+describe('comparablePair', () => {
+  const build = (id: string, status: 'succeeded' | 'failed' | 'canceled') => ({ id, status }) as unknown as BuildRecord;
+
+  it('compares the newest successful build with the successful one before it, skipping failed and cancelled ones', () => {
+    const builds = [build('a', 'succeeded'), build('b', 'failed'), build('c', 'canceled'), build('d', 'succeeded'), build('e', 'failed')];
+    assert.deepEqual(comparablePair(builds)?.map((b) => b.id), ['a', 'd']);
+  });
+
+  it('takes the build asked for as the later one', () => {
+    const builds = [build('a', 'succeeded'), build('b', 'succeeded'), build('c', 'succeeded')];
+    assert.deepEqual(comparablePair(builds, 1)?.map((b) => b.id), ['a', 'b']);
+  });
+
+  it('falls back to neighbours when nothing succeeded, and needs two builds', () => {
+    assert.deepEqual(comparablePair([build('a', 'failed'), build('b', 'failed')])?.map((b) => b.id), ['a', 'b']);
+    assert.equal(comparablePair([build('a', 'succeeded')]), undefined);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { BuildHistory, startServiceBuild, type BuildRecord, type ServiceKey } from '../../../server/src/build';
+import { BuildHistory, comparablePair, startServiceBuild, type BuildRecord, type ServiceKey } from '../../../server/src/build';
 import { ALL_BUILDS_REQUEST, BUILDS_REQUEST, type ServiceBuildInfo } from '../../../server/src/lsp/protocol';
 import { isUri, type ServerAccess, type VscodeApi } from '../vscode-api';
 import { BuildTerminal } from './build-terminal';
@@ -227,16 +227,15 @@ export class BuildFeature implements vscode.Disposable {
       }
     }
     const builds = entry?.builds ?? [];
-    let afterIndex = builds.length - 1;
-    if (fromNode?.buildId) afterIndex = builds.findIndex((b) => b.id === fromNode.buildId);
-    if (!entry || afterIndex < 1) {
+    const pair = comparablePair(builds, fromNode?.buildId ? builds.findIndex((b) => b.id === fromNode.buildId) : undefined);
+    if (!entry || !pair) {
       const message = entry
         ? `dockopt: ${entry.target.label} needs a build before this one to compare with.`
         : 'dockopt: no service has two builds yet. Build one, change something, and build it again.';
       void this.api.window.showInformationMessage(message);
       return { status: 'not-enough-builds', message };
     }
-    const text = comparisonMarkdown(entry.target.label, builds[afterIndex - 1], builds[afterIndex]);
+    const text = comparisonMarkdown(entry.target.label, ...pair);
     const key = String(++this.documentCount);
     this.documents.set(key, text);
     const uri = this.api.Uri.from({ scheme: COMPARE_SCHEME, path: `/${entry.target.label.replace(/[\\/]/g, '-')} builds.md`, query: key });

@@ -36,6 +36,24 @@ function side(step: RecordedStep): StepSide {
   return { status: step.status, cached: step.cached, durationMs: step.durationMs };
 }
 
+/**
+ * The two builds a comparison means: `after` is the build at `afterIndex` (default: the newest
+ * that succeeded, else the newest), `before` the newest successful build before it (else the
+ * one just before). A failed or cancelled build ran too little to say anything about speed.
+ */
+export function comparablePair(builds: readonly BuildRecord[], afterIndex?: number): [BuildRecord, BuildRecord] | undefined {
+  const lastSucceeded = (end: number) => {
+    for (let i = end; i >= 0; i--) if (builds[i].status === 'succeeded') return i;
+    return -1;
+  };
+  let after = afterIndex ?? lastSucceeded(builds.length - 1);
+  if (after < 0) after = builds.length - 1;
+  if (after < 1) return undefined;
+  let before = lastSucceeded(after - 1);
+  if (before < 0) before = after - 1;
+  return [builds[before], builds[after]];
+}
+
 /** Dockerfile steps of both builds, in the later build's order, then steps only the earlier had. */
 export function compareBuilds(before: BuildRecord, after: BuildRecord): BuildComparison {
   const rows = new Map<string, StepComparison>();

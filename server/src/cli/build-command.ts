@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   BuildHistory,
+  comparablePair,
   compareBuilds,
   defaultHistoryDir,
   formatBuildReport,
@@ -117,13 +118,14 @@ function exitCodeOf(record: BuildRecord): number {
 
 async function compare(parsed: BuildCommandArgs, history: BuildHistory, io: BuildCommandIO): Promise<number> {
   const builds = await history.list(serviceKey(parsed.dockerfile, parsed.context, parsed.target));
-  if (builds.length < 2) {
+  const pair = comparablePair(builds);
+  if (!pair) {
     io.stderr.write(
       `dockopt build --compare: ${builds.length} build(s) of ${parsed.dockerfile} recorded in ${history.dir}; build it twice first.\n`,
     );
     return 1;
   }
-  const cmp = compareBuilds(builds[builds.length - 2], builds[builds.length - 1]);
+  const cmp = compareBuilds(...pair);
   if (parsed.json) {
     io.stdout.write(
       JSON.stringify({
