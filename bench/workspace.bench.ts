@@ -3,7 +3,6 @@
  * compose file, scan every context, lint every file) and warm (the same workspace model again).
  * Prints medians of a few runs; the target is 3 s cold.
  */
-import { join } from 'node:path';
 import { lintWorkspace } from '../server/src/lint-workspace';
 import { DEFAULT_SETTINGS } from '../server/src/settings';
 import { WorkspaceModel } from '../server/src/workspace/workspace';

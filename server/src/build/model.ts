@@ -4,6 +4,7 @@
  */
 
 /** `pending`: announced but not started (rawjson only); `running`: started, not finished. */
+import { parseStepName } from './step-name';
 export type StepStatus = 'pending' | 'running' | 'cached' | 'executed' | 'failed' | 'canceled';
 
 /** What BuildKit's vertex name says: `[linux/amd64 builder 2/4] RUN make` or `[internal] load …`. */
@@ -134,4 +135,23 @@ export function lastErrorLine(messages: readonly string[]): string | null {
     return line.replace(/^ERROR:?\s*/, '');
   }
   return null;
+}
+
+/** A step as a progress stream first names it; both parsers start steps here. */
+export function newStep(start: { id: string; name: string; digest: string | null; status: BuildStep['status']; seen: number }): BuildStep {
+  return {
+    ...parseStepName(start.name),
+    id: start.id,
+    name: start.name,
+    digest: start.digest,
+    line: null,
+    status: start.status,
+    durationMs: null,
+    error: null,
+    logTail: [],
+    transferred: false,
+    startedAt: null,
+    completedAt: null,
+    seen: start.seen,
+  };
 }

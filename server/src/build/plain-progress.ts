@@ -14,11 +14,11 @@ import { LineBuffer } from './line-buffer';
 import {
   appendLog,
   lastErrorLine,
+  newStep,
   pushBounded,
   type BuildProgress,
   type BuildStep,
 } from './model';
-import { parseStepName } from './step-name';
 
 const VERTEX_LINE = /^#(\d+) (.*)$/;
 const DIGEST_ONLY = /^sha256:[0-9a-f]{64}$/;
@@ -53,7 +53,7 @@ export class PlainProgressParser {
     const rest = m[2];
     const step = this.steps.get(id);
     if (!step) {
-      this.steps.set(id, newStep(id, rest, this.steps.size));
+      this.steps.set(id, newStep({ id, name: rest, digest: null, status: 'running', seen: this.steps.size }));
       return;
     }
     if (rest === step.name || rest === '...' || rest === '') return;
@@ -108,23 +108,6 @@ export class PlainProgressParser {
   }
 }
 
-function newStep(id: string, name: string, seen: number): BuildStep {
-  return {
-    ...parseStepName(name),
-    id,
-    name,
-    digest: null,
-    line: null,
-    status: 'running',
-    durationMs: null,
-    error: null,
-    logTail: [],
-    transferred: false,
-    startedAt: null,
-    completedAt: null,
-    seen,
-  };
-}
 
 /** Parses a whole recorded output at once. */
 export function parsePlainProgress(text: string): BuildProgress {

@@ -5,7 +5,7 @@
  * not JSON are the client's own (`ERROR: failed to solve: …`).
  */
 import { LineBuffer } from './line-buffer';
-import { appendLog, lastErrorLine, pushBounded, type BuildProgress, type BuildStep } from './model';
+import { appendLog, lastErrorLine, newStep, pushBounded, type BuildProgress, type BuildStep } from './model';
 import { parseStepName } from './step-name';
 
 interface RawVertex {
@@ -75,7 +75,7 @@ export class RawJsonProgressParser {
     if (!v || typeof v.digest !== 'string') return;
     let step = this.steps.get(v.digest);
     if (!step) {
-      step = newStep(v.digest, v.name ?? v.digest, this.steps.size);
+      step = newStep({ id: v.digest, name: v.name ?? v.digest, digest: v.digest, status: 'pending', seen: this.steps.size });
       this.steps.set(v.digest, step);
     } else if (v.name && v.name !== step.name) {
       Object.assign(step, parseStepName(v.name), { name: v.name });
@@ -150,23 +150,6 @@ function parseTime(value: unknown): number | null {
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 }
 
-function newStep(digest: string, name: string, seen: number): BuildStep {
-  return {
-    ...parseStepName(name),
-    id: digest,
-    name,
-    digest,
-    line: null,
-    status: 'pending',
-    durationMs: null,
-    error: null,
-    logTail: [],
-    transferred: false,
-    startedAt: null,
-    completedAt: null,
-    seen,
-  };
-}
 
 export function parseRawJsonProgress(text: string): BuildProgress {
   const parser = new RawJsonProgressParser();

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ContextOverride } from '../settings';
-import type { BuildContext, ContextSource, IgnoreFileRef } from './build-context';
+import type { BuildContext, IgnoreFileRef } from './build-context';
 import { parseComposeFile, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
 import { ContextScanner } from './context-scan';
 import { discover, kindOf } from './discover';
@@ -33,14 +33,7 @@ export interface WorkspaceOptions {
 }
 
 /** A build before its files are looked at. */
-interface BuildSpec {
-  dockerfilePath: string;
-  contextDir: string;
-  source: ContextSource;
-  service?: string;
-  composeFile?: string;
-  target?: string;
-}
+type BuildSpec = Pick<BuildContext, 'dockerfilePath' | 'contextDir' | 'source' | 'service' | 'composeFile' | 'target'>;
 
 interface FileState {
   exists: boolean;
