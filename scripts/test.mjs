@@ -1,10 +1,12 @@
-// `npm test`: installs what is missing, builds the bundles (protocol and CLI tests run them),
+// `npm test`: installs what is missing, type-checks, builds the bundles (protocol and CLI tests run them),
 // then runs every test file with node's own test runner.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDependencies, run } from './ensure-deps.mjs';
 
 ensureDependencies();
+// The tests run through tsx, which strips types without checking them: check them here.
+if (run('node', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']) !== 0) process.exit(1);
 if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 
 const only = process.argv.slice(2);
