@@ -12,8 +12,9 @@
 # Debian's busybox-static lacks.
 #
 # Idempotent: an image is built only when its tag is missing or is an older stand-in of ours
-# (label dockopt.example-stub). A tag that holds anything else is left alone; in particular a
-# python:3.12-slim made by docker-setup.sh (the integration tests' stand-in) is kept as it is.
+# (label dockopt.example-stub). A stand-in of docker-setup.sh under one of these tags (its
+# python:3.12-slim, for the integration tests) gets the missing stubs added on top, its own
+# commands kept; any other image under these tags (a real one) is left alone.
 # Usage: bash scripts/example-images.sh        (needs a running dockerd; see docker-setup.sh)
 set -euo pipefail
 
@@ -31,6 +32,7 @@ if ! "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   log "$BASE_IMAGE is missing; run: bash scripts/docker-setup.sh"; exit 1
 fi
 
+first_layer() { "$DOCKER" image inspect --format '{{index .RootFS.Layers 0}}' "$1" 2>/dev/null || true; }
 stub_label() { "$DOCKER" image inspect --format '{{index .Config.Labels "dockopt.example-stub"}}' "$1" 2>/dev/null || true; }
 
 write_stubs() {
@@ -116,14 +118,23 @@ STUB
   chmod +x "$dir"/*
 }
 
+# `build_standin TAG [BASE]`: the stubs on busybox, or (with BASE) added to an image someone else
+# made under that tag (docker-setup.sh's python:3.12-slim for the integration tests): its own
+# commands stay, only the missing ones are added, so its users see no difference.
 build_standin() {
-  local tag=$1 dir
+  local tag=$1 base=${2:-} dir
   dir=$(mktemp -d)
   mkdir "$dir/stubs"
   write_stubs "$dir/stubs"
   {
-    echo "FROM $BASE_IMAGE"
-    echo "COPY stubs/ /usr/local/bin/"
+    if [ -n "$base" ]; then
+      echo "FROM $base"
+      echo "COPY stubs/ /usr/local/lib/dockopt-stubs/"
+      echo 'RUN for f in /usr/local/lib/dockopt-stubs/*; do [ -e "/usr/local/bin/${f##*/}" ] || ln -s "$f" /usr/local/bin/; done'
+    else
+      echo "FROM $BASE_IMAGE"
+      echo "COPY stubs/ /usr/local/bin/"
+    fi
     case "$tag" in nginx:*) echo "RUN mkdir -p /usr/share/nginx/html" ;; esac
     echo "LABEL dockopt.example-stub=$STUB_VERSION"
   } >"$dir/Dockerfile"
@@ -134,8 +145,20 @@ build_standin() {
 for tag in "${TAGS[@]}"; do
   label=$(stub_label "$tag")
   if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
-    if [ -z "$label" ]; then log "keeping $tag (not a stand-in of this script)"; continue; fi
     if [ "$label" = "$STUB_VERSION" ]; then continue; fi
+    if [ -z "$label" ]; then
+      if [ "$(first_layer "$tag")" = "$(first_layer "$BASE_IMAGE")" ]; then
+        log "adding the example's stub commands to $tag (keeping what it has)"
+        # BuildKit takes `FROM sha256:…` for a registry name: build from a temporary local tag.
+        local_base="local/dockopt-stub-base:${tag//[:\/]/-}"
+        "$DOCKER" tag "$tag" "$local_base"
+        build_standin "$tag" "$local_base"
+        "$DOCKER" rmi "$local_base" >/dev/null
+      else
+        log "keeping $tag (a real image, or not a stand-in of ours)"
+      fi
+      continue
+    fi
   fi
   log "building stand-in $tag"
   build_standin "$tag"
