@@ -150,6 +150,13 @@ describe('language server over stdio', () => {
     assert.ok(result.contextBytesSaved > 0);
   });
 
+  it('checks Dockerfile.dockerignore as an ignore file even when the editor calls it a Dockerfile', async () => {
+    const uri = client.open(join(root, 'svc/Dockerfile.dockerignore'), '.git\n', 'dockerfile');
+    // As the ignore file svc/Dockerfile's build reads, it is too thin for a context with docs in it.
+    await client.diagnostics(uri, (d) => codes(d).includes('dockerignore-incomplete'));
+    client.close(uri);
+  });
+
   it('turns a rule off from the settings without a restart', async () => {
     const uri = URI.file(join(root, 'svc/Dockerfile')).toString();
     client.settings = { rules: { 'python-base-version': 'off' } };

@@ -32,6 +32,9 @@ interface CacheEntry {
 export type DocumentKind = 'dockerfile' | 'dockerignore';
 
 export function documentKind(doc: Pick<OpenDocument, 'path' | 'languageId'>): DocumentKind | undefined {
+  // `Dockerfile.dockerignore` matches VS Code's `Dockerfile.*` pattern for the dockerfile
+  // language: for ignore files the name decides.
+  if (kindOf(doc.path) === 'dockerignore') return 'dockerignore';
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockerignore') return 'dockerignore';
   const kind = kindOf(doc.path);
