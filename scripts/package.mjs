@@ -3,8 +3,9 @@
 // e.g. `npm run package -- --out dist/dockopt.vsix`.
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { run } from './ensure-deps.mjs';
+import { ensureDependencies, run } from './ensure-deps.mjs';
 
+ensureDependencies();
 if (run('node', ['scripts/build.mjs', '--minify']) !== 0) process.exit(1);
 
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));

@@ -85,16 +85,15 @@ test('Optimize All asks the server per folder with files.exclude and dockopt.exc
   );
 });
 
-test('Optimize All applies one workspace edit: the new file is created, every edit carries its service/rule label', async () => {
+test('Optimize All applies one workspace edit: the new file is created with its text, every edit carries its service/rule label', async () => {
   const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]));
   const outcome = (await run(COMMANDS.optimizeAll)) as OptimizeAllOutcome;
   assert.equal(outcome.status, 'applied');
   assert.equal(state.applied.length, 1);
   assert.deepEqual(
-    state.applied[0].entries.slice(1).map((e) => [e.op, e.uri, e.op === 'replace' ? e.text : '', e.metadata.label]),
+    state.applied[0].entries.slice(1).map((e) => [e.op, e.uri, e.op === 'replace' ? e.text : new TextDecoder().decode((e.options as any).contents), e.metadata.label]),
     [
-      ['create', 'file:///w/shop/api/.dockerignore', '', 'api · Add a .dockerignore to the build context'],
-      ['replace', 'file:///w/shop/api/.dockerignore', '.git\n.venv\n', 'api · Add a .dockerignore to the build context'],
+      ['create', 'file:///w/shop/api/.dockerignore', '.git\n.venv\n', 'api · Add a .dockerignore to the build context'],
       ['replace', 'file:///w/shop/api/Dockerfile', '--mount=type=cache,target=/root/.cache/pip ', 'api · Cache pip downloads in a BuildKit cache mount'],
     ],
   );
@@ -116,7 +115,8 @@ test('Optimize All with dockopt.optimizeAll.preview off applies without any entr
     windowDockopt: { 'optimizeAll.preview': false },
   });
   await run(COMMANDS.optimizeAll);
-  assert.equal(state.applied[0].entries.length, 3);
+  // The new .dockerignore (created with its text) and the Dockerfile edit; no anchor.
+  assert.equal(state.applied[0].entries.length, 2);
   assert.ok(state.applied[0].entries.every((e) => e.metadata.needsConfirmation === false));
 });
 

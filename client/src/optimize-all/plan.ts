@@ -33,7 +33,7 @@ export interface PlannedEdit {
 
 export interface PlannedFile {
   uri: string;
-  /** Create the file (empty) before inserting its text. */
+  /** Create the file, with the text of its edits as its contents (one undoable file operation). */
   create: boolean;
   edits: PlannedEdit[];
 }

@@ -28,7 +28,11 @@ export function toWorkspaceEdit(api: Pick<VscodeApi, 'WorkspaceEdit' | 'Range' |
   for (const file of plan.files) {
     const uri = api.Uri.parse(file.uri);
     if (file.create) {
-      edit.createFile(uri, { ignoreIfExists: true }, metadata.get(file.edits[0].annotationId));
+      // The text goes in with the creation: one file operation, which one undo removes whole
+      // (a created-then-edited file could survive the undo of the rest).
+      const text = file.edits.map((e) => e.newText).join('');
+      edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(text) }, metadata.get(file.edits[0].annotationId));
+      continue;
     }
     for (const change of file.edits) {
       const range = new api.Range(
