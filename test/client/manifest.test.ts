@@ -9,19 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { COMMAND_IDS } from '../../client/src/commands/ids';
 import { KNOWN_RULE_IDS, ruleTitle } from '../../client/src/rule-titles';
 import { rules } from '../../server/src/rules';
+import { PUBLIC_RULE_IDS } from '../helpers/public-rule-ids';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const properties: Record<string, any> = pkg.contributes.configuration.properties;
-const RULE_IDS = [
-  'pip-cache-mount',
-  'pip-no-cache-dir',
-  'npm-cache-mount',
-  'python-base-version',
-  'dockerignore-missing',
-  'dockerignore-incomplete',
-  'dockerignore-not-applied',
-  'copy-before-install',
-];
+const RULE_IDS = PUBLIC_RULE_IDS;
 
 test('the contributed commands are exactly the ones the client registers', () => {
   assert.deepEqual(pkg.contributes.commands.map((c: any) => c.command).sort(), [...COMMAND_IDS].sort());

@@ -1,16 +1,22 @@
 /** Temporary workspaces on disk, described inline as { relative path: text }. */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export function makeWorkspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'dockopt-test-'));
+/** A new folder under the temp dir (its real path: builds and scans compare resolved paths). */
+export function makeWorkspace(files: Record<string, string>, prefix = 'dockopt-test-'): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  writeFiles(root, files);
+  return root;
+}
+
+/** Writes files (creating their folders) below `root`. */
+export function writeFiles(root: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
     const path = join(root, rel);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  return root;
 }
 
 /** A private copy of the example workspace, so tests may fix it. */

@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { rules } from '../../server/src/rules';
 import { docsUrl } from '../../server/src/rules/types';
+import { PUBLIC_RULE_IDS } from '../helpers/public-rule-ids';
 
-const PUBLIC_IDS = [
-  'pip-cache-mount',
-  'pip-no-cache-dir',
-  'npm-cache-mount',
-  'python-base-version',
-  'dockerignore-missing',
-  'dockerignore-incomplete',
-  'dockerignore-not-applied',
-  'copy-before-install',
-];
+const PUBLIC_IDS = PUBLIC_RULE_IDS;
 
 test('the rule ids are the public contract, each registered once', () => {
   assert.deepEqual(rules.map((r) => r.meta.id).sort(), [...PUBLIC_IDS].sort());

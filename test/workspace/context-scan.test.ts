@@ -4,20 +4,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { ContextScanner, filesUnder, walkInThread, walkInWorker } from '../../server/src/workspace/context-scan';
+import { makeWorkspace, writeFiles } from '../helpers/temp-workspace';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
 function makeTree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-scan-'));
+  const root = makeWorkspace(files, 'dockopt-scan-');
   roots.push(root);
-  for (const [rel, text] of Object.entries(files)) write(root, rel, text);
   return root;
 }
 
 function write(root: string, rel: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-  fs.writeFileSync(path.join(root, rel), text);
+  writeFiles(root, { [rel]: text });
 }
 
 const listing = (scan: { files: Array<{ path: string; size: number }> }) => scan.files.map((f) => `${f.path}:${f.size}`);

@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { WorkspaceModel } from '../../server/src/workspace/workspace';
+import { makeWorkspace, writeFiles } from '../helpers/temp-workspace';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
 function makeTree(files: Record<string, string>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-ws-')));
+  const root = makeWorkspace(files, 'dockopt-ws-');
   roots.push(root);
-  for (const [rel, text] of Object.entries(files)) write(root, rel, text);
   return root;
 }
 
 function write(root: string, rel: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-  fs.writeFileSync(path.join(root, rel), text);
+  writeFiles(root, { [rel]: text });
 }
 
 async function load(files: Record<string, string>) {
