@@ -19,7 +19,7 @@ import { URI } from 'vscode-uri';
 import { parseDockerfile } from './dockerfile/model';
 import { lintDockerfile, onRuleError } from './engine';
 import { fixAllInText, minimalEdit } from './fixes/fix-text';
-import { FIX_ALL_KIND, sameDiagnostic, toDiagnostic, toQuickFix, type EditContext } from './lsp/convert';
+import { FIX_ALL_KIND, bundledDocsBase, sameDiagnostic, toDiagnostic, toQuickFix, type EditContext } from './lsp/convert';
 import { DocumentLinter, documentKind, type OpenDocument } from './lsp/document-linter';
 import {
   ALL_BUILDS_REQUEST,
@@ -41,6 +41,7 @@ import type { BuildContext } from './workspace/build-context';
 import { WorkspaceModel } from './workspace/workspace';
 
 const connection = createConnection(ProposedFeatures.all);
+const docsBase = bundledDocsBase(__dirname);
 const documents = new TextDocuments(TextDocument);
 const workspace = new WorkspaceModel();
 const linter = new DocumentLinter(workspace, () => relintAll());
@@ -180,7 +181,7 @@ async function validate(doc: TextDocument): Promise<void> {
     if (!current || current.version !== doc.version) return; // a newer version is on its way
     const open = openDocument(doc);
     const findings = linter.lint(open, s);
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map(toDiagnostic) });
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, docsBase)) });
     if (documentKind(open) === 'dockerfile') {
       const status: StatusParams = { uri: doc.uri, findings: findings.length, activeRules: rules.filter((r) => (s.rules[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').length };
       connection.sendNotification(STATUS_NOTIFICATION, status);

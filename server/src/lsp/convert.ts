@@ -12,6 +12,8 @@ import {
   type WorkspaceEdit,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { ReportedFinding } from '../engine';
@@ -26,12 +28,22 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.dockopt`;
 
-export function toDiagnostic(finding: ReportedFinding): Diagnostic {
+/**
+ * The rule pages shipped beside the bundle (`dist/server.js` → `docs/rules/`), as file URIs:
+ * a click on a diagnostic's code opens the page in the editor, offline. Undefined when the
+ * server runs without them (then the links go to the repository).
+ */
+export function bundledDocsBase(serverDir: string): string | undefined {
+  const dir = join(serverDir, '..', 'docs', 'rules');
+  return existsSync(dir) ? `${URI.file(dir).toString()}/` : undefined;
+}
+
+export function toDiagnostic(finding: ReportedFinding, docsBase?: string): Diagnostic {
   return {
     range: finding.range,
     severity: SEVERITY[finding.severity],
     code: finding.ruleId,
-    codeDescription: { href: docsUrl(finding.ruleId) },
+    codeDescription: { href: docsBase ? `${docsBase}${finding.ruleId}.md` : docsUrl(finding.ruleId) },
     source: 'dockopt',
     message: finding.message,
   };
