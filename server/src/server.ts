@@ -17,9 +17,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { parseDockerfile } from './dockerfile/model';
-import { lintDockerfile, onRuleError } from './engine';
+import { levelOf, lintDockerfile, onRuleError } from './engine';
 import { fixAllInText, minimalEdit } from './fixes/fix-text';
-import { FIX_ALL_KIND, bundledDocsBase, sameDiagnostic, toDiagnostic, toQuickFix, type EditContext } from './lsp/convert';
+import { FIX_ALL_KIND, bundledDocsBase, sameDiagnostic, toDiagnostic, toQuickFix, toWorkspaceEdit, type EditContext } from './lsp/convert';
 import { DocumentLinter, documentKind, type OpenDocument } from './lsp/document-linter';
 import {
   ALL_BUILDS_REQUEST,
@@ -183,7 +183,7 @@ async function validate(doc: TextDocument): Promise<void> {
     const findings = linter.lint(open, s);
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, docsBase)) });
     if (documentKind(open) === 'dockerfile') {
-      const status: StatusParams = { uri: doc.uri, findings: findings.length, activeRules: rules.filter((r) => (s.rules[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').length };
+      const status: StatusParams = { uri: doc.uri, findings: findings.length, activeRules: rules.filter((r) => levelOf(r, s) !== 'off').length };
       connection.sendNotification(STATUS_NOTIFICATION, status);
     }
   } catch (error) {
@@ -218,8 +218,10 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
         for (const fix of finding?.fixes ?? []) actions.push(toQuickFix(fix, finding!, diagnostic, editContext()));
       }
     }
-    if ((wantsFixAll || (!only && findings.some((f) => f.fixes.some((x) => x.isPreferred)))) && documentKind(open) === 'dockerfile') {
-      const fixAll = fixAllAction(doc, open, s);
+    // The lightbulb asks on every cursor move: offer fix-all there only on a dockopt problem.
+    const onOurProblem = !only && params.context.diagnostics.some((d) => d.source === 'dockopt');
+    if ((wantsFixAll || onOurProblem) && documentKind(open) === 'dockerfile') {
+      const fixAll = fixAllAction(open, s);
       if (fixAll) actions.push(fixAll);
     }
     return actions;
@@ -230,7 +232,7 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
 });
 
 /** `source.fixAll.dockopt`: every preferred fix of this Dockerfile, as one minimal edit. */
-function fixAllAction(doc: TextDocument, open: OpenDocument, s: ResolvedSettings): CodeAction | undefined {
+function fixAllAction(open: OpenDocument, s: ResolvedSettings): CodeAction | undefined {
   const builds = workspace.buildsFor(open.path);
   const fixed = fixAllInText(open.path, open.text, (text) => lintDockerfile({ path: open.path, model: parseDockerfile(text), builds, settings: s }));
   const edit = minimalEdit(open.text, fixed);
@@ -238,14 +240,7 @@ function fixAllAction(doc: TextDocument, open: OpenDocument, s: ResolvedSettings
   return {
     title: 'Fix all dockopt problems',
     kind: FIX_ALL_KIND,
-    edit: {
-      documentChanges: [
-        {
-          textDocument: { uri: doc.uri, version: doc.version },
-          edits: [{ range: { start: doc.positionAt(edit.start), end: doc.positionAt(edit.end) }, newText: edit.newText }],
-        },
-      ],
-    },
+    edit: toWorkspaceEdit([{ kind: 'edit', path: open.path, edits: [edit] }], editContext()),
   };
 }
 

@@ -97,6 +97,20 @@ describe('language server over stdio', () => {
     client.change(uri, OLD_PYTHON);
   });
 
+  it('offers fix-all in the lightbulb only on a dockopt problem (the lightbulb asks on every cursor move)', async () => {
+    const uri = URI.file(join(root, 'svc/Dockerfile')).toString();
+    const diagnostics = await client.diagnostics(uri, (d) => codes(d).includes('python-base-version'));
+    const ask = async (context: object) =>
+      ((await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+        context,
+      })) as CodeAction[]).map((a) => a.kind);
+    assert.deepEqual(await ask({ diagnostics: [] }), []);
+    const python = diagnostics.find((d) => d.code === 'python-base-version')!;
+    assert.ok((await ask({ diagnostics: [python] })).includes('source.fixAll.dockopt'));
+  });
+
   it('checks an open .dockerignore that no build reads and offers to move it as a file creation', async () => {
     const path = join(root, 'other/.dockerignore');
     const uri = client.open(path, 'tests/\n*.log\n', 'dockerignore');
