@@ -49,7 +49,8 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
   for (const rule of rules) {
     const level = levelOf(rule, input.settings);
     if (level === 'off' || !rule.checkDockerfile || model.globallyIgnored.has(rule.meta.id)) continue;
-    for (const buildContext of contexts) {
+    // A rule that does not read the build context would only repeat itself for each service.
+    for (const buildContext of rule.meta.perBuild ? contexts : contexts.slice(0, 1)) {
       const findings = runSafely(rule, () =>
         rule.checkDockerfile!({ path: input.path, model, buildContext, settings: input.settings }),
       );

@@ -25,6 +25,7 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     description: 'A COPY of the whole build context comes before a dependency install, so every code change re-runs the install.',
     fixable: true,
+    perBuild: true,
   },
   checkDockerfile: (ctx) => checkDockerfile(ctx),
 };

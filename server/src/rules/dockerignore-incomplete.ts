@@ -25,6 +25,7 @@ export const meta: RuleMeta = {
   defaultSeverity: 'warning',
   description: 'Files that a .dockerignore should exclude (VCS dirs, docs, tests, logs, caches, virtualenvs, .env) are sent with the build context.',
   fixable: true,
+  perBuild: true,
 };
 
 export const rule: Rule = { meta, checkDockerfile, checkDockerignore };

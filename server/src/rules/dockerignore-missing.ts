@@ -14,6 +14,7 @@ export const meta: RuleMeta = {
   defaultSeverity: 'warning',
   description: 'The build context has no .dockerignore, so BuildKit sends every file in it.',
   fixable: true,
+  perBuild: true,
 };
 
 export const rule: Rule = { meta, checkDockerfile };

@@ -66,6 +66,11 @@ export interface RuleMeta {
   /** One sentence, shown in docs and SARIF. */
   description: string;
   fixable: boolean;
+  /**
+   * The rule reads `buildContext` (the context's files, its .dockerignore): it runs once per
+   * build of the Dockerfile. Other rules see only the Dockerfile and run once.
+   */
+  perBuild?: boolean;
 }
 
 /** What a Dockerfile rule is given. */
