@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fdir } from 'fdir';
 import { compileIgnore } from '../workspace/ignore-matcher';
 import type { DockerfileInstruction } from './dockerfile-steps';
+import { ignoreFileCandidates } from '../workspace/ignore-file-choice';
 
 export interface SourceDigest {
   /** One hash over the paths and contents of all the files the instruction copies. */
@@ -31,10 +32,9 @@ const MAX_NAMED_FILES = 2000;
 const READ_CONCURRENCY = 16;
 
 export function ignoreFileFor(dockerfile: string, contextDir: string): IgnoreFileChoice {
-  const specific = `${dockerfile}.dockerignore`;
-  if (fs.existsSync(specific)) return { path: specific, kind: 'dockerfile-specific', exists: true };
-  const root = path.join(contextDir, '.dockerignore');
-  return { path: root, kind: 'context-root', exists: fs.existsSync(root) };
+  const [specific, root] = ignoreFileCandidates(dockerfile, contextDir);
+  if (fs.existsSync(specific.path)) return { ...specific, exists: true };
+  return { ...root, exists: fs.existsSync(root.path) };
 }
 
 /**

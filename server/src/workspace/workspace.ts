@@ -15,6 +15,7 @@ import type { BuildContext, IgnoreFileRef } from './build-context';
 import { parseComposeFile, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
 import { ContextScanner } from './context-scan';
 import { discover, kindOf } from './discover';
+import { ignoreFileCandidates } from './ignore-file-choice';
 import { compilePatterns, type IgnoreMatcher } from './ignore-matcher';
 
 export interface WorkspaceSettings {
@@ -255,18 +256,15 @@ export class WorkspaceModel {
 
   /** BuildKit's choice: `<Dockerfile>.dockerignore` beside the Dockerfile, else `<context>/.dockerignore`. */
   private ignoreFileOf(spec: BuildSpec): IgnoreFileRef {
-    const specific = `${spec.dockerfilePath}.dockerignore`;
-    const specificState = this.read(specific);
-    if (specificState.exists) return { path: specific, kind: 'dockerfile-specific', exists: true, text: specificState.text };
-    const root = path.join(spec.contextDir, IGNORE_NAME);
-    const rootState = this.read(root);
-    if (rootState.exists) return { path: root, kind: 'context-root', exists: true, text: rootState.text };
+    const [specific, root] = ignoreFileCandidates(spec.dockerfilePath, spec.contextDir);
+    for (const candidate of [specific, root]) {
+      const state = this.read(candidate.path);
+      if (state.exists) return { ...candidate, exists: true, text: state.text };
+    }
     // None yet. A Dockerfile in the context's root folder gets the usual `.dockerignore` (which
     // its neighbours read too); one built from another folder gets its own, so that the other
     // builds of that context (say, every service built from the repository root) do not change.
-    return path.dirname(spec.dockerfilePath) === spec.contextDir
-      ? { path: root, kind: 'context-root', exists: false }
-      : { path: specific, kind: 'dockerfile-specific', exists: false };
+    return { ...(path.dirname(spec.dockerfilePath) === spec.contextDir ? root : specific), exists: false };
   }
 
   private buildIndex() {
