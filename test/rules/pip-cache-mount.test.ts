@@ -299,6 +299,38 @@ describe('pip-cache-mount: fires and fixes', () => {
   });
 });
 
+describe('pip-cache-mount: a mount the user cannot write to', () => {
+  const before = 'FROM python:3.12-slim\nRUN useradd -u 1001 -m app\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip pip install --user flask\n';
+
+  test('fires when the mount is root-owned and pip runs as a user of known uid, and adds the uid', () => {
+    const finding = only(before);
+    assert.match(finding.message, /belongs to root, but pip runs as app \(uid 1001\) and cannot write to it/);
+    assert.equal(
+      fix(rule, before),
+      'FROM python:3.12-slim\nRUN useradd -u 1001 -m app\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1001 pip install --user flask\n',
+    );
+  });
+
+  test('replaces a wrong uid and keeps the other options in place', () => {
+    const text = 'FROM python:3.12-slim\nRUN groupadd -g 2000 app && useradd -u 1001 -g app app\nUSER app\nRUN --mount=type=cache,id=pip,uid=0,target=/home/app/.cache/pip,sharing=locked pip install flask\n';
+    assert.equal(
+      fix(rule, text),
+      'FROM python:3.12-slim\nRUN groupadd -g 2000 app && useradd -u 1001 -g app app\nUSER app\nRUN --mount=type=cache,id=pip,target=/home/app/.cache/pip,sharing=locked,uid=1001,gid=2000 pip install flask\n',
+    );
+  });
+
+  test('does not fire when the mount has the uid, a mode everyone may write, or the uid is unknown', () => {
+    for (const text of [
+      before.replace('/home/app/.cache/pip ', '/home/app/.cache/pip,uid=1001 '),
+      before.replace('/home/app/.cache/pip ', '/home/app/.cache/pip,mode=0777 '),
+      'FROM python:3.12-slim\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip pip install flask\n',
+      'FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n',
+    ]) {
+      assert.deepEqual(check(rule, text), [], text);
+    }
+  });
+});
+
 describe('pip-cache-mount: does not fire', () => {
   test('on a Windows base image, or a stage built on one (no BuildKit cache mounts there)', () => {
     const windows = '# escape=`\r\nFROM python:3.12-windowsservercore-ltsc2022 AS base\r\nRUN pip install --no-cache-dir flask\r\nFROM base\r\nRUN pip install requests\r\n';

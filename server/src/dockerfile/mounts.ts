@@ -2,6 +2,7 @@
  * The `--mount=` flags of a RUN, read into their options (type, target, uid, …).
  */
 import type { Instruction } from 'dockerfile-ast';
+import type { Position } from '../rules/types';
 
 export interface RunMount {
   /** `cache`, `bind`, `secret`, `ssh`, `tmpfs`; BuildKit's default is `bind`. */
@@ -9,10 +10,14 @@ export interface RunMount {
   /** Normalized: no trailing slash. */
   target?: string;
   options: ReadonlyMap<string, string>;
+  /** Where the flag's value (`type=cache,…`) is in the document, for edits of its options. */
+  valueRange?: { start: Position; end: Position };
 }
 
 export function readMounts(run: Instruction): RunMount[] {
-  const flags = (run as any).getFlags?.() as Array<{ getName(): string; getValue(): string | null }> | undefined;
+  const flags = (run as any).getFlags?.() as
+    | Array<{ getName(): string; getValue(): string | null; getValueRange(): { start: Position; end: Position } | null }>
+    | undefined;
   if (!flags) return [];
   return flags
     .filter((flag) => flag.getName().toLowerCase() === 'mount')
@@ -24,7 +29,8 @@ export function readMounts(run: Instruction): RunMount[] {
         if (key) options.set(key, eq < 0 ? 'true' : unquote(part.slice(eq + 1).trim()));
       }
       const target = options.get('target') ?? options.get('dst') ?? options.get('destination');
-      return { type: (options.get('type') ?? 'bind').toLowerCase(), target: target && normalizeDir(target), options };
+      const valueRange = flag.getValueRange() ?? undefined;
+      return { type: (options.get('type') ?? 'bind').toLowerCase(), target: target && normalizeDir(target), options, valueRange };
     });
 }
 

@@ -228,6 +228,34 @@ export function coveringCacheMount(mounts: readonly RunMount[], dir: string): Ru
   return mounts.find((m) => m.type === 'cache' && m.target !== undefined && (m.target === dir || m.target === '/' || dir.startsWith(m.target + '/')));
 }
 
+/**
+ * A cache mount the tool cannot write to: BuildKit creates it owned by root (uid 0, mode 0755)
+ * unless the mount says `uid=`/`mode=`, and pip running as another user then turns its cache off.
+ * Only judged when dockopt knows the user's uid.
+ */
+export function unwritableBy(mount: RunMount, location: CacheLocation): boolean {
+  const { owner } = location;
+  if (owner.root || owner.uid === undefined) return false;
+  const mode = mount.options.get('mode');
+  if (mode !== undefined && /^0?[0-7]*7$/.test(mode)) return false; // writable by everyone
+  return Number(mount.options.get('uid') ?? 0) !== owner.uid;
+}
+
+/** `,uid=N[,gid=N]` appended to a mount's value, or the wrong uid replaced; undefined when it cannot be placed. */
+export function ownerOptionsEdit(model: DockerfileModel, mount: RunMount, location: CacheLocation): TextEdit | undefined {
+  const { owner } = location;
+  if (!mount.valueRange || owner.uid === undefined) return undefined;
+  const start = model.offsetAt(mount.valueRange.start);
+  const end = model.offsetAt(mount.valueRange.end);
+  const value = model.text.slice(start, end);
+  // Quoted or continued over lines: not a value dockopt rewrites.
+  if (/["'\s]/.test(value) || value.includes(model.escapeChar)) return undefined;
+  const options = value.split(',').filter((o) => !/^(uid|gid)=/.test(o));
+  options.push(`uid=${owner.uid}`);
+  if (owner.gid !== undefined) options.push(`gid=${owner.gid}`);
+  return { start, end, newText: options.join(',') };
+}
+
 /** A non-root user whose uid dockopt does not know: a root-owned cache mount would not be writable. */
 export function ownerUnknown(location: CacheLocation): boolean {
   return !location.owner.root && location.owner.uid === undefined;

@@ -3,17 +3,19 @@
  * every build that re-runs it downloads (and builds) every package again.
  */
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
-import { readMounts } from '../dockerfile/mounts';
+import { readMounts, type RunMount } from '../dockerfile/mounts';
 import {
   cacheMountFlag,
   commandSpan,
   coveringCacheMount,
   distinctDirs,
   insertFlagsEdit,
+  ownerOptionsEdit,
   ownerUnknown,
   pipCacheSwitches,
   pipRun,
   removeWordsEdits,
+  unwritableBy,
   type CacheLocation,
   type PipRun,
 } from './cache-mount-edits';
@@ -45,7 +47,7 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   // A cache dir dockopt cannot resolve may well be covered by a mount it cannot match: only a RUN
   // without any cache mount is then surely missing one.
   const unresolved = run.calls.map((c) => c.location).find((l) => l.dir === undefined);
-  if (uncovered.length === 0 && !(unresolved && cacheMounts.length === 0)) return undefined;
+  if (uncovered.length === 0 && !(unresolved && cacheMounts.length === 0)) return checkOwner(path, model, info, run, mounts);
 
   const first = run.calls[0].call;
   const span = commandSpan(first.command, first.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
@@ -58,6 +60,31 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   return withLazyFixes({ ruleId: 'pip-cache-mount', path, range, message }, () =>
     uncovered.length > 0 ? mountFix(path, model, info, run, uncovered) : [],
   );
+}
+
+/**
+ * The mount is there but belongs to root: pip, running as another user, cannot write to it,
+ * says "The cache has been disabled" and downloads everything again.
+ */
+function checkOwner(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, mounts: RunMount[]): Finding | undefined {
+  const locations = distinctDirs(run.calls.map((c) => c.location));
+  const unwritable = locations.flatMap((location) => {
+    const mount = coveringCacheMount(mounts, location.dir);
+    return mount && unwritableBy(mount, location) ? [{ mount, location }] : [];
+  });
+  if (unwritable.length === 0) return undefined;
+  const { mount, location } = unwritable[0];
+  const first = run.calls[0].call;
+  const span = commandSpan(first.command, first.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
+  const owns = `uid=${location.owner.uid}${location.owner.gid !== undefined ? `,gid=${location.owner.gid}` : ''}`;
+  const message =
+    `The cache mount on ${mount.target} belongs to root, but pip runs as ${location.owner.label} (uid ${location.owner.uid}) ` +
+    `and cannot write to it, so pip turns its cache off and every build downloads all packages again. Add ${owns} to the mount.`;
+  return withLazyFixes({ ruleId: 'pip-cache-mount', path, range: model.rangeOf(span.start, span.end), message }, (): Fix[] => {
+    const edits = unwritable.map((u) => ownerOptionsEdit(model, u.mount, u.location));
+    if (edits.some((e) => e === undefined)) return [];
+    return [{ title: `Make the pip cache mount writable by ${location.owner.label} (${owns})`, isPreferred: true, changes: [{ kind: 'edit', path, edits: edits as TextEdit[] }] }];
+  });
 }
 
 function describe(uncovered: Array<CacheLocation & { dir: string }>, unresolved: CacheLocation | undefined, targets: string[]): string {
