@@ -448,3 +448,31 @@ describe('copy-before-install: the fix', () => {
     assert.deepEqual(finding.fixes[0].changes.map((c) => c.path), ['/w/svc/Dockerfile']);
   });
 });
+
+describe('copy-before-install: requirements files that include others', () => {
+  /** A context whose files have these texts (readable, as the engine provides them). */
+  function contextReading(files: Record<string, string>): BuildContext {
+    return { ...contextWith(Object.keys(files)), readFile: (path: string) => files[path] };
+  }
+  const dockerfile = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements/prod.txt\n';
+
+  test('copies the files a -r file includes, transitively, relative to the including file', () => {
+    const buildContext = contextReading({
+      'requirements/prod.txt': '-r base.txt\n# pinned\ngunicorn==22.0\n',
+      'requirements/base.txt': '--constraint ../constraints.txt\nflask==3.0  # web\n',
+      'constraints.txt': 'werkzeug<4\n',
+      'app.py': 'print(1)\n',
+    });
+    assert.equal(
+      fix(rule, dockerfile, { buildContext }),
+      'FROM python:3.12\nWORKDIR /app\nCOPY requirements/prod.txt requirements/base.txt requirements/\nCOPY constraints.txt .\nRUN pip install -r requirements/prod.txt\nCOPY . .\n',
+    );
+  });
+
+  test('offers no fix when an included file installs from the source (-e .)', () => {
+    const buildContext = contextReading({ 'requirements/prod.txt': '-r base.txt\n', 'requirements/base.txt': 'flask\n-e .\n', 'setup.py': '' });
+    const finding = only(dockerfile, { buildContext });
+    assert.match(finding.message, /requirements\/base\.txt, which installs \. from the source/);
+    assert.deepEqual(finding.fixes, []);
+  });
+});

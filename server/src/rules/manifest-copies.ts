@@ -20,6 +20,8 @@ export interface ContextFiles {
   hasFile(path: string): boolean;
   /** Whether BuildKit sends any file under this folder. */
   hasDir(path: string): boolean;
+  /** The text of a file BuildKit sends, when the engine can read it. */
+  read?(path: string): string | undefined;
 }
 
 interface ScanIndex { files: Set<string>; dirs: Set<string> }
@@ -49,10 +51,12 @@ export function contextFilesOf(build: BuildContext | undefined): ContextFiles {
   const ignoreText = build.ignoreFile.exists ? build.ignoreFile.text : undefined;
   const matcher = ignoreText ? compileIgnore(ignoreText) : undefined;
   const sent = (path: string) => !matcher || !matcher.ignores(path);
+  const readFile = build.readFile?.bind(build);
   return {
     known: true,
     hasFile: (path) => index.files.has(path) && sent(path),
     hasDir: (path) => index.dirs.has(path) && sent(path),
+    read: readFile && ((path) => (index.files.has(path) && sent(path) ? readFile(path) : undefined)),
   };
 }
 
@@ -116,9 +120,57 @@ export function planManifests(
       if (earlier.some((e) => copiesTo(e.copy, e.workdir, path, files))) continue;
       seen.add(rel);
       manifests.push({ source: rel, isDir });
+      if (install.ecosystem === 'python' && !isDir && files.read) {
+        // A requirements file can pull in others (`-r base.txt`): they must come along, or the
+        // moved install fails; one that installs from the source keeps the COPY where it is.
+        const nested = includedRequirements(rel, files);
+        if ('problem' in nested) return { problem: `\`${install.label}\` reads ${nested.problem}` };
+        for (const include of nested.files) {
+          if (seen.has(include)) continue;
+          seen.add(include);
+          manifests.push({ source: include, isDir: false });
+        }
+      }
     }
   }
   return { manifests };
+}
+
+const INCLUDE = /^(?:-r|--requirements?|-c|--constraints?)(?:\s*=\s*|\s+)?(\S+)$/;
+const LOCAL_REQUIREMENT = /^(?:(?:-e|--editable)(?:\s*=\s*|\s+))?(\.{1,2}(?:[/[]\S*)?|\/\S*|file:\S+)$/;
+
+/** The requirements files a requirements file includes, transitively (context-relative paths). */
+function includedRequirements(start: string, files: ContextFiles): { files: string[] } | { problem: string } {
+  const found: string[] = [];
+  const queue = [start];
+  const visited = new Set(queue);
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const text = files.read!(file);
+    if (text === undefined) continue;
+    for (const line of requirementLines(text)) {
+      const local = LOCAL_REQUIREMENT.exec(line);
+      if (local) return { problem: `${file}, which installs ${local[1]} from the source` };
+      const include = INCLUDE.exec(line)?.[1];
+      if (!include || /^[a-z][\w+.-]*:\/\//i.test(include)) continue;
+      const path = posix.normalize(posix.join(posix.dirname(file), include));
+      if (visited.has(path) || path.startsWith('../')) continue;
+      visited.add(path);
+      if (!files.hasFile(path)) continue; // pip fails on it with or without the fix: copy nothing that is not there
+      found.push(path);
+      queue.push(path);
+    }
+  }
+  return { files: found };
+}
+
+/** A requirements file's logical lines: continuations joined, comments and blanks dropped. */
+function requirementLines(text: string): string[] {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter(Boolean);
 }
 
 function within(destDir: string, path: string, test: (rel: string) => boolean): boolean {

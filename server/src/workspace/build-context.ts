@@ -40,6 +40,12 @@ export interface BuildContext {
   /** Files of the context, all of them (ignored or not); undefined until scanned. */
   scan?: ContextScan;
   /**
+   * The text of a file of the context (path relative to it, forward slashes), from the open
+   * editor or the disk; undefined when absent. For rules that must look inside a manifest
+   * (a requirements file that includes another).
+   */
+  readFile?(relPath: string): string | undefined;
+  /**
    * The `.dockerignore` beside the Dockerfile when this build does not read it (its context is
    * elsewhere, or a Dockerfile-specific file wins): what the user meant to exclude, unapplied.
    */

@@ -225,6 +225,7 @@ export class WorkspaceModel {
       source: spec.source,
       ignoreFile,
       scan: this.scanner.peek(spec.contextDir),
+      readFile: (relPath) => (isInsideDir(spec.contextDir, relPath) ? this.readText(path.join(spec.contextDir, relPath)) : undefined),
     };
     if (spec.service !== undefined) build.service = spec.service;
     if (spec.composeFile !== undefined) build.composeFile = spec.composeFile;
@@ -385,6 +386,12 @@ export class WorkspaceModel {
     );
     if (!this.files.has(abs)) this.files.set(abs, state);
   }
+}
+
+/** A context-relative path that stays inside the context (no `..` out of it). */
+function isInsideDir(dir: string, relPath: string): boolean {
+  const rel = path.relative(dir, path.join(dir, relPath));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 function readSync(abs: string): FileState {
