@@ -199,3 +199,21 @@ test('1 000 compose services resolve in well under a second', async () => {
   assert.equal(withIgnore, 333); // odd services built from their own folder: i % 2 && i % 3
   assert.ok(elapsed < 500, `took ${elapsed.toFixed(0)} ms`);
 });
+
+test("compose ${VAR} take the project's .env, the environment wins over it, and a .env change is seen", async () => {
+  const { root, ws, at } = await load({
+    'compose.yaml': 'services:\n  api:\n    build:\n      context: ${API_DIR:-default}\n',
+    '.env': '# where the api lives\nexport API_DIR="services/api"\n',
+    'services/api/Dockerfile': FROM,
+    'other/Dockerfile': FROM,
+  });
+  assert.equal(ws.buildsFor(at('services/api/Dockerfile'))[0].service, 'api');
+  write(root, '.env', 'API_DIR=other\n');
+  ws.invalidate(at('.env'));
+  assert.equal(ws.buildsFor(at('other/Dockerfile'))[0].service, 'api');
+  assert.equal(ws.buildsFor(at('services/api/Dockerfile'))[0].source, 'dockerfile-folder');
+
+  const withEnv = new WorkspaceModel({ roots: [root], env: { API_DIR: 'services/api' } });
+  await withEnv.refresh();
+  assert.equal(withEnv.buildsFor(at('services/api/Dockerfile'))[0].service, 'api');
+});

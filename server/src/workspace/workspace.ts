@@ -12,7 +12,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ContextOverride } from '../settings';
 import type { BuildContext, IgnoreFileRef } from './build-context';
-import { parseComposeFile, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
+import { parseComposeFile, parseDotEnv, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
 import { ContextScanner } from './context-scan';
 import { discover, kindOf } from './discover';
 import { ignoreFileCandidates } from './ignore-file-choice';
@@ -42,6 +42,7 @@ interface FileState {
 }
 
 const IGNORE_NAME = '.dockerignore';
+const DOT_ENV = '.env';
 
 export class WorkspaceModel {
   readonly scanner: ContextScanner;
@@ -315,7 +316,10 @@ export class WorkspaceModel {
     let parsed = this.composeParses.get(file);
     if (!parsed) {
       const state = this.read(file);
-      parsed = state.exists ? parseComposeFile(state.text ?? '', file, this.env) : { path: file, services: [] };
+      // As `docker compose` does: the project's .env fills `${VAR}`, the environment wins over it.
+      const dotEnv = this.read(path.join(path.dirname(file), DOT_ENV));
+      const env = dotEnv.exists ? { ...parseDotEnv(dotEnv.text ?? ''), ...this.env } : this.env;
+      parsed = state.exists ? parseComposeFile(state.text ?? '', file, env) : { path: file, services: [] };
       this.composeParses.set(file, parsed);
     }
     return parsed;
@@ -364,6 +368,11 @@ export class WorkspaceModel {
   private dropFile(abs: string): void {
     this.files.delete(abs);
     if (this.composeParses.delete(abs) || kindOf(abs) === 'compose') this.index = undefined;
+    if (path.basename(abs) === DOT_ENV) {
+      // The compose files beside it read their variables from it.
+      for (const file of [...this.composeParses.keys()]) if (path.dirname(file) === path.dirname(abs)) this.composeParses.delete(file);
+      this.index = undefined;
+    }
   }
 
   /** A file's state, from the overlay, the cache, or (once) the disk. */
