@@ -28,27 +28,18 @@ export interface ServerHostOptions {
   policy?: RestartPolicy;
 }
 
-/** Files whose changes alter what the server reports (build contexts, compose services). */
-const WATCHED = [
-  '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}',
-  '**/{.dockerignore,*.dockerignore}',
-  '**/{compose,docker-compose}{,.*}.{yml,yaml}',
-];
-
 export class ServerHost implements ServerAccess {
   readonly client: LanguageClient;
   private readonly policy: RestartPolicy;
 
   constructor(private readonly options: ServerHostOptions) {
-    const { api, context, output } = options;
+    const { context, output } = options;
     this.policy = options.policy ?? new RestartPolicy();
     const module = context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
-    const watchers = WATCHED.map((glob) => api.workspace.createFileSystemWatcher(glob));
-    context.subscriptions.push(...watchers);
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'dockerfile' },
@@ -56,7 +47,9 @@ export class ServerHost implements ServerAccess {
         { scheme: 'file', language: 'dockerignore' },
         { scheme: 'untitled', language: 'dockerignore' },
       ],
-      synchronize: { configurationSection: 'dockopt', fileEvents: watchers },
+      // File events: the server registers its own watcher (every file: a build context's
+      // contents matter too), so a second set of watchers here would only deliver each event twice.
+      synchronize: { configurationSection: 'dockopt' },
       outputChannel: output,
       traceOutputChannel: output,
       diagnosticCollectionName: 'dockopt',

@@ -19,7 +19,3 @@ export const rules: readonly Rule[] = [
   dockerignoreNotApplied,
   copyBeforeInstall,
 ];
-
-export function findRule(id: string): Rule | undefined {
-  return rules.find((rule) => rule.meta.id === id);
-}
