@@ -17,6 +17,8 @@ const common = {
   keepNames: true,
   // Some dependencies ship ESM that asks for import.meta.url; a CommonJS bundle has __filename.
   define: { 'import.meta.url': 'importMetaUrl' },
+  // jsonc-parser's main entry is UMD, whose inner requires esbuild cannot follow: bundle its ESM build.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 

@@ -50,7 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dockop
 export async function deactivate(): Promise<void> {
   const server = running;
   running = undefined;
-  // Builds run in their own process groups: stop them rather than leave them behind.
+  // Builds run in their own process groups: stop them rather than leave them behind (SIGTERM
+  // to each group now, SIGKILL a second later; the runner kills what is left if the host exits first).
   builds?.dispose();
   builds = undefined;
   await server?.stop();

@@ -14,7 +14,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/lsp/protocol';
+import { STATUS_NOTIFICATION, TRUST_NOTIFICATION, type StatusParams, type TrustParams } from '../../server/src/lsp/protocol';
 import { RestartPolicy } from './restart-policy';
 import type { ServerState } from './status-text';
 import type { ServerAccess, VscodeApi } from './vscode-api';
@@ -53,6 +53,8 @@ export class ServerHost implements ServerAccess {
       outputChannel: output,
       traceOutputChannel: output,
       diagnosticCollectionName: 'dockopt',
+      // Read at every (re)start: in Restricted Mode, fixes that touch other files ask first.
+      initializationOptions: () => ({ workspaceTrusted: options.api.workspace.isTrusted }),
       errorHandler: {
         error: (_error, _message, count) => ({
           action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
@@ -65,6 +67,12 @@ export class ServerHost implements ServerAccess {
     this.client = new LanguageClient('dockopt', 'dockopt', serverOptions, clientOptions);
     this.client.onDidChangeState(({ newState }) => options.onState(toServerState(newState)));
     this.client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => options.onStatus(params));
+    context.subscriptions.push(
+      options.api.workspace.onDidGrantWorkspaceTrust(() => {
+        const params: TrustParams = { trusted: true };
+        if (this.client.isRunning()) void this.client.sendNotification(TRUST_NOTIFICATION, params);
+      }),
+    );
   }
 
   isRunning(): boolean {

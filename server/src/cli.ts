@@ -5,11 +5,12 @@
 import { UsageError } from './cli/args';
 import { runBuildCommand } from './cli/build-command';
 import { runCheckCommand } from './cli/check-command';
+import { InputError, ioMessage } from './cli/errors';
 import { runFixCommand } from './cli/fix-command';
 import type { CliIo } from './cli/io';
-
-declare const DOCKOPT_VERSION: string | undefined;
-const version = typeof DOCKOPT_VERSION === 'string' ? DOCKOPT_VERSION : '0.0.0-dev';
+// The one version, package.json's: esbuild inlines just this field into dist/cli.js, and tsx
+// (tests, `npm start`) reads the file.
+import { version } from '../../package.json';
 
 const USAGE = `Usage: dockopt <command> [options]
 
@@ -53,9 +54,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`dockopt: ${error.message}\nRun 'dockopt --help' for usage.\n`);
       return 2;
     }
-    const err = error as NodeJS.ErrnoException;
-    const where = err.path ? `${err.path}: ` : '';
-    io.stderr.write(`dockopt: ${where}${err.code ? `${err.code} ` : ''}${err.message ?? String(error)}\n`);
+    if (error instanceof InputError) {
+      io.stderr.write(`dockopt: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`dockopt: ${ioMessage(error)}\n`);
     return 2;
   }
 }

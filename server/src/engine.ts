@@ -5,6 +5,8 @@
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { rules } from './rules';
 import { readSuppressions } from './suppressions';
+import { work } from './work-counters';
+import { RULE_WORK_BUDGET, runWithBudget } from './work-budget';
 import type { Finding, Rule, Severity } from './rules/types';
 import type { ResolvedSettings } from './settings';
 import type { BuildContext } from './workspace/build-context';
@@ -51,10 +53,17 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
     if (level === 'off' || !rule.checkDockerfile || model.globallyIgnored.has(rule.meta.id)) continue;
     // A rule that does not read the build context would only repeat itself for each service.
     for (const buildContext of rule.meta.perBuild ? contexts : contexts.slice(0, 1)) {
-      const findings = runSafely(rule, () =>
+      work.ruleVisits++;
+      const run = runWithBudget(RULE_WORK_BUDGET, () =>
         rule.checkDockerfile!({ path: input.path, model, buildContext, settings: input.settings }),
       );
-      for (const finding of findings) {
+      if (run.exceeded) {
+        found.push(tooLargeFor(rule, input.path, model));
+        continue;
+      }
+      if (run.error !== undefined) reportRuleError(rule, run.error);
+      for (const finding of run.result ?? []) {
+        work.findingsChecked++;
         if (isSuppressedAt(model, finding)) continue;
         found.push(withSeverity(finding, level));
       }
@@ -91,6 +100,23 @@ function runSafely(rule: Rule, check: () => Finding[]): Finding[] {
     reportRuleError(rule, error);
     return [];
   }
+}
+
+/**
+ * A rule that ran out of its work budget (work-budget.ts) on a file no one writes by hand: one
+ * information diagnostic on the first line, instead of a stalled editor or half its findings.
+ */
+function tooLargeFor(rule: Rule, path: string, model: DockerfileModel): ReportedFinding {
+  const firstLine = model.text.indexOf('\n');
+  const end = Math.min(firstLine < 0 ? model.text.length : firstLine, 200);
+  return {
+    ruleId: rule.meta.id,
+    path,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: end > 0 && model.text[end - 1] === '\r' ? end - 1 : end } },
+    message: `File too large for rule ${rule.meta.id}: it stopped after ${RULE_WORK_BUDGET.toLocaleString('en-US')} units of work and does not check this file.`,
+    fixes: [],
+    severity: 'info',
+  };
 }
 
 /** `# dockopt ignore=<id>` on the line before an instruction silences it for that instruction. */

@@ -4,6 +4,7 @@
  */
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { lintDockerfile, lintDockerignore, type ReportedFinding } from './engine';
+import { keepWritableFixes } from './fixes/writable-fixes';
 import type { ResolvedSettings } from './settings';
 import { kindOf } from './workspace/discover';
 import type { WorkspaceModel } from './workspace/workspace';
@@ -19,13 +20,14 @@ export function lintFile(workspace: WorkspaceModel, path: string, settings: Reso
   const kind = kindOf(path);
   const text = workspace.readText(path);
   if (text === undefined) return [];
+  let findings: ReportedFinding[] = [];
   if (kind === 'dockerignore') {
-    return lintDockerignore({ path, text, builds: workspace.buildsForIgnoreFile(path), settings });
+    findings = lintDockerignore({ path, text, builds: workspace.buildsForIgnoreFile(path), settings });
+  } else if (kind === 'dockerfile' || model || (kind === undefined && workspace.isDockerfile(path))) {
+    findings = lintDockerfile({ path, model: model ?? parseDockerfile(text), builds: workspace.buildsFor(path), settings });
   }
-  if (kind === 'dockerfile' || model) {
-    return lintDockerfile({ path, model: model ?? parseDockerfile(text), builds: workspace.buildsFor(path), settings });
-  }
-  return [];
+  // Rules propose; the workspace decides what a fix may write.
+  return findings.map((finding) => keepWritableFixes(finding, (file) => workspace.writeRefusal(file)));
 }
 
 /** Every file dockopt checks in the workspace, Dockerfiles first. */

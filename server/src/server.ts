@@ -12,6 +12,7 @@ import {
   createConnection,
   type CodeAction,
   type CodeActionParams,
+  type Diagnostic,
   type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,14 +26,17 @@ import {
   ALL_BUILDS_REQUEST,
   BUILDS_REQUEST,
   STATUS_NOTIFICATION,
+  TRUST_NOTIFICATION,
   WORKSPACE_FIXES_REQUEST,
   type AllBuildsParams,
   type BuildsParams,
   type ServiceBuildInfo,
   type StatusParams,
+  type TrustParams,
   type WorkspaceFixesParams,
 } from './lsp/protocol';
 import { SettingsCache } from './lsp/settings-cache';
+import { suppressEdits } from './lsp/suppress-actions';
 import { computeWorkspaceFixes } from './lsp/workspace-fixes';
 import { rules } from './rules';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from './settings';
@@ -50,6 +54,8 @@ let canCreateFiles = false;
 let canWatchFiles = false;
 let hasFolderEvents = false;
 let roots: string[] = [];
+/** Restricted Mode: fixes that touch files other than the open one ask for confirmation. */
+let workspaceTrusted = true;
 
 onRuleError((rule, error) => connection.console.error(`dockopt: rule ${rule.meta.id} failed: ${(error as Error)?.stack ?? error}`));
 
@@ -61,6 +67,7 @@ connection.onInitialize((params: InitializeParams) => {
   canCreateFiles = !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.resourceOperations?.includes('create');
   canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   hasFolderEvents = !!caps.workspace?.workspaceFolders;
+  workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: boolean } | undefined)?.workspaceTrusted !== false;
   roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (roots.length === 0 && params.rootUri) roots = [URI.parse(params.rootUri).fsPath];
   workspace.setRoots(roots);
@@ -170,7 +177,19 @@ function relintAll(): void {
   setImmediate(() => {
     relintScheduled = false;
     for (const doc of documents.all()) void validate(doc);
+    logSkippedFiles();
   });
+}
+
+const loggedSkips = new Set<string>();
+/** Files that exist but were not read (links out of the workspace, FIFOs, huge files): said once each. */
+function logSkippedFiles(): void {
+  for (const { path, reason } of workspace.skippedFiles()) {
+    const key = `${path}|${reason}`;
+    if (loggedSkips.has(key)) continue;
+    loggedSkips.add(key);
+    connection.console.warn(`dockopt: skipped ${path}: it ${reason}`);
+  }
 }
 
 async function validate(doc: TextDocument): Promise<void> {
@@ -193,13 +212,18 @@ async function validate(doc: TextDocument): Promise<void> {
 
 // ---- code actions ------------------------------------------------------------------------
 
-function editContext(): EditContext {
+function editContext(openPath?: string): EditContext {
   return {
     textOf: (path) => workspace.readText(path),
     versionOf: (path) => documents.get(URI.file(path).toString())?.version ?? null,
     canCreateFiles,
+    confirmChangesOutside: workspaceTrusted ? undefined : openPath,
   };
 }
+
+connection.onNotification(TRUST_NOTIFICATION, (params: TrustParams) => {
+  workspaceTrusted = params.trusted;
+});
 
 connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
   const doc = documents.get(params.textDocument.uri);
@@ -215,7 +239,8 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
     if (wantsQuickFix) {
       for (const diagnostic of params.context.diagnostics) {
         const finding = findings.find((f) => sameDiagnostic(diagnostic, f));
-        for (const fix of finding?.fixes ?? []) actions.push(toQuickFix(fix, finding!, diagnostic, editContext()));
+        for (const fix of finding?.fixes ?? []) actions.push(toQuickFix(fix, finding!, diagnostic, editContext(open.path)));
+        if (finding) actions.push(...suppressActions(open, finding.ruleId, diagnostic));
       }
     }
     // The lightbulb asks on every cursor move: offer fix-all there only on a dockopt problem.
@@ -230,6 +255,18 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
     return [];
   }
 });
+
+/** "Disable <rule> for this line / this file": comments in the open file, after the rule's own fixes. */
+function suppressActions(open: OpenDocument, ruleId: string, diagnostic: Diagnostic): CodeAction[] {
+  const kind = documentKind(open);
+  if (!kind || diagnostic.range.start.line < 0) return [];
+  return suppressEdits(open.text, kind, diagnostic.range.start.line, ruleId).map(({ title, edit }) => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: toWorkspaceEdit([{ kind: 'edit', path: open.path, edits: [edit] }], editContext(open.path)),
+  }));
+}
 
 /** `source.fixAll.dockopt`: every preferred fix of this Dockerfile, as one minimal edit. */
 function fixAllAction(open: OpenDocument, s: ResolvedSettings): CodeAction | undefined {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeTotals, isCachedStep } from '../../server/src/build/model';
 import { PlainProgressParser, parsePlainProgress } from '../../server/src/build/plain-progress';
+import { formatHitRatio } from '../../server/src/build/format';
 import { fixture } from './fixtures';
 
 const dockerfileSteps = (text: string) => parsePlainProgress(text).steps.filter((s) => !s.internal);
@@ -32,17 +33,29 @@ test('keeps the digest line of BuildKit before 0.10 out of the logs', () => {
   assert.equal(from.transferred, false);
 });
 
-test('counts every step of an unchanged rebuild as cached', () => {
+test('counts every step of an unchanged rebuild as cached (the FROM is not a step the cache serves)', () => {
   const { steps } = parsePlainProgress(fixture('python-app.unchanged.plain.txt'));
   const totals = computeTotals(steps, null);
-  assert.deepEqual([totals.cachedSteps, totals.totalSteps, totals.hitRatio, totals.executedMs], [6, 6, 1, 0]);
+  assert.deepEqual([totals.cachedSteps, totals.totalSteps, totals.hitRatio, totals.executedMs], [5, 5, 1, 0]);
+});
+
+test('a cold build: the FROM (image already there, DONE 0.0s) is not a hit; what BuildKit printed CACHED is', () => {
+  const { steps } = parsePlainProgress(fixture('python-app.cold.plain.txt'));
+  const from = steps.find((s) => s.text.startsWith('FROM '))!;
+  assert.equal(from.status, 'executed');
+  assert.equal(isCachedStep(from), false);
+  const totals = computeTotals(steps, null);
+  assert.equal(totals.totalSteps, 5);
+  // WORKDIR /app came from BuildKit's cache (an earlier build on the same base); nothing else did.
+  assert.deepEqual(steps.filter(isCachedStep).map((s) => s.text), ['WORKDIR /app']);
+  assert.equal(formatHitRatio(totals.cachedSteps, totals.totalSteps), '1/5 cached (20%)');
 });
 
 test('sees which steps ran again after a code change', () => {
   const steps = dockerfileSteps(fixture('python-app.code-change.plain.txt'));
   const ran = steps.filter((s) => !isCachedStep(s)).map((s) => s.text);
-  assert.deepEqual(ran, ['COPY src/ ./src/', 'RUN echo built && ls src']);
-  assert.equal(computeTotals(steps, null).cachedSteps, 4);
+  assert.deepEqual(ran, ['FROM docker.io/library/python:3.12-slim', 'COPY src/ ./src/', 'RUN echo built && ls src']);
+  assert.deepEqual([computeTotals(steps, null).cachedSteps, computeTotals(steps, null).totalSteps], [3, 5]);
 });
 
 test('marks the failing step with its error and keeps its output', () => {

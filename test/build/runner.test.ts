@@ -18,14 +18,24 @@ test('passes paths as single arguments, whatever characters they hold', () => {
     'remote',
   );
   assert.deepEqual(args, [
-    'buildx', 'build', '--progress=rawjson', '--builder', 'remote', '-f', `${context}/Dockerfile`,
-    '--target', 'test', '--build-arg', 'A=b c', '-t', 'x:1', '--network=none', context,
+    'buildx', 'build', '--progress=rawjson', '--builder=remote', `--file=${context}/Dockerfile`,
+    '--target=test', '--build-arg=A=b c', '--tag=x:1', '--network=none', '--', context,
   ]);
 });
 
-test('does not let a context path that starts with a dash read as an option', () => {
-  const args = buildArgv({ dockerfile: 'Dockerfile', context: '--rm' }, { ...buildx, progress: 'plain' });
-  assert.equal(args[args.length - 1], './--rm');
+test('no path or value that starts with a dash reads as an option: values are --flag=value, the context follows --', () => {
+  const args = buildArgv(
+    { dockerfile: '-f.Dockerfile', context: '--rm', target: '--push', buildArgs: { '-A': '--output=type=local,dest=/' }, tag: '-t' },
+    { ...buildx, progress: 'plain' },
+    '--help',
+  );
+  assert.deepEqual(args, [
+    'buildx', 'build', '--progress=plain', '--builder=--help', '--file=-f.Dockerfile', '--target=--push',
+    '--build-arg=-A=--output=type=local,dest=/', '--tag=-t', '--', './--rm',
+  ]);
+  // `-` alone would still mean "the context on stdin", even after `--`.
+  assert.deepEqual(buildArgv({ dockerfile: 'D', context: '-' }, buildx).slice(-2), ['--', './-']);
+  assert.deepEqual(buildArgv({ dockerfile: 'D', context: '/abs/-x' }, buildx).slice(-2), ['--', '/abs/-x']);
 });
 
 test('asks for rawjson only when the client lists it, and for no progress when it has none', () => {
@@ -87,4 +97,8 @@ test('a client without BuildKit is a clear error', { skip: fs.existsSync(NEW_CLI
   const run = await startBuild({ dockerfile: 'Dockerfile', context: '.' }, { command: NEW_CLIENT }).result;
   assert.equal(run.status, 'error');
   assert.equal(run.problem?.kind, 'buildkit-unavailable');
+  // What is wrong and both ways out, naming the client that refused.
+  assert.match(run.problem!.message, new RegExp(`'${NEW_CLIENT}' is a Docker CLI without the buildx plugin`));
+  assert.match(run.problem!.hint, /Install the buildx plugin .*or set dockopt\.build\.command .* to a client with BuildKit built in/);
+  assert.deepEqual(run.argv.slice(0, 2), [NEW_CLIENT, 'build']);
 });

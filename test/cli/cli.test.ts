@@ -23,6 +23,13 @@ function workspace(files: Record<string, string>): string {
 after(() => workspaces.forEach(removeWorkspace));
 
 describe('dockopt check', () => {
+  it('checks a file named on the command line as a Dockerfile, whatever its name', () => {
+    const root = workspace({ 'docker/web.build': OLD, 'docker/.dockerignore': '.git\n' });
+    const run = dockopt(['check', 'docker/web.build'], root);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /^docker\/web\.build\n  1:13 +warning .* python-base-version\n/);
+  });
+
   it('exits 0 and says so when there is nothing to report', () => {
     const root = workspace({ 'Dockerfile': 'FROM python:3.12-slim\n', '.dockerignore': '.git\n' });
     const run = dockopt(['check'], root);
@@ -79,9 +86,16 @@ describe('dockopt check', () => {
     assert.deepEqual([...files], ['a/Dockerfile']);
   });
 
-  it('exits 2 with one clear line for a missing path, an unknown option or format, and an unknown command', () => {
+  it('exits 2 with one clear line for a missing path, without the usage hint: the path is wrong, not the syntax', () => {
     const root = workspace({ 'Dockerfile': OLD });
-    for (const args of [['check', 'missing'], ['check', '--colour'], ['check', '--format', 'xml'], ['lint'], ['check', '--format']]) {
+    const run = dockopt(['check', 'missing'], root);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'dockopt: no such file or folder: missing\n');
+  });
+
+  it('exits 2 with one clear line and the usage hint for an unknown option or format, and an unknown command', () => {
+    const root = workspace({ 'Dockerfile': OLD });
+    for (const args of [['check', '--colour'], ['check', '--format', 'xml'], ['lint'], ['check', '--format']]) {
       const run = dockopt(args, root);
       assert.equal(run.code, 2, args.join(' '));
       assert.match(run.stderr, /^dockopt: .+\nRun 'dockopt --help' for usage\.\n$/, args.join(' '));

@@ -85,7 +85,7 @@ test('after the build: the active Dockerfile\'s last build, its time and hit rat
   const { api, item } = fakeStatusApi(API_DOCKERFILE);
   new BuildStatusBar(api, { controller, records: records({ [API_DOCKERFILE]: [recordsEntry([ok])] }) }, clock);
   assert.equal(item.visible, true);
-  assert.equal(item.text, '$(check) api 2.1s · 67% cached');
+  assert.equal(item.text, '$(check) api 2.1s · 60% cached');
   assert.equal(item.backgroundColor, undefined);
   assert.deepEqual(item.command, { command: 'dockopt.rebuild', title: 'Rebuild', arguments: [{ serviceId: apiTarget().id }] });
 });
@@ -102,8 +102,8 @@ test('the tooltip lists the service\'s last builds, newest first', () => {
     view.tooltip,
     [
       'Last builds of api:',
-      '  ✗ failed after 1.5s · 5/6 cached (83%) · 4 min ago',
-      '  ✓ 2.1s · 4/6 cached (67%) · 6 min ago',
+      '  ✗ failed after 1.5s · 4/5 cached (80%) · 4 min ago',
+      '  ✓ 2.1s · 3/5 cached (60%) · 6 min ago',
       '',
       'Click to rebuild.',
     ].join('\n'),

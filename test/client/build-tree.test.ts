@@ -19,7 +19,7 @@ function child(node: TreeNode, index: number): TreeNode {
 test('a service shows its last build: duration and hit ratio', () => {
   const node = serviceNode({ target: apiTarget(), builds: [cold, afterCodeChange] }, NOW);
   assert.equal(node.label, 'api');
-  assert.equal(node.description, '2.1s · 4/6 cached (67%)');
+  assert.equal(node.description, '2.1s · 3/5 cached (60%)');
   assert.equal(node.contextValue, 'service-comparable');
 });
 
@@ -28,8 +28,8 @@ test('builds are listed newest first with time, hit ratio and when', () => {
   assert.deepEqual(
     node.children!.map((b) => [b.label, b.description]),
     [
-      ['2.1s', '4/6 cached (67%) · 1 min ago'],
-      ['12.3s', '1/6 cached (17%) · 5 min ago'],
+      ['2.1s', '3/5 cached (60%) · 1 min ago'],
+      ['12.3s', '0/5 cached (0%) · 5 min ago'],
     ],
   );
   assert.equal(child(node, 0).collapsible, 'expanded', 'the newest build is open');
@@ -73,7 +73,7 @@ test('a failed build shows as failed with the failing step', () => {
   const failed = makeRecord({ outcomes: { 0: 'cached', 1: 'cached', 2: 'cached', 3: 'cached', 4: 'cached', 5: 'failed' }, durationMs: 1_500 });
   const node = serviceNode({ target: apiTarget(), builds: [failed] }, NOW);
   assert.equal(node.icon?.id, 'error');
-  assert.equal(node.description, 'failed · 5/6 cached (83%)');
+  assert.equal(node.description, 'failed · 4/5 cached (80%)');
   const build = child(node, 0);
   assert.equal(build.label, 'failed · 1.5s');
   assert.match(build.tooltip!, /Build failed at RUN python -m compileall src \(Dockerfile line 6\)/);
@@ -127,7 +127,7 @@ test('services never built are listed after the built ones, alphabetically', () 
     NOW,
   );
   assert.deepEqual(nodes.map((n) => [n.label, n.description]), [
-    ['api', '12.3s · 1/6 cached (17%)'],
+    ['api', '12.3s · 0/5 cached (0%)'],
     ['admin', 'not built yet'],
     ['worker', 'not built yet'],
   ]);

@@ -120,6 +120,16 @@ test('Optimize All with dockopt.optimizeAll.preview off applies without any entr
   assert.ok(state.applied[0].entries.every((e) => e.metadata.needsConfirmation === false));
 });
 
+test('in Restricted Mode Optimize All always shows the preview, whatever dockopt.optimizeAll.preview says', async () => {
+  const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]), {
+    windowDockopt: { 'optimizeAll.preview': false },
+    trusted: false,
+  });
+  await run(COMMANDS.optimizeAll);
+  const [anchor] = state.applied[0].entries;
+  assert.equal(anchor.metadata.needsConfirmation, true, 'the no-op anchor that opens the preview');
+});
+
 test('Optimize All shows the summary afterwards', async () => {
   const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]));
   await run(COMMANDS.optimizeAll);

@@ -73,6 +73,8 @@ export function fakeVscode(options: {
   applyResult?: boolean;
   commands?: Record<string, (...args: unknown[]) => unknown>;
   activeDocument?: { uri: string; languageId: string; text: string };
+  /** Workspace trust; trusted unless said otherwise. */
+  trusted?: boolean;
 }): { api: VscodeApi; state: FakeState } {
   const state: FakeState = { registered: new Map(), applied: [], messages: [], progressShown: 0, executed: [] };
   const folders = options.folders.map((f, index) => ({ index, name: f.name, uri: FakeUri.file(f.path), spec: f }));
@@ -145,6 +147,8 @@ export function fakeVscode(options: {
         return f ? { index: f.index, name: f.name, uri: f.uri } : undefined;
       },
       getConfiguration: config,
+      isTrusted: options.trusted ?? true,
+      onDidGrantWorkspaceTrust: () => ({ dispose() {} }),
       applyEdit: async (edit: FakeWorkspaceEdit) => {
         state.applied.push(edit);
         return options.applyResult ?? true;

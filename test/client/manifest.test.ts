@@ -75,7 +75,7 @@ test('files the manifest names exist, and the JSON ones parse', () => {
     pkg.main.replace(/^\.\//, '').replace(/^dist\/.*$/, 'client/src/extension.ts'),
     pkg.icon,
     ...pkg.contributes.grammars.map((g: any) => g.path),
-    ...pkg.contributes.languages.map((l: any) => l.configuration),
+    ...pkg.contributes.languages.flatMap((l: any) => (l.configuration ? [l.configuration] : [])),
   ];
   for (const file of files) {
     assert.ok(existsSync(file), file);
@@ -100,6 +100,16 @@ test('restricted mode is limited (checks work, builds need trust); virtual works
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.ok(pkg.capabilities.untrustedWorkspaces.description);
   assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
+});
+
+test('a repository cannot choose the build client; its build options and contexts wait for trust', () => {
+  // `machine`: only User (or Remote) settings set the executable dockopt runs, never .vscode/settings.json.
+  assert.equal(properties['dockopt.build.command'].scope, 'machine');
+  const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  for (const key of ['dockopt.build.command', 'dockopt.build.builder', 'dockopt.build.extraArgs', 'dockopt.contextOverrides', 'dockopt.optimizeAll.preview']) {
+    assert.ok(restricted.includes(key), key);
+  }
+  for (const key of restricted) assert.ok(properties[key], `${key} is a contributed setting`);
 });
 
 test('engines.vscode is not older than vscode-languageclient needs', () => {

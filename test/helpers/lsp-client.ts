@@ -21,6 +21,8 @@ export interface TestClientOptions {
   /** The `dockopt` section the client answers workspace/configuration with. */
   settings?: Record<string, unknown>;
   canCreateFiles?: boolean;
+  /** Sent as `initializationOptions` (e.g. `{ workspaceTrusted: false }`). */
+  initializationOptions?: unknown;
   /** Another server to talk to (benchmarks run a peer); dockopt's bundled server by default. */
   serverArgs?: string[];
 }
@@ -65,12 +67,13 @@ export class TestLspClient {
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      initializationOptions: this.options.initializationOptions,
       workspaceFolders: this.options.folders.map((f) => ({ uri: URI.file(f).toString(), name: f })),
       capabilities: {
         workspace: {
           configuration: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
-          workspaceEdit: this.options.canCreateFiles === false ? {} : { documentChanges: true, resourceOperations: ['create'] },
+          workspaceEdit: this.options.canCreateFiles === false ? {} : { documentChanges: true, resourceOperations: ['create'], changeAnnotationSupport: {} },
         },
         textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
       },

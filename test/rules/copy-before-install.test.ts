@@ -2,18 +2,31 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rule } from '../../server/src/rules/copy-before-install';
 import type { BuildContext } from '../../server/src/workspace/build-context';
-import { check, fix } from '../helpers/rule-tester';
+import { check as checkIn, fix as fixIn, type RuleTestOptions } from '../helpers/rule-tester';
 
-/** A build whose context holds exactly these files (and, optionally, this .dockerignore). */
-function contextWith(files: string[], dockerignore?: string): BuildContext {
+/**
+ * A build whose context holds exactly these files (and, optionally, this .dockerignore), readable:
+ * given as a list, a .json file reads `{}` and any other file is empty.
+ */
+function contextWith(files: string[] | Record<string, string>, dockerignore?: string): BuildContext {
+  const texts = Array.isArray(files) ? Object.fromEntries(files.map((f) => [f, f.endsWith('.json') ? '{}' : ''])) : files;
   return {
     dockerfilePath: '/work/app/Dockerfile',
     contextDir: '/work/app',
     source: 'dockerfile-folder',
     ignoreFile: { path: '/work/app/.dockerignore', kind: 'context-root', exists: dockerignore !== undefined, text: dockerignore },
-    scan: { files: files.map((path) => ({ path, size: 10 })), truncated: false },
+    scan: { files: Object.keys(texts).map((path) => ({ path, size: 10 })), truncated: false },
+    readFile: (path: string) => (Object.hasOwn(texts, path) ? texts[path] : undefined),
   };
 }
+
+/**
+ * Unless a test says otherwise, the build's context is not scanned yet but its files can be read,
+ * and none of the manifests names anything else (no workspace, local dependency, include or script).
+ */
+const UNSCANNED: BuildContext = { ...contextWith([]), scan: undefined, readFile: () => undefined };
+const check = (r: typeof rule, text: string, options: RuleTestOptions = {}) => checkIn(r, text, { buildContext: UNSCANNED, ...options });
+const fix = (r: typeof rule, text: string, options: RuleTestOptions = {}) => fixIn(r, text, { buildContext: UNSCANNED, ...options });
 
 function only(text: string, options: Parameters<typeof check>[2] = {}) {
   const findings = check(rule, text, options);
@@ -451,9 +464,7 @@ describe('copy-before-install: the fix', () => {
 
 describe('copy-before-install: requirements files that include others', () => {
   /** A context whose files have these texts (readable, as the engine provides them). */
-  function contextReading(files: Record<string, string>): BuildContext {
-    return { ...contextWith(Object.keys(files)), readFile: (path: string) => files[path] };
-  }
+  const contextReading = (files: Record<string, string>) => contextWith(files);
   const dockerfile = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements/prod.txt\n';
 
   test('copies the files a -r file includes, transitively, relative to the including file', () => {
@@ -472,7 +483,211 @@ describe('copy-before-install: requirements files that include others', () => {
   test('offers no fix when an included file installs from the source (-e .)', () => {
     const buildContext = contextReading({ 'requirements/prod.txt': '-r base.txt\n', 'requirements/base.txt': 'flask\n-e .\n', 'setup.py': '' });
     const finding = only(dockerfile, { buildContext });
-    assert.match(finding.message, /requirements\/base\.txt, which installs \. from the source/);
+    assert.match(finding.message, /requirements\/base\.txt, which installs from the project's files \(-e \.\)/);
     assert.deepEqual(finding.fixes, []);
+  });
+});
+
+describe('copy-before-install: manifests that make the install read more', () => {
+  // [what, the context's files, the install RUN, the reason in the message]: no fix.
+  const noFix: Array<[string, Record<string, string>, string, RegExp]> = [
+    ['a file: dependency', { 'package.json': '{"dependencies":{"shared":"file:../shared","express":"^4"}}' }, 'npm ci', /package\.json takes shared from a local folder \(`file:\.\.\/shared`\), which `npm ci` reads/],
+    ['a link: dependency', { 'package.json': '{"devDependencies":{"tools":"link:./tools"}}', 'pnpm-lock.yaml': '' }, 'pnpm install --frozen-lockfile', /takes tools from a local folder \(`link:\.\/tools`\)/],
+    ['a relative-path dependency', { 'package.json': '{"optionalDependencies":{"x":"./vendor/x"}}' }, 'npm install', /takes x from a local folder \(`\.\/vendor\/x`\)/],
+    ['a pnpm workspace before the scan', { 'package.json': '{}', 'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n' }, 'pnpm install', /`pnpm install` installs a workspace \(pnpm-workspace\.yaml\)/],
+    [
+      'a uv workspace',
+      { 'pyproject.toml': '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n', 'uv.lock': '' },
+      'uv sync --locked --no-install-project',
+      /pyproject\.toml declares a uv workspace \(\[tool\.uv\.workspace\]\), so `uv sync` reads every member's pyproject\.toml/,
+    ],
+    ['a uv path source', { 'pyproject.toml': '[project]\nname = "app"\n[tool.uv.sources]\nlib = { path = "libs/lib", editable = true }\n' }, 'uv sync --no-install-project', /takes a dependency from a local folder \(path = "libs\/lib"\), which `uv sync` reads/],
+    ['a uv workspace source', { 'pyproject.toml': '[tool.uv.sources]\nlib = { workspace = true }\n' }, 'uv sync --no-install-project', /takes a dependency from the workspace/],
+    ['a Poetry path dependency', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.11"\nmylib = { path = "../mylib", develop = true }\n' }, 'poetry install --no-root', /takes a dependency from a local folder \(path = "\.\.\/mylib"\), which `poetry install` reads/],
+    ['a Poetry group path dependency', { 'pyproject.toml': '[tool.poetry.group.dev.dependencies]\ntools = {path="tools"}\n' }, 'poetry install --no-root', /path = "tools"/],
+    ['a Poetry dependency table with a path', { 'pyproject.toml': '[tool.poetry.dependencies.mylib]\npath = "libs/mylib"\n' }, 'poetry install --no-root', /path = "libs\/mylib"/],
+    ['a PEP 508 file URL', { 'pyproject.toml': '[project]\ndependencies = [\n  "lib @ file:///app/libs/lib",\n]\n' }, 'uv sync --no-install-project', /takes a dependency from a local file \("lib @ file:\/\/\/app\/libs\/lib"\)/],
+    ['a Pipfile path package', { Pipfile: '[packages]\nflask = "*"\napp = {path = ".", editable = true}\n\n[requires]\npython_version = "3.12"\n' }, 'pipenv install --deploy --system', /Pipfile installs a package from a local folder \(path = "\."\), which `pipenv install` reads/],
+    ['a local path in the requirements file', { 'requirements.txt': 'flask\n./libs/util\n' }, 'pip install -r requirements.txt', /reads requirements\.txt, which installs from the project's files \(\.\/libs\/util\)/],
+    ['a file URL in the requirements file', { 'requirements.txt': 'util @ file:///app/libs/util\n' }, 'pip install -r requirements.txt', /installs from the project's files \(util @ file:\/\/\/app\/libs\/util\)/],
+    ['a --find-links folder in the requirements file', { 'requirements.txt': '--find-links ./wheels\nflask\n' }, 'pip install -r requirements.txt', /installs from the project's files \(--find-links \.\/wheels\)/],
+    ['a go.mod replace with a local folder', { 'go.mod': 'module x\n\nreplace example.com/lib => ../lib\n', 'go.sum': '' }, 'go mod download', /go\.mod replaces a module with a local folder \(=> \.\.\/lib\)/],
+    ['a Gemfile that names the gemspec', { Gemfile: 'source "https://rubygems.org"\ngemspec\n' }, 'bundle install', /Gemfile names the project's gemspec/],
+    ['a Gemfile path gem', { Gemfile: 'gem "util", path: "vendor/util"\n' }, 'bundle install', /installs a gem from a local folder \(path: "vendor\/util"\)/],
+    ['a composer path repository', { 'composer.json': '{"repositories":[{"type":"path","url":"packages/*"}]}' }, 'composer install --no-scripts --no-autoloader', /a "path" repository: packages\/\*/],
+  ];
+  for (const [what, files, install, reason] of noFix) {
+    test(`no fix for ${what}`, () => {
+      const text = `FROM base\nWORKDIR /app\nCOPY . .\nRUN ${install}\n`;
+      for (const buildContext of [contextWith(files), { ...contextWith(files), scan: undefined }]) {
+        const finding = only(text, { buildContext });
+        assert.match(finding.message, reason);
+        assert.deepEqual(finding.fixes, []);
+      }
+    });
+  }
+
+  test('reads a manifest copied before the broad COPY too (moving it alone would still break a workspace)', () => {
+    const buildContext = contextWith({ 'package.json': '{"workspaces":["packages/*"]}', 'packages/a/package.json': '{"name":"a"}' });
+    assert.equal(
+      fix(rule, 'FROM node:20\nWORKDIR /app\nCOPY package.json ./\nCOPY . .\nRUN npm ci\n', { buildContext }),
+      'FROM node:20\nWORKDIR /app\nCOPY package.json ./\nCOPY packages/a/package.json packages/a/\nRUN npm ci\nCOPY . .\n',
+    );
+  });
+
+  test('an install script may read more: the fix is offered, not preferred, its title says what it assumes', () => {
+    const buildContext = contextWith({ 'package.json': '{"scripts":{"postinstall":"patch-package","build":"tsc"}}', 'package-lock.json': '{}' });
+    const text = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n';
+    const finding = only(text, { buildContext });
+    assert.equal(
+      finding.message,
+      'COPY . . before `npm ci` (line 4): every code change re-runs the install. Copy package.json and package-lock.json first and the rest after it. ' +
+        'But package.json runs a `postinstall` script at install (`patch-package`), which may read other files: the fix is not applied automatically.',
+    );
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.equal(finding.fixes[0].title, 'Copy package.json and package-lock.json first, COPY . . after the install (assumes the postinstall script needs only the manifests)');
+    assert.equal(fix(rule, text, { buildContext }), text);
+  });
+
+  test('with --ignore-scripts the install scripts do not run: the fix is preferred', () => {
+    const buildContext = contextWith({ 'package.json': '{"scripts":{"prepare":"husky install"}}' });
+    assert.equal(
+      fix(rule, 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --ignore-scripts\n', { buildContext }),
+      'FROM node:20\nWORKDIR /app\nCOPY package.json .\nRUN npm ci --ignore-scripts\nCOPY . .\n',
+    );
+  });
+
+  test('without a build context the manifests cannot be read: the fix is offered, not preferred', () => {
+    const text = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n';
+    const finding = only(text, { buildContext: undefined });
+    assert.match(
+      finding.message,
+      /But dockopt cannot read the project's files here, so it cannot check that `npm ci` needs only its manifests \(no workspace, local dependency, included file or install script\): the fix is not applied automatically\.$/,
+    );
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.match(finding.fixes[0].title, /\(assumes the install reads nothing but these files\)$/);
+    assert.equal(fix(rule, text, { buildContext: undefined }), text);
+  });
+
+  // Manifests that name nothing else: the split is preferred.
+  const plain: Array<[string, Record<string, string>, string, string]> = [
+    ['package.json with registry dependencies and a build script', { 'package.json': '{"dependencies":{"express":"^4.19.0","lib":"github:me/lib"},"scripts":{"build":"tsc","start":"node ."}}' }, 'npm ci', 'COPY package.json .'],
+    ['an empty workspaces list', { 'package.json': '{"workspaces":[]}', 'yarn.lock': '' }, 'yarn install', 'COPY package.json yarn.lock ./'],
+    ['Poetry dependencies from an index, and a path in another tool’s table', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.11"\nrequests = { version = "^2.31", extras = ["socks"] }\n[tool.coverage.run]\npath = "src"\n', 'poetry.lock': '' }, 'poetry install --no-root', 'COPY pyproject.toml poetry.lock ./'],
+    ['a Pipfile with a [requires] section', { Pipfile: '[[source]]\nurl = "https://pypi.org/simple"\n[packages]\nflask = "*"\n[requires]\npython_version = "3.12"\n', 'Pipfile.lock': '{}' }, 'pipenv install --deploy --system', 'COPY Pipfile Pipfile.lock ./'],
+    ['a go.mod that replaces with another module version', { 'go.mod': 'module x\nreplace example.com/a => example.com/b v1.2.3\n', 'go.sum': '' }, 'go mod download', 'COPY go.mod go.sum ./'],
+  ];
+  for (const [what, files, install, copyLine] of plain) {
+    test(`preferred fix for ${what}`, () => {
+      assert.equal(
+        fix(rule, `FROM base\nWORKDIR /app\nCOPY . .\nRUN ${install}\n`, { buildContext: contextWith(files) }),
+        `FROM base\nWORKDIR /app\n${copyLine}\nRUN ${install}\nCOPY . .\n`,
+      );
+    });
+  }
+
+  test('before the scan, copies the requirements files a -r file includes (read from the context)', () => {
+    const buildContext = { ...contextWith({ 'requirements.txt': '-r requirements-base.txt\ngunicorn\n', 'requirements-base.txt': 'flask\n' }), scan: undefined };
+    assert.equal(
+      fix(rule, 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n', { buildContext }),
+      'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt requirements-base.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n',
+    );
+  });
+
+  test('copies the include of a requirements file that was copied before the broad COPY', () => {
+    const buildContext = contextWith({ 'requirements.txt': '-r base.txt\n', 'base.txt': 'flask\n' });
+    assert.equal(
+      fix(rule, 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY . .\nRUN pip install -r requirements.txt\n', { buildContext }),
+      'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY base.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n',
+    );
+  });
+});
+
+describe('copy-before-install: npm and yarn workspaces', () => {
+  const WORKSPACE = {
+    'package.json': '{"name":"root","private":true,"workspaces":["packages/*","apps/web"]}',
+    'package-lock.json': '{}',
+    'packages/ui/package.json': '{"name":"ui","dependencies":{"react":"^18"}}',
+    'packages/util/package.json': '{"name":"util","dependencies":{"ui":"file:../ui"}}',
+    'packages/util/index.js': '',
+    'packages/.hidden/package.json': '{}',
+    'packages/ui/node_modules/x/package.json': '{}',
+    'apps/web/package.json': '{"name":"web","dependencies":{"util":"workspace:*"}}',
+    'apps/admin/package.json': '{"name":"admin"}',
+    'docs/package.json': '{"name":"docs"}',
+  };
+
+  test('copies each member manifest to its own folder, resolved from the context (and only members)', () => {
+    const text = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "apps/web"]\n';
+    const buildContext = contextWith(WORKSPACE);
+    assert.equal(
+      fix(rule, text, { buildContext }),
+      [
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY package.json package-lock.json ./',
+        'COPY apps/web/package.json apps/web/',
+        'COPY packages/ui/package.json packages/ui/',
+        'COPY packages/util/package.json packages/util/',
+        'RUN npm ci',
+        'COPY . .',
+        'CMD ["node", "apps/web"]',
+        '',
+      ].join('\n'),
+    );
+    assert.match(
+      only(text, { buildContext }).message,
+      /Copy package\.json, package-lock\.json, apps\/web\/package\.json, packages\/ui\/package\.json and packages\/util\/package\.json first/,
+    );
+  });
+
+  test('keeps the destination and flags for the member COPYs (yarn, object form, absolute destination)', () => {
+    const buildContext = contextWith({ 'package.json': '{"workspaces":{"packages":["libs/*"]}}', 'yarn.lock': '', 'libs/a/package.json': '{}' });
+    assert.equal(
+      fix(rule, 'FROM node:20\nCOPY --chown=node:node . /srv/app\nWORKDIR /srv/app\nRUN yarn install --frozen-lockfile\n', { buildContext }),
+      'FROM node:20\nCOPY --chown=node:node package.json yarn.lock /srv/app/\nCOPY --chown=node:node libs/a/package.json /srv/app/libs/a/\nWORKDIR /srv/app\nRUN yarn install --frozen-lockfile\nCOPY --chown=node:node . /srv/app\n',
+    );
+  });
+
+  test('a member install script makes the split an assumption', () => {
+    const buildContext = contextWith({ ...WORKSPACE, 'packages/ui/package.json': '{"scripts":{"prepare":"tsc -p ."}}' });
+    const finding = only('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n', { buildContext });
+    assert.match(finding.message, /But packages\/ui\/package\.json runs a `prepare` script at install \(`tsc -p \.`\), which may read other files: the fix is not applied automatically\.$/);
+    assert.equal(finding.fixes[0].isPreferred, false);
+  });
+
+  // [what, changes to the workspace's files, the reason]: no fix.
+  const noFix: Array<[string, Record<string, string>, RegExp]> = [
+    ['a pattern it does not resolve', { 'package.json': '{"workspaces":["packages/**"]}' }, /declares workspaces \("packages\/\*\*"\), so `npm ci` reads every member's package\.json, and dockopt resolves only plain patterns/],
+    ['a negated pattern', { 'package.json': '{"workspaces":["packages/*","!packages/old"]}' }, /resolves only plain patterns/],
+    ['a member taking a folder outside the workspace', { 'packages/ui/package.json': '{"dependencies":{"x":"file:../../vendor/x"}}' }, /packages\/ui\/package\.json takes x from a folder outside the workspace \(`file:\.\.\/\.\.\/vendor\/x`\)/],
+    ['a root taking a folder outside the workspace', { 'package.json': '{"workspaces":["packages/*"],"devDependencies":{"cfg":"file:./config"}}' }, /package\.json takes cfg from a folder outside the workspace/],
+    ['a member with workspaces of its own', { 'packages/ui/package.json': '{"workspaces":["x/*"]}' }, /and packages\/ui\/package\.json declares workspaces of its own/],
+    [
+      'more members than it copies one by one',
+      Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`packages/p${i}/package.json`, '{}'])),
+      /: 14 of them, more than dockopt copies one by one \(10\)\.$/,
+    ],
+  ];
+  for (const [what, changes, reason] of noFix) {
+    test(`no fix for ${what}`, () => {
+      const finding = only('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n', { buildContext: contextWith({ ...WORKSPACE, ...changes }) });
+      assert.match(finding.message, reason);
+      assert.deepEqual(finding.fixes, []);
+    });
+  }
+
+  test('no fix before the scan: the members are not known yet', () => {
+    const finding = only('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n', { buildContext: { ...contextWith(WORKSPACE), scan: undefined } });
+    assert.match(finding.message, /reads every member's package\.json, and the context's files are not listed yet\.$/);
+    assert.deepEqual(finding.fixes, []);
+  });
+
+  test('leaves out members the .dockerignore excludes (BuildKit does not send them either)', () => {
+    const buildContext = contextWith({ 'package.json': '{"workspaces":["packages/*"]}', 'packages/a/package.json': '{}', 'packages/b/package.json': '{}' }, 'packages/b\n');
+    assert.equal(
+      fix(rule, 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n', { buildContext }),
+      'FROM node:20\nWORKDIR /app\nCOPY package.json .\nCOPY packages/a/package.json packages/a/\nRUN npm ci\nCOPY . .\n',
+    );
   });
 });

@@ -42,7 +42,11 @@ test('fires on the Dockerfile with the files and bytes the missing patterns let 
   const w = await workspace(THIN);
   const [finding, ...rest] = await w.onDockerfile(rule, 'Dockerfile');
   assert.equal(rest.length, 0);
-  assert.equal(finding.message, '.dockerignore lets 3 files, 18 B into the build context that the image does not need: add **/*.log, logs, **/__pycache__, **/*.py[cod].');
+  assert.equal(
+    finding.message,
+    '.dockerignore lets 3 files, 18 B into the build context that the image does not need: add ' +
+      '**/*.log (app.log, logs/old.log), logs (logs/), **/__pycache__ (__pycache__/), **/*.py[cod].',
+  );
   assert.deepEqual(finding.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 21 } });
   assert.equal(finding.fixes[0].title, 'Add 4 recommended patterns to .dockerignore');
 });
@@ -86,7 +90,7 @@ test('does not fire for patterns that match no file in the context', async () =>
   assert.deepEqual(await w.onDockerfile(rule, 'Dockerfile'), []);
 });
 
-test('does not add a pattern that would exclude a COPY source', async () => {
+test('does not add a pattern that would exclude a COPY source, nor reach into a copied folder', async () => {
   const w = await workspace({
     'Dockerfile': 'FROM python:3.12\nCOPY logs/seed.log /data/\nCOPY docs/ /srv/docs/\nCOPY . .\n',
     '.dockerignore': '',
@@ -96,7 +100,9 @@ test('does not add a pattern that would exclude a COPY source', async () => {
     'build.tmp': 'x',
   });
   const [finding] = await w.onDockerfile(rule, 'Dockerfile');
-  assert.equal(editedText('', finding), '# dockopt: recommended patterns for files found in the build context\n**/*.tmp\n');
+  // `**/*.md` would reach into docs/, which the image serves: only the context root's Markdown goes.
+  assert.equal(editedText('', finding), '# dockopt: recommended patterns for files found in the build context\n*.md\n!README.md\n**/*.tmp\n');
+  assert.match(finding.message, /add \*\.md \(CHANGES\.md\), \*\*\/\*\.tmp \(build\.tmp\)\.$/);
 });
 
 test('does not undo an exception of the user, nor re-include what the user excludes', async () => {

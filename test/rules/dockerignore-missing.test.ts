@@ -18,6 +18,10 @@ const PY_APP = {
   'app/.git/HEAD': 'ref: refs/heads/main\n',
 };
 
+/**
+ * Every recommended pattern, for a build that copies a folder (`COPY src/ ./src/`): the content
+ * patterns (docs, tests, .env) only at the context root, so they cannot reach into that folder.
+ */
 const RECOMMENDED = `
 # Version control
 **/.git
@@ -26,13 +30,13 @@ const RECOMMENDED = `
 
 # Docs
 docs
-**/*.md
+*.md
 !README.md
 
 # Tests and test reports
-**/tests
+tests
 test
-**/__tests__
+__tests__
 **/.pytest_cache
 **/.coverage
 **/.coverage.*
@@ -66,8 +70,8 @@ logs
 venv
 
 # Local environment files (secrets)
-**/.env
-**/.env.*
+.env
+.env.*
 !.env.example
 
 # Temporary files
@@ -97,7 +101,8 @@ test('fires on the FROM line when the context has no .dockerignore, with sizes',
   assert.equal(
     finding.message,
     'No .dockerignore is read for this build: BuildKit sends the whole context (7 files, 208 B). ' +
-      'The recommended patterns would leave out 3 files, 46 B.',
+      'The recommended patterns would leave out 3 files, 46 B: **/.git (.git/), tests (tests/), ' +
+      '**/__pycache__ (src/__pycache__/), **/*.py[cod].',
   );
 });
 
@@ -168,7 +173,7 @@ test('never adds a pattern that would exclude a COPY/ADD source', async () => {
 });
 
 test('a COPY of README.md keeps **/*.md (its exception re-includes the README)', async () => {
-  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\nCOPY README.md pyproject.toml ./\n', 'README.md': '# x\n', 'pyproject.toml': '' });
+  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\nCOPY README.md pyproject.toml ./\n', 'README.md': '# x\n', 'pyproject.toml': '', 'NOTES.md': 'n' });
   const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
   assert.ok(lines.includes('**/*.md'));
   assert.ok(lines.includes('!README.md'));
@@ -188,6 +193,7 @@ test('COPY --from, heredocs and URLs are not context sources; bind mounts and gl
       '',
     ].join('\n'),
     '.env.production': 'A=1\n',
+    '.git/HEAD': 'ref\n',
   });
   const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
   for (const kept of ['docs', '**/tests', 'logs']) assert.ok(lines.includes(kept), kept);
@@ -195,14 +201,14 @@ test('COPY --from, heredocs and URLs are not context sources; bind mounts and gl
 });
 
 test('a RUN that runs the tests, or uses git, keeps those groups out', async () => {
-  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\nCOPY . .\nRUN pip install . && pytest -q\nRUN git describe --tags\n' });
+  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\nCOPY . .\nRUN pip install . && pytest -q\nRUN git describe --tags\n', 'app.log': 'x' });
   const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
   for (const unsafe of ['**/tests', '**/.git']) assert.ok(!lines.includes(unsafe), unsafe);
   assert.ok(lines.includes('**/__pycache__'));
 });
 
 test('a CRLF Dockerfile gets a CRLF .dockerignore', async () => {
-  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\r\nCOPY . .\r\n' });
+  const w = await workspace({ 'Dockerfile': 'FROM python:3.12\r\nCOPY . .\r\n', 'app.log': 'x' });
   const text = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes);
   assert.ok(text.endsWith('**/.idea\r\n'));
   assert.equal(text.replace(/\r\n/g, '').includes('\n'), false);
@@ -214,6 +220,7 @@ test('a Dockerfile built from the repository root gets its own Dockerfile.docker
     'services/x/Dockerfile': 'FROM python:3.12\nCOPY services/x/src /app\n',
     'services/x/.dockerignore': '# local junk\ntests/\n',
     'services/x/src/app.py': '',
+    '.git/HEAD': 'ref\n',
   });
   const [finding] = await w.onDockerfile(rule, 'services/x/Dockerfile');
   assert.match(finding.message, /whole context \.\.\/\.\. .* The \.dockerignore beside this Dockerfile is not read: the context is elsewhere\.$/);
@@ -243,6 +250,7 @@ test('the new .dockerignore is safe for the other Dockerfiles of the context tha
     'Dockerfile': 'FROM python:3.12\nCOPY . .\n',
     'Dockerfile.docs': 'FROM nginx\nCOPY docs/ /usr/share/nginx/html/\n',
     'docs/index.md': '# hi',
+    '.git/HEAD': 'ref\n',
   });
   const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
   assert.ok(!lines.includes('docs'));
@@ -267,9 +275,43 @@ test('two Dockerfiles of one folder create the same .dockerignore, and one pass 
 });
 
 test('exec-form sources are read as JSON, across a continuation with a backtick escape', async () => {
-  const w = await workspace({ 'Dockerfile': '# escape=`\nFROM python:3.12\nCOPY ["my logs", `\n  "/srv/logs/"]\n', 'my logs/a.log': 'x', 'b.log': 'y' });
+  const w = await workspace({ 'Dockerfile': '# escape=`\nFROM python:3.12\nCOPY ["my logs", `\n  "/srv/logs/"]\n', 'my logs/a.log': 'x', 'b.log': 'y', '.git/HEAD': 'ref\n' });
   const lines = createdText((await w.onDockerfile(rule, 'Dockerfile'))[0].fixes[0].changes).split('\n');
   // Logs are artifacts, excluded below copied folders too, but not when nothing of the folder would remain.
   assert.ok(!lines.includes('**/*.log'));
   assert.ok(lines.includes('logs'));
+});
+
+test('a Dockerfile whose COPY sources are only in a folder above says the context is probably there, and creates nothing', async () => {
+  const ws = await workspace({
+    'services/api/Dockerfile': 'FROM python:3.12-slim\nCOPY services/api/requirements.txt .\nRUN pip install -r requirements.txt\nCOPY shared/ ./shared/\n',
+    'services/api/requirements.txt': 'flask\n',
+    'services/api/README.md': '# api\n',
+    'shared/lib.py': 'x = 1\n',
+  });
+  const [finding] = await ws.onDockerfile(rule, 'services/api/Dockerfile');
+  assert.match(finding.message, /copies services\/api\/requirements\.txt, shared, which is not in its folder but in \.\.\/\.\.: it is probably built with \.\.\/\.\. as its context/);
+  assert.match(finding.message, /dockopt\.contextOverrides/);
+  assert.deepEqual(finding.fixes, []);
+});
+
+test('the guess is only overruled when every missing source is in one folder above', async () => {
+  const ws = await workspace({
+    'services/api/Dockerfile': 'FROM python:3.12-slim\nCOPY requirements.txt .\nCOPY nowhere.txt .\n',
+    'services/api/requirements.txt': 'flask\n',
+    'services/api/README.md': '# api\n',
+  });
+  const findings = await ws.onDockerfile(rule, 'services/api/Dockerfile');
+  assert.ok(findings.every((f) => !/probably built with/.test(f.message)));
+});
+
+test('a context named by a compose file is never second-guessed', async () => {
+  const ws = await workspace({
+    'compose.yaml': 'services:\n  api:\n    build: ./services/api\n',
+    'services/api/Dockerfile': 'FROM python:3.12-slim\nCOPY shared/ ./shared/\n',
+    'services/api/README.md': '# api\n',
+    'shared/lib.py': 'x = 1\n',
+  });
+  const findings = await ws.onDockerfile(rule, 'services/api/Dockerfile');
+  assert.ok(findings.every((f) => !/probably built with/.test(f.message)));
 });

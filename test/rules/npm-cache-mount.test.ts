@@ -83,11 +83,13 @@ describe('npm-cache-mount: fires and fixes', () => {
     );
   });
 
-  test('a user of unknown uid: the fixes are offered, none preferred', () => {
+  test('a user the Dockerfile does not create: the fixes are offered, none preferred', () => {
     const text = 'FROM node:20\nUSER app\nRUN npm ci\n';
     const finding = only(text);
-    assert.match(finding.message, /does not know the uid of app/);
+    assert.match(finding.message, /npm runs here as app, whose home dockopt does not know/);
     assert.deepEqual(finding.fixes.map((f) => f.isPreferred), [false, false]);
+    assert.equal(applyFix(text, finding, 0), 'FROM node:20\nUSER app\nRUN --mount=type=cache,target=/var/cache/npm npm ci --cache=/var/cache/npm\n');
+    assert.equal(applyFix(text, finding, 1), 'FROM node:20\nUSER app\nRUN --mount=type=cache,target=/var/cache/npm npm ci --cache=/var/cache/npm --prefer-offline\n');
     assert.equal(fixOnce(rule, text), text);
   });
 

@@ -199,13 +199,22 @@ describe('pip-cache-mount: fires and fixes', () => {
     );
   });
 
-  test('a non-root USER of unknown uid gets the fix, but not as the preferred one', () => {
-    const text = 'FROM python:3.12\nUSER app\nRUN pip install flask\n';
+  test('a non-root USER the Dockerfile does not create: home and uid unknown, the fix is offered, not applied', () => {
+    const text = 'FROM python:3.12\nUSER app\nRUN pip install --no-cache-dir flask\n';
+    const finding = only(text);
+    assert.match(finding.message, /pip runs here as app, whose home dockopt does not know/);
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.match(finding.fixes[0].title, /assuming app can write to it \(else add uid=<its uid>\)$/);
+    assert.equal(applyFix(text, finding), 'FROM python:3.12\nUSER app\nRUN --mount=type=cache,target=/var/cache/pip pip install --cache-dir=/var/cache/pip flask\n');
+    assert.equal(fixOnce(rule, text), text);
+  });
+
+  test('a known cache dir for a user of unknown uid: the mount is offered, not applied', () => {
+    const text = 'FROM python:3.12\nUSER app\nENV PIP_CACHE_DIR=/pip-cache\nRUN pip install flask\n';
     const finding = only(text);
     assert.match(finding.message, /does not know the uid of app/);
     assert.equal(finding.fixes[0].isPreferred, false);
-    assert.equal(applyFix(text, finding), 'FROM python:3.12\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip pip install flask\n');
-    assert.equal(fixOnce(rule, text), text);
+    assert.equal(applyFix(text, finding), 'FROM python:3.12\nUSER app\nENV PIP_CACHE_DIR=/pip-cache\nRUN --mount=type=cache,target=/pip-cache pip install flask\n');
   });
 
   test('a --no-cache-dir it cannot remove cleanly: only the mount, not preferred', () => {

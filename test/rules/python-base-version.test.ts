@@ -3,7 +3,25 @@ import assert from 'node:assert/strict';
 import { createPythonBaseVersionRule } from '../../server/src/rules/python-base-version';
 import { applyTextEdits } from '../../server/src/fixes/apply';
 import type { Finding } from '../../server/src/rules/types';
-import { check, fix, DOCKERFILE_PATH } from '../helpers/rule-tester';
+import { check as checkIn, fix as fixIn, DOCKERFILE_PATH, type RuleTestOptions } from '../helpers/rule-tester';
+import type { BuildContext } from '../../server/src/workspace/build-context';
+
+/** A build of /work/app/Dockerfile whose context holds these files (path → text). */
+function projectWith(files: Record<string, string>, dockerfilePath = '/work/app/Dockerfile'): BuildContext {
+  return {
+    dockerfilePath,
+    contextDir: '/work/app',
+    source: 'dockerfile-folder',
+    ignoreFile: { path: '/work/app/.dockerignore', kind: 'context-root', exists: false },
+    scan: { files: Object.keys(files).map((path) => ({ path, size: 10 })), truncated: false },
+    readFile: (path: string) => (Object.hasOwn(files, path) ? files[path] : undefined),
+  };
+}
+
+// Unless a test says otherwise, the Dockerfile is in a project whose files state no Python version.
+const NO_CONSTRAINT = projectWith({ 'app.py': 'print(1)\n' });
+const check = (r: typeof rule, text: string, options: RuleTestOptions = {}) => checkIn(r, text, { buildContext: NO_CONSTRAINT, ...options });
+const fix = (r: typeof rule, text: string, options: RuleTestOptions = {}) => fixIn(r, text, { buildContext: NO_CONSTRAINT, ...options });
 
 // A fixed day: 3.8 and 3.9 are past end of life, 3.10 (2026-10) is not yet.
 const rule = createPythonBaseVersionRule({ today: () => new Date('2026-01-15T12:00:00Z') });
@@ -347,5 +365,127 @@ describe('python-base-version: fix', () => {
     const fixed = fix(rule, text);
     assert.equal(fixed, 'FROM python:3.12 AS build\nFROM build AS test\nFROM python:3.12-slim\nCOPY --from=build /a /a\n');
     assert.deepEqual(check(rule, fixed), []);
+  });
+});
+
+describe("python-base-version: the project's own Python versions", () => {
+  // [files of the context, Dockerfile, the Dockerfile after the fix]
+  const moves: Array<[string, Record<string, string>, string, string]> = [
+    ['requires-python = ">=3.8,<3.11" stops at 3.10', { 'pyproject.toml': '[project]\nname = "app"\nrequires-python = ">=3.8,<3.11"\n' }, 'FROM python:3.8-slim\n', 'FROM python:3.10-slim\n'],
+    ['requires-python = ">=3.8" lets it reach the target', { 'pyproject.toml': '[project]\nrequires-python = ">=3.8"\n' }, 'FROM python:3.8-slim\n', 'FROM python:3.12-slim\n'],
+    ['requires-python = "~=3.9" allows any 3.x from 3.9', { 'pyproject.toml': "[project]\nrequires-python = '~=3.9'\n" }, 'FROM python:3.9\n', 'FROM python:3.12\n'],
+    ['requires-python = "==3.10.*" pins the 3.10 line', { 'pyproject.toml': '[project]\nrequires-python = "==3.10.*"\n' }, 'FROM python:3.9\n', 'FROM python:3.10\n'],
+    ['requires-python = ">=3.9,!=3.12.*" skips 3.12', { 'pyproject.toml': '[project]\nrequires-python = ">=3.9,!=3.12.*"\n' }, 'FROM python:3.9\n', 'FROM python:3.11\n'],
+    ['requires-python = "<=3.11" refuses 3.11.x (PEP 440: 3.11 is 3.11.0)', { 'pyproject.toml': '[project]\nrequires-python = "<=3.11"\n' }, 'FROM python:3.8\n', 'FROM python:3.10\n'],
+    ['Poetry python = "^3.9" allows up to 4.0', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.9"\nflask = "^3.0"\n' }, 'FROM python:3.9\n', 'FROM python:3.12\n'],
+    ['Poetry python = "~3.9" is the 3.9 line', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "~3.9"\n' }, 'FROM python:3.8\n', 'FROM python:3.9\n'],
+    ['Poetry python = ">=3.8 <3.11" (space-separated)', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = ">=3.8 <3.11"\n' }, 'FROM python:3.8\n', 'FROM python:3.10\n'],
+    ['Poetry python = "3.10" is the 3.10 line', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "3.10"\n' }, 'FROM python:3.9\n', 'FROM python:3.10\n'],
+    ['Pipfile python_version = "3.10"', { Pipfile: '[packages]\nflask = "*"\n\n[requires]\npython_version = "3.10"\n' }, 'FROM python:3.8-slim\n', 'FROM python:3.10-slim\n'],
+    ['setup.cfg python_requires', { 'setup.cfg': '[metadata]\nname = app\n\n[options]\npython_requires = >=3.7, <3.11\n' }, 'FROM python:3.7\n', 'FROM python:3.10\n'],
+    ['setup.py python_requires', { 'setup.py': 'from setuptools import setup\nsetup(name="app", python_requires=">=3.6,<3.10")\n' }, 'FROM python:3.7\n', 'FROM python:3.9\n'],
+    ['.python-version (a patch release counts as its line)', { '.python-version': '3.11.4\n' }, 'FROM python:3.9\n', 'FROM python:3.11\n'],
+    ['runtime.txt', { 'runtime.txt': 'python-3.10.12\n' }, 'FROM python:3.8\n', 'FROM python:3.10\n'],
+    ['tox envlist with braces', { 'tox.ini': '[tox]\nenvlist = py{38,39,310}-django{32,42}, lint\n' }, 'FROM python:3.8\n', 'FROM python:3.10\n'],
+    ['tox envlist over several lines', { 'tox.ini': '[tox]\nenvlist =\n    py38\n    py39\nskipsdist = true\n' }, 'FROM python:3.8\n', 'FROM python:3.9\n'],
+    ['nox sessions', { 'noxfile.py': 'import nox\n\n@nox.session(python=["3.9", "3.10"])\ndef tests(session):\n    pass\n' }, 'FROM python:3.9\n', 'FROM python:3.10\n'],
+    ['every file must allow it (the lowest wins)', { 'pyproject.toml': '[project]\nrequires-python = ">=3.8"\n', '.python-version': '3.11\n', 'tox.ini': '[tox]\nenvlist = py39,py310,py311,py312\n' }, 'FROM python:3.8\n', 'FROM python:3.11\n'],
+    ['an ARG default moves to the newest allowed', { 'pyproject.toml': '[project]\nrequires-python = "<3.11"\n' }, 'ARG PY=3.8.10\nFROM python:${PY}-slim\n', 'ARG PY=3.10\nFROM python:${PY}-slim\n'],
+  ];
+  for (const [name, files, before, after] of moves) {
+    test(`${name}: ${before.trim()} → ${after.trim()}`, () => {
+      assert.equal(fix(rule, before, { buildContext: projectWith(files) }), after);
+    });
+  }
+
+  test('says what stops it short of the target, and names the file in the title', () => {
+    const buildContext = projectWith({ 'pyproject.toml': '[project]\nrequires-python = ">=3.8,<3.11"\n' });
+    const finding = only(check(rule, 'FROM python:3.8-slim\n', { buildContext }));
+    assert.equal(
+      finding.message,
+      'python:3.8-slim runs Python 3.8, past end of life since 2024-10 (no more security fixes); the target is Python 3.12. ' +
+        "The project's pyproject.toml says requires-python = \">=3.8,<3.11\", which does not allow Python 3.12: the fix moves to Python 3.10, the newest it allows.",
+    );
+    assert.equal(finding.fixes[0].title, 'Change the base image to python:3.10-slim (the newest Python pyproject.toml allows)');
+    assert.equal(finding.fixes[0].isPreferred, true);
+  });
+
+  test('offers no fix when the project pins the image’s own version (Pipfile python_version, pipenv --deploy)', () => {
+    const buildContext = projectWith({ Pipfile: '[packages]\nflask = "*"\n\n[requires]\npython_version = "3.7"\n', 'Pipfile.lock': '{}' });
+    const text = 'FROM python:3.7\nWORKDIR /app\nCOPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --deploy --system\n';
+    const finding = only(check(rule, text, { buildContext }));
+    assert.match(
+      finding.message,
+      /The project's Pipfile says python_version = "3\.7", which allows no Python from 3\.8 to 3\.12: no automatic fix\. Raise the project's Python version first\.$/,
+    );
+    assert.deepEqual(finding.fixes, []);
+  });
+
+  test('offers no fix for python_full_version, which pins one patch release', () => {
+    const buildContext = projectWith({ Pipfile: '[requires]\npython_full_version = "3.9.18"\n' });
+    const finding = only(check(rule, 'FROM python:3.9.18\n', { buildContext }));
+    assert.match(finding.message, /Pipfile says python_full_version = "3\.9\.18", which allows no Python from 3\.10 to 3\.12/);
+    assert.deepEqual(finding.fixes, []);
+  });
+
+  test('names every file that refuses the target', () => {
+    const buildContext = projectWith({ '.python-version': '3.9\n', 'runtime.txt': 'python-3.9.7' });
+    const finding = only(check(rule, 'FROM python:3.9\n', { buildContext }));
+    assert.match(finding.message, /The project's \.python-version says 3\.9 and runtime\.txt says python-3\.9\.7, which allows no Python/);
+  });
+
+  test('offers the fix, not preferred, when a constraint cannot be read', () => {
+    const buildContext = projectWith({ 'setup.py': 'setup(name="app", python_requires=PYTHON_REQUIRES)\n' });
+    const text = 'FROM python:3.10-slim\n';
+    const finding = only(check(rule, text, { buildContext }));
+    assert.match(finding.message, /dockopt cannot read setup\.py \(python_requires=PYTHON_REQUIRES\): the fix is not applied automatically\./);
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.equal(finding.fixes[0].title, 'Change the base image to python:3.12-slim (assumes setup.py allows Python 3.12)');
+    assert.equal(fix(rule, text, { buildContext }), text);
+    assert.equal(applyFix(text, finding), 'FROM python:3.12-slim\n');
+  });
+
+  test('without a build context, offers the fix but does not prefer it: the supported versions are unknown', () => {
+    const text = 'FROM python:3.11-slim\n';
+    const finding = only(check(rule, text, { buildContext: undefined }));
+    assert.match(finding.message, /dockopt cannot read the project's files here \(no build context\), so it does not know which Python versions the project supports: the fix is not applied automatically\.$/);
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.equal(finding.fixes[0].title, 'Change the base image to python:3.12-slim (assumes the project supports Python 3.12)');
+    assert.equal(fix(rule, text, { buildContext: undefined }), text);
+    assert.equal(applyFix(text, finding), 'FROM python:3.12-slim\n');
+  });
+
+  test('a build context without constraint files is "no constraint": the fix is preferred', () => {
+    const finding = only(check(rule, 'FROM python:3.11\n', { buildContext: projectWith({ 'requirements.txt': 'flask\n' }) }));
+    assert.equal(finding.fixes[0].isPreferred, true);
+    assert.doesNotMatch(finding.message, /project/);
+  });
+
+  test("reads the Dockerfile's own folder when the context is above it", () => {
+    const buildContext = projectWith({ 'services/api/Pipfile': '[requires]\npython_version = "3.10"\n' }, '/work/app/services/api/Dockerfile');
+    assert.equal(fix(rule, 'FROM python:3.9\n', { buildContext }), 'FROM python:3.10\n');
+  });
+
+  test('reads the folders the stage copies from, and the stages built on it', () => {
+    const buildContext = projectWith({ 'backend/pyproject.toml': '[project]\nrequires-python = "<3.11"\n' });
+    assert.equal(
+      fix(rule, 'FROM python:3.9 AS base\nFROM base\nWORKDIR /app\nCOPY backend/pyproject.toml backend/*.lock ./\n', { buildContext }),
+      'FROM python:3.10 AS base\nFROM base\nWORKDIR /app\nCOPY backend/pyproject.toml backend/*.lock ./\n',
+    );
+  });
+
+  test('does not apply one stage’s project to another stage', () => {
+    const buildContext = projectWith({ 'worker/.python-version': '3.9\n' });
+    const text = 'FROM python:3.9 AS api\nCOPY api/ /app/\nFROM python:3.9 AS worker\nCOPY worker/ /app/\n';
+    assert.equal(fix(rule, text, { buildContext }), 'FROM python:3.12 AS api\nCOPY api/ /app/\nFROM python:3.9 AS worker\nCOPY worker/ /app/\n');
+  });
+
+  test('ignores constraints of other sections and of files it does not read', () => {
+    const buildContext = projectWith({
+      'pyproject.toml': '[tool.black]\ntarget-version = ["py37"]\n[tool.other]\nrequires-python = "<3.8"\npython = "3.7"\n',
+      'tox.ini': '[testenv]\nenvlist = py37\n',
+      'docs/.python-version': '3.7\n',
+    });
+    assert.equal(fix(rule, 'FROM python:3.9\n', { buildContext }), 'FROM python:3.12\n');
   });
 });

@@ -38,7 +38,7 @@ test('a rule that reads the build context runs once per build; the others run on
     if (!rule.checkDockerfile) continue;
     assert.equal(calls.get(rule.meta.id), rule.meta.perBuild ? 3 : 1, rule.meta.id);
   }
-  assert.deepEqual(rules.filter((r) => r.meta.perBuild).map((r) => r.meta.id).sort(), ['copy-before-install', 'dockerignore-incomplete', 'dockerignore-missing']);
+  assert.deepEqual(rules.filter((r) => r.meta.perBuild).map((r) => r.meta.id).sort(), ['copy-before-install', 'dockerignore-incomplete', 'dockerignore-missing', 'python-base-version']);
 });
 
 test('a finding that every build shares is reported once', () => {

@@ -2,7 +2,7 @@
  * Two builds of a service side by side, as a Markdown document (readable as text too: the
  * table is padded): per step cached or its time before and after, and the total speed-up.
  */
-import { compareBuilds, formatDuration, formatHitRatio, type BuildRecord, type StepSide } from '../../../server/src/build';
+import { compareBuilds, formatDuration, formatHitRatio, speedChange, type BuildRecord, type StepSide } from '../../../server/src/build';
 import { statusWord } from './format';
 
 function side(s: StepSide | null): string {
@@ -32,13 +32,19 @@ function missLine(record: BuildRecord): string {
   return record.miss ? `cache miss at line ${record.miss.line + 1} (\`${record.miss.instruction}\`): ${record.miss.message}` : 'no cache miss';
 }
 
-/** The speed-up sentence: "4.2× faster (9.1s saved)". */
+/** The speed-up sentence: "4.2× faster (9.1s saved)", "the same time (12.0s → 12.2s)". */
 export function speedupText(before: BuildRecord, after: BuildRecord): string {
-  const cmp = compareBuilds(before, after);
-  if (cmp.speedup === null) return 'Speed-up not measurable (a build took no time).';
-  return cmp.savedMs >= 0
-    ? `${cmp.speedup.toFixed(1)}× faster (${formatDuration(cmp.savedMs)} saved)`
-    : `${(1 / cmp.speedup).toFixed(1)}× slower (${formatDuration(-cmp.savedMs)} more)`;
+  const change = speedChange(before.durationMs, after.durationMs);
+  switch (change.kind) {
+    case 'unknown':
+      return 'Speed-up not measurable (a build took no time).';
+    case 'same':
+      return `the same time (${formatDuration(before.durationMs)} → ${formatDuration(after.durationMs)})`;
+    case 'faster':
+      return `${change.factor.toFixed(1)}× faster (${formatDuration(change.savedMs)} saved)`;
+    case 'slower':
+      return `${change.factor.toFixed(1)}× slower (${formatDuration(-change.savedMs)} more)`;
+  }
 }
 
 export function comparisonMarkdown(label: string, before: BuildRecord, after: BuildRecord): string {

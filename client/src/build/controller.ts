@@ -1,14 +1,23 @@
 /**
  * The builds running in this window: at most one per service, each started through the
  * runner (`startServiceBuild`, or a fake in tests), cancellable, and announced to the tree,
- * the status bar and the decorations. Remembers the last build for "Rebuild".
+ * the status bar and the decorations. Remembers the last build for "Rebuild". Disposing it
+ * (the extension deactivating) stops every build's whole process group, quickly.
  */
 import type { BuildProgress, BuildRecord, BuildHistory, RunningServiceBuild, ServiceBuildOptions, ServiceBuildResult, BuildRequest } from '../../../server/src/build';
 import { Emitter, type Disposable } from './events';
 import { toRequest, type ServiceTarget } from './plan';
 import type { BuildSettings } from './settings';
+import { unrunnableResult } from './unrunnable';
 
 export type StartServiceBuild = (request: BuildRequest, options: ServiceBuildOptions) => RunningServiceBuild;
+
+/**
+ * The extension host is going away and may not run our timers much longer: SIGTERM now (the
+ * client tells BuildKit to stop), SIGKILL soon after. The runner also kills what is left when
+ * the host process exits.
+ */
+export const DISPOSE_CANCEL = { signal: 'SIGTERM', killAfterMs: 1_000 } as const;
 
 export interface ActiveBuild {
   readonly target: ServiceTarget;
@@ -18,7 +27,7 @@ export interface ActiveBuild {
   readonly progress: BuildProgress | null;
   readonly cancelRequested: boolean;
   cancel(): void;
-  /** Settles when the build is over; null when the runner itself failed (message in `error`). */
+  /** Settles when the build is over; a runner that failed gives an `error` record (message in `error` too). */
   readonly result: Promise<ServiceBuildResult | null>;
   readonly error: string | null;
 }
@@ -48,6 +57,8 @@ export interface StartIo {
 
 export class BuildController implements Disposable {
   private readonly active = new Map<string, ActiveBuild>();
+  /** The runner's handles of the active builds, for dispose (which must not wait like a cancel). */
+  private readonly handles = new Map<string, RunningServiceBuild>();
   private readonly emitter = new Emitter<BuildEvent>();
   readonly onDidChange = this.emitter.event;
   /** The last build started (what "Rebuild" repeats). */
@@ -112,17 +123,20 @@ export class BuildController implements Disposable {
     (build as { result: Promise<ServiceBuildResult | null> }).result = (running ? running.result : Promise.reject(new Error(error ?? 'not started')))
       .then(
         (result) => result,
-        (e: unknown) => {
+        (e: unknown): ServiceBuildResult => {
           error = e instanceof Error ? e.message : String(e);
-          return null;
+          // Still a build of this service: the tree and the status bar show that it failed.
+          return unrunnableResult(target.key, error, build.startedAt, now() - build.startedAt);
         },
       )
       .then((result) => {
         this.active.delete(target.id);
+        this.handles.delete(target.id);
         this.emitter.fire({ type: 'finished', build, record: result?.record ?? null });
         return result;
       });
     this.active.set(target.id, build);
+    if (running) this.handles.set(target.id, running);
     this.lastTarget = target;
     this.emitter.fire({ type: 'started', build });
     return build;
@@ -141,7 +155,8 @@ export class BuildController implements Disposable {
   }
 
   dispose(): void {
-    this.cancelAll();
+    for (const handle of this.handles.values()) handle.cancel(DISPOSE_CANCEL);
+    this.handles.clear();
     this.emitter.dispose();
   }
 }

@@ -72,11 +72,10 @@ export class BuildRecords {
   }
 
   /**
-   * A finished build (the runner has already written it to the history file). A build that
-   * could not run (no client, no daemon) is not kept, as the history does not keep it either.
+   * A finished build (the runner has already written it to the history file), whatever its
+   * status: a build that failed, was cancelled or could not run shows as the service's latest.
    */
   add(target: ServiceTarget, record: BuildRecord): void {
-    if (record.status === 'error') return;
     const entry = this.byId.get(target.id) ?? { target, builds: [] };
     entry.target = target;
     if (!entry.builds.some((b) => b.id === record.id)) entry.builds = [...entry.builds, record].slice(-HISTORY_LIMIT);

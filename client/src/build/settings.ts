@@ -25,7 +25,11 @@ export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
 
 export const MAX_PARALLEL = 16;
 
-/** `get(key)` reads `dockopt.build.<key>` (VS Code: a configuration scoped to the Dockerfile). */
+/**
+ * `get(key)` reads `dockopt.build.<key>` (VS Code: a configuration scoped to the Dockerfile).
+ * `command` is a `machine` setting: VS Code drops workspace and folder values of it, so the
+ * same scoped `get` yields the User (or Remote) value, never one a repository wrote.
+ */
 export function readBuildSettings(get: (key: string) => unknown): BuildSettings {
   const command = get('command');
   const builder = get('builder');
@@ -42,4 +46,32 @@ export function readBuildSettings(get: (key: string) => unknown): BuildSettings 
     decorations: typeof decorations === 'boolean' ? decorations : DEFAULT_BUILD_SETTINGS.decorations,
     extraArgs: Array.isArray(extraArgs) ? extraArgs.filter((a): a is string => typeof a === 'string' && a !== '') : [],
   };
+}
+
+/**
+ * `dockopt.build.command` is read the same way for every build: unscoped (a `machine` setting
+ * has one value per machine, whatever the resource), at the moment the build starts. `inspect`
+ * says whether that value was set or is the default, for the log line of each build.
+ */
+export interface ConfigurationReader {
+  get(key: string): unknown;
+  inspect?(key: string): { globalValue?: unknown } | undefined;
+}
+
+export function describeCommandSource(config: ConfigurationReader, command: string): string {
+  const set = config.inspect?.('command')?.globalValue;
+  return typeof set === 'string' && set.trim() !== '' ? `dockopt.build.command = ${command}` : `dockopt.build.command not set for this machine: default '${command}'`;
+}
+
+/**
+ * Where "Open Settings" takes the user to set the build client. A `machine` setting cannot be
+ * set in a workspace, and in a remote window (code-server, SSH, WSL, containers) it is not
+ * even listed on the User tab: it belongs on the Remote tab, which holds the remote machine's
+ * settings. In a local window it is the User tab.
+ */
+export function buildClientSettingsCommand(remoteName: string | undefined): { command: string; args: unknown[] } {
+  const query = { query: 'dockopt.build.command' };
+  return remoteName
+    ? { command: 'workbench.action.openRemoteSettings', args: [query] }
+    : { command: 'workbench.action.openGlobalSettings', args: [query] };
 }

@@ -15,7 +15,7 @@ export interface IconSpec {
   color?: string;
 }
 
-export type NodeKind = 'service' | 'build' | 'running' | 'step' | 'internal-group' | 'internal';
+export type NodeKind = 'service' | 'build' | 'running' | 'step' | 'problem' | 'internal-group' | 'internal';
 
 export interface TreeNode {
   /** Unique and stable, so VS Code keeps what the user expanded. */
@@ -78,8 +78,12 @@ export function serviceNode(view: ServiceView, now: number): TreeNode {
     description = `building… ${formatElapsed(now - running.startedAt)}`;
     icon = ICONS.running;
   } else if (last) {
-    description = `${last.status === 'succeeded' ? formatDuration(last.durationMs) : statusWord(last.status)} · ${formatHitRatio(last.totals.cachedSteps, last.totals.totalSteps)}`;
+    description =
+      last.status === 'error'
+        ? statusWord(last.status)
+        : `${last.status === 'succeeded' ? formatDuration(last.durationMs) : statusWord(last.status)} · ${formatHitRatio(last.totals.cachedSteps, last.totals.totalSteps)}`;
     if (last.status === 'failed' || last.status === 'error') icon = ICONS.failed;
+    else if (last.status === 'canceled') icon = ICONS.canceled;
   } else {
     description = 'not built yet';
   }
@@ -112,18 +116,42 @@ export function buildNode(target: ServiceTarget, record: BuildRecord, now: numbe
   ];
   if (record.miss) lines.push('', `Cache miss at line ${record.miss.line + 1}: ${record.miss.instruction}`, `  ${record.miss.message}`);
   if (record.problem && record.problem.kind !== 'canceled') lines.push('', record.problem.message, record.problem.hint);
+  const problem = problemNode(target, record);
+  const failingLine = record.problem?.step?.line;
+  const children = [...(problem ? [problem] : []), ...recordStepNodes(target, record)];
   return {
     id: `build:${target.id}:${record.id}`,
     kind: 'build',
     label: record.status === 'succeeded' ? formatDuration(record.durationMs) : `${statusWord(record.status)} · ${formatDuration(record.durationMs)}`,
-    description: `${formatHitRatio(t.cachedSteps, t.totalSteps)} · ${timeAgo(record.startedAt, now)}`,
+    description: record.status === 'error' ? timeAgo(record.startedAt, now) : `${formatHitRatio(t.cachedSteps, t.totalSteps)} · ${timeAgo(record.startedAt, now)}`,
     tooltip: lines.join('\n'),
     icon: record.status === 'succeeded' ? ICONS.succeeded : record.status === 'canceled' ? ICONS.canceled : ICONS.failed,
     contextValue: 'build',
-    collapsible: expanded ? 'expanded' : 'collapsed',
+    collapsible: children.length === 0 ? 'none' : expanded || problem ? 'expanded' : 'collapsed',
     serviceId: target.id,
     buildId: record.id,
-    children: recordStepNodes(target, record),
+    // A failed build opens the line that failed.
+    ...(typeof failingLine === 'number' ? { open: { file: target.key.dockerfile, line: failingLine } } : {}),
+    children,
+  };
+}
+
+/** What went wrong, first under a build that did not succeed: the error, and a click to the failing line. */
+export function problemNode(target: ServiceTarget, record: BuildRecord): TreeNode | undefined {
+  const problem = record.problem;
+  if (!problem || record.status === 'succeeded') return undefined;
+  const line = problem.step?.line;
+  const where = typeof line === 'number' ? `line ${line + 1}` : undefined;
+  return {
+    id: `problem:${target.id}:${record.id}`,
+    kind: 'problem',
+    label: problem.kind === 'canceled' ? 'Cancelled' : problem.step?.error ?? problem.message,
+    description: [where, problem.step?.name].filter(Boolean).join(' · ') || undefined,
+    tooltip: [problem.message, '', problem.hint].join('\n'),
+    icon: problem.kind === 'canceled' ? ICONS.canceled : ICONS.failed,
+    contextValue: 'problem',
+    collapsible: 'none',
+    ...(typeof line === 'number' ? { open: { file: target.key.dockerfile, line } } : {}),
   };
 }
 

@@ -45,7 +45,8 @@ export async function optimizeAllCommand(env: OptimizeAllEnv, arg?: unknown): Pr
   }, env.progressDelayMs ?? 500);
 
   const outcome = await runOptimizeAll(
-    { targets, preview: api.workspace.getConfiguration('dockopt').get<boolean>('optimizeAll.preview', true) },
+    // Restricted Mode: the user sees every file the edit touches before it is applied.
+    { targets, preview: !api.workspace.isTrusted || api.workspace.getConfiguration('dockopt').get<boolean>('optimizeAll.preview', true) },
     {
       progress,
       requestFixes: async (params, cancellation) => {

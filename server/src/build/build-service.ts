@@ -3,8 +3,8 @@
  * parsing its progress (steps get their Dockerfile lines as they appear), find the cache
  * miss and why, and keep the record in the history. What the CLI and the extension call.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { readTextFile } from '../workspace/safe-read';
 import { analyzeCacheMisses } from './cache-miss';
 import { inspectImageId } from './client';
 import { attachLines, readDockerfileSteps } from './dockerfile-steps';
@@ -12,7 +12,7 @@ import { fingerprintBuild, type BuildFingerprint } from './fingerprint';
 import { serviceKey, type BuildHistory, type BuildRecord, type RecordedStep } from './history';
 import { computeTotals, isCachedStep, orderSteps } from './model';
 import { buildFailed, type BuildProblem } from './problems';
-import { startBuild, type BuildRequest, type BuildRun, type RunOptions } from './runner';
+import { startBuild, type BuildRequest, type BuildRun, type CancelOptions, type RunOptions } from './runner';
 
 export interface ServiceBuildOptions extends RunOptions {
   /** Where builds are kept; without it nothing is stored and misses have no earlier build to compare. */
@@ -30,7 +30,7 @@ export interface ServiceBuildResult {
 
 export interface RunningServiceBuild {
   readonly pid: number | undefined;
-  cancel(): void;
+  cancel(options?: CancelOptions): void;
   readonly result: Promise<ServiceBuildResult>;
 }
 
@@ -47,12 +47,16 @@ export function startServiceBuild(request: BuildRequest, options: ServiceBuildOp
   const context = path.resolve(options.cwd ?? process.cwd(), request.context);
   const key = serviceKey(dockerfile, context, request.target);
   let running: ReturnType<typeof startBuild> | undefined;
-  let cancelled = false;
+  /** A cancel that came before the client started (while the Dockerfile was read). */
+  let cancelled: CancelOptions | undefined;
 
   const result = (async (): Promise<ServiceBuildResult> => {
     let text: string;
     try {
-      text = await fsp.readFile(dockerfile, 'utf8');
+      // Never a blocking read of a FIFO or an endless one of a device: a regular file of at most 2 MiB.
+      const read = await readTextFile(dockerfile, [path.dirname(dockerfile), context]);
+      if (read.kind !== 'text') throw Object.assign(new Error(read.kind === 'absent' ? 'no such file' : `it ${read.reason}`), { code: read.kind === 'absent' ? 'ENOENT' : undefined });
+      text = read.text;
     } catch (error) {
       const run: BuildRun = {
         status: 'error',
@@ -64,7 +68,10 @@ export function startServiceBuild(request: BuildRequest, options: ServiceBuildOp
         progress: { format: 'plain', steps: [], errorText: null, messages: [], legacyBuilder: false, spanMs: null },
         problem: unreadableDockerfile(dockerfile, error as NodeJS.ErrnoException),
       };
-      return { record: toRecord(key, run, emptyFingerprint(), null), previous: null, run };
+      const record = toRecord(key, run, emptyFingerprint(), null);
+      // Kept like every build, so the tree and the status bar show that this one could not run.
+      if (options.history) await options.history.add(record).catch(() => {});
+      return { record, previous: null, run };
     }
     const layout = readDockerfileSteps(text);
     const history = options.history;
@@ -85,7 +92,7 @@ export function startServiceBuild(request: BuildRequest, options: ServiceBuildOp
         },
       },
     );
-    if (cancelled) running.cancel();
+    if (cancelled) running.cancel(cancelled);
     const [run, fingerprint] = await Promise.all([running.result, fingerprinting]);
     attachLines(run.progress.steps, layout);
     const analysis = analyzeCacheMisses(run.progress.steps, layout, fingerprint, previous?.fingerprint ?? null, previous ?? undefined);
@@ -94,7 +101,9 @@ export function startServiceBuild(request: BuildRequest, options: ServiceBuildOp
       run.problem = buildFailed(failed ? { name: failed.name, line: failed.line, error: failed.error } : null, run.progress.errorText);
     }
     const record = toRecord(key, run, fingerprint, analysis.miss, analysis.reasons);
-    if (history && run.status !== 'error') await history.add(record);
+    // Every build is kept, those that could not run too (the next build's `previous` skips them):
+    // a failure must show where the last success used to.
+    if (history) await history.add(record);
     return { record, previous, run };
   })();
 
@@ -102,9 +111,9 @@ export function startServiceBuild(request: BuildRequest, options: ServiceBuildOp
     get pid() {
       return running?.pid;
     },
-    cancel() {
-      cancelled = true;
-      running?.cancel();
+    cancel(options: CancelOptions = {}) {
+      cancelled = options;
+      running?.cancel(options);
     },
     result,
   };

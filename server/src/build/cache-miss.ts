@@ -4,7 +4,8 @@
  * comparing this build's fingerprint with the previous build's: the files a COPY/ADD reads,
  * the instruction text, the base image, a stage it copies from that was rebuilt.
  */
-import { changedFiles } from './context-sources';
+import { compileIgnore } from '../workspace/ignore-matcher';
+import { changedFiles, type SourceDigest } from './context-sources';
 import type { DockerfileInstruction, DockerfileSteps } from './dockerfile-steps';
 import type { BuildFingerprint, StepFingerprint } from './fingerprint';
 import { stageLabel } from './fingerprint';
@@ -27,6 +28,10 @@ export interface MissReason {
   message: string;
   /** For sources-changed: the context files that differ (changed, added or removed). */
   changedFiles?: string[];
+  /** Of those, the ones a .dockerignore change now leaves out of the context (they did not change). */
+  newlyExcluded?: string[];
+  /** Of those, the ones a .dockerignore change lets into the context again. */
+  newlyIncluded?: string[];
   /** For earlier-miss / stage-rebuilt: the line of the miss that caused this one. */
   causeLine?: number;
 }
@@ -163,12 +168,13 @@ function explain(
   }
   if (now.sources && then.sources && now.sources.hash !== then.sources.hash) {
     const files = changedFiles(then.sources, now.sources);
+    const split = files ? splitByIgnoreChange(files, then.sources, now.sources, previous, current) : null;
     return {
       kind: 'sources-changed',
-      message: files?.length
-        ? `files it copies changed since the last build: ${listFiles(files)}`
-        : 'files it copies changed since the last build',
+      message: split ? sourcesMessage(split) : 'files it copies changed since the last build',
       ...(files ? { changedFiles: files } : {}),
+      ...(split?.newlyExcluded.length ? { newlyExcluded: split.newlyExcluded } : {}),
+      ...(split?.newlyIncluded.length ? { newlyIncluded: split.newlyIncluded } : {}),
     };
   }
   const argsChanged = Object.keys({ ...current.buildArgs, ...previous.buildArgs }).filter(
@@ -194,6 +200,46 @@ function unfinishedBefore(previous: PreviousOutcome, line: number): string | nul
   if (steps.some((s) => s.status === 'failed')) return 'it failed in the last build, so there was nothing to reuse';
   if (steps.some((s) => s.status === 'canceled')) return 'the last build was cancelled during this step, so it left nothing to reuse';
   return 'the last build did not run this step, so it left nothing to reuse';
+}
+
+interface SourceChanges {
+  changed: string[];
+  newlyExcluded: string[];
+  newlyIncluded: string[];
+}
+
+/**
+ * A file that left (or joined) what an instruction copies because the .dockerignore changed did
+ * not itself change: the ignore file's text before and after says which ones those are. Without
+ * both texts (older records, huge ignore files) every difference is "changed".
+ */
+function splitByIgnoreChange(
+  files: readonly string[],
+  before: SourceDigest,
+  after: SourceDigest,
+  previous: BuildFingerprint,
+  current: BuildFingerprint,
+): SourceChanges {
+  const out: SourceChanges = { changed: [], newlyExcluded: [], newlyIncluded: [] };
+  const known = typeof previous.ignoreText === 'string' && typeof current.ignoreText === 'string' && previous.ignoreText !== current.ignoreText;
+  const then = known ? compileIgnore(previous.ignoreText!) : null;
+  const now = known ? compileIgnore(current.ignoreText!) : null;
+  for (const file of files) {
+    const wasThere = before.files !== null && file in before.files;
+    const isThere = after.files !== null && file in after.files;
+    if (then && now && wasThere && !isThere && now.ignores(file) && !then.ignores(file)) out.newlyExcluded.push(file);
+    else if (then && now && !wasThere && isThere && then.ignores(file) && !now.ignores(file)) out.newlyIncluded.push(file);
+    else out.changed.push(file);
+  }
+  return out;
+}
+
+function sourcesMessage(split: SourceChanges): string {
+  const parts: string[] = [];
+  if (split.changed.length) parts.push(`files it copies changed since the last build: ${listFiles(split.changed)}`);
+  if (split.newlyExcluded.length) parts.push(`files newly excluded by .dockerignore: ${listFiles(split.newlyExcluded)}`);
+  if (split.newlyIncluded.length) parts.push(`files newly included (no longer excluded by .dockerignore): ${listFiles(split.newlyIncluded)}`);
+  return parts.length ? parts.join('; ') : 'files it copies changed since the last build';
 }
 
 function shortId(id: string): string {

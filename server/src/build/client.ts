@@ -117,7 +117,8 @@ async function probeUncached(options: ClientOptions): Promise<ProbeResult> {
 
 /** The ID of a local image, or null (not present, remote builder, client error). */
 export async function inspectImageId(ref: string, options: ClientOptions = {}): Promise<string | null> {
-  const result = await capture(options.command ?? 'docker', ['image', 'inspect', '--format', '{{.Id}}', ref], options, 10_000);
+  // The reference comes from the Dockerfile's FROM line: after `--`, `FROM -f…` is an image name, not an option.
+  const result = await capture(options.command ?? 'docker', ['image', 'inspect', '--format={{.Id}}', '--', ref], options, 10_000);
   const id = result.stdout.trim();
   return result.code === 0 && /^(sha256:)?[0-9a-f]{12,}$/.test(id) ? id : null;
 }

@@ -41,7 +41,11 @@ function side(step: RecordedStep): StepSide {
  * that succeeded, else the newest), `before` the newest successful build before it (else the
  * one just before). A failed or cancelled build ran too little to say anything about speed.
  */
-export function comparablePair(builds: readonly BuildRecord[], afterIndex?: number): [BuildRecord, BuildRecord] | undefined {
+export function comparablePair(all: readonly BuildRecord[], afterIndexInAll?: number): [BuildRecord, BuildRecord] | undefined {
+  // A build that could not run has no steps or time to compare.
+  const builds = all.filter((b) => b.status !== 'error');
+  const afterIndex = afterIndexInAll === undefined ? undefined : builds.indexOf(all[afterIndexInAll]);
+  if (afterIndex !== undefined && afterIndex < 0) return undefined;
   const lastSucceeded = (end: number) => {
     for (let i = end; i >= 0; i--) if (builds[i].status === 'succeeded') return i;
     return -1;
@@ -75,4 +79,24 @@ export function compareBuilds(before: BuildRecord, after: BuildRecord): BuildCom
     speedup: before.durationMs > 0 && after.durationMs > 0 ? before.durationMs / after.durationMs : null,
     savedMs: before.durationMs - after.durationMs,
   };
+}
+
+/**
+ * Two builds of one service differ by a few percent from run to run with nothing changed:
+ * closer than this is "the same time", not "1.0× slower".
+ */
+export const SAME_TIME_RATIO = 0.05;
+export const SAME_TIME_MS = 250;
+
+export type SpeedChange =
+  | { kind: 'unknown' }
+  | { kind: 'same'; savedMs: number }
+  | { kind: 'faster' | 'slower'; factor: number; savedMs: number };
+
+/** How the later build's time compares with the earlier one's. */
+export function speedChange(beforeMs: number, afterMs: number): SpeedChange {
+  if (!(beforeMs > 0) || !(afterMs > 0)) return { kind: 'unknown' };
+  const savedMs = beforeMs - afterMs;
+  if (Math.abs(savedMs) < Math.max(SAME_TIME_MS, SAME_TIME_RATIO * beforeMs)) return { kind: 'same', savedMs };
+  return savedMs > 0 ? { kind: 'faster', factor: beforeMs / afterMs, savedMs } : { kind: 'slower', factor: afterMs / beforeMs, savedMs };
 }

@@ -9,9 +9,11 @@ import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fdir } from 'fdir';
+import { GlobAutomaton, type GlobToken } from '../workspace/glob-automaton';
 import { compileIgnore } from '../workspace/ignore-matcher';
 import type { DockerfileInstruction } from './dockerfile-steps';
 import { ignoreFileCandidates } from '../workspace/ignore-file-choice';
+import { readTextFile } from '../workspace/safe-read';
 
 export interface SourceDigest {
   /** One hash over the paths and contents of all the files the instruction copies. */
@@ -70,7 +72,8 @@ export function copySourcePatterns(instruction: Pick<DockerfileInstruction, 'key
 
 /** Files of the context BuildKit would receive, relative, with forward slashes, sorted. */
 export async function listContextFiles(contextDir: string, ignoreFile: IgnoreFileChoice): Promise<string[]> {
-  const text = ignoreFile.exists ? await fsp.readFile(ignoreFile.path, 'utf8').catch(() => '') : '';
+  const read = ignoreFile.exists ? await readTextFile(ignoreFile.path, [path.dirname(ignoreFile.path), contextDir]) : undefined;
+  const text = read?.kind === 'text' ? read.text : '';
   const matcher = compileIgnore(text);
   // With `!` exceptions an ignored directory may hold files that are back in: walk it anyway.
   const canPrune = !matcher.rules.some((rule) => rule.exception);
@@ -88,23 +91,43 @@ export async function listContextFiles(contextDir: string, ignoreFile: IgnoreFil
   return all.filter((_p, i) => ignored[i] === 0);
 }
 
-function globRegex(pattern: string): RegExp {
-  let out = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
+/**
+ * `*` and `?` (not across `/`), `[...]` (`!` or `^` negates; a backslash inside is plain),
+ * `\x` is `x`. An automaton: a RegExp of `*a*a*a…` backtracks exponentially on a long name.
+ */
+function globMatcher(pattern: string): GlobAutomaton {
+  const tokens: GlobToken[] = [];
+  const chars = Array.from(pattern);
+  const plain = (ch: string): GlobToken => ({ kind: 'char', code: ch.codePointAt(0)! });
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    if (ch === '*') tokens.push({ kind: 'star' });
+    else if (ch === '?') tokens.push({ kind: 'notSlash' });
     else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) out += '\\[';
+      const end = chars.indexOf(']', i + 1);
+      if (end < 0) tokens.push(plain(ch));
       else {
-        out += '[' + pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        tokens.push(classToken(chars.slice(i + 1, end)));
         i = end;
       }
-    } else if (ch === '\\' && i + 1 < pattern.length) out += '\\' + pattern[++i];
-    else out += ch.replace(/[.+^${}()|\]\\/]/g, '\\$&');
+    } else if (ch === '\\' && i + 1 < chars.length) tokens.push(plain(chars[++i]));
+    else tokens.push(plain(ch));
   }
-  return new RegExp(out + '$');
+  return new GlobAutomaton(tokens);
+}
+
+/** The members of `[...]`: `a-z` ranges (a reversed one holds nothing), `-` first or last is plain. */
+function classToken(members: string[]): GlobToken {
+  const negated = members[0] === '!' || members[0] === '^';
+  const ranges: number[] = [];
+  for (let i = negated ? 1 : 0; i < members.length; i++) {
+    const lo = members[i].codePointAt(0)!;
+    if (members[i + 1] === '-' && i + 2 < members.length) {
+      ranges.push(lo, members[i + 2].codePointAt(0)!);
+      i += 2;
+    } else ranges.push(lo, lo);
+  }
+  return { kind: 'class', ranges, negated };
 }
 
 /** Files a source pattern copies: the file itself, or everything under a matched directory. */
@@ -113,7 +136,7 @@ export function filesForPattern(pattern: string, files: readonly string[]): stri
   if (p.endsWith('/')) p = p.slice(0, -1);
   if (p === '.' || p === '') return [...files];
   if (!/[*?[]/.test(p)) return files.filter((f) => f === p || f.startsWith(p + '/'));
-  const re = globRegex(p);
+  const re = globMatcher(p);
   return files.filter((f) => {
     if (re.test(f)) return true;
     for (let slash = f.indexOf('/'); slash >= 0; slash = f.indexOf('/', slash + 1)) {
@@ -123,13 +146,36 @@ export function filesForPattern(pattern: string, files: readonly string[]): stri
   });
 }
 
+/**
+ * A context file's digest. Links are hashed by their text (BuildKit sends links as links), and
+ * only regular files are read, in chunks: a FIFO must not block the build's report, nor a
+ * device or a huge file fill the memory.
+ */
 async function hashFile(abs: string): Promise<string> {
   const hash = createHash('sha256');
-  try {
-    hash.update(await fsp.readFile(abs));
-  } catch {
-    // A symlink to a directory or a file gone meanwhile: its link text is what changes.
-    hash.update('link:' + (await fsp.readlink(abs).catch(() => 'missing')));
+  const link = await fsp.lstat(abs).catch(() => undefined);
+  if (!link) hash.update('missing');
+  else if (link.isSymbolicLink()) hash.update('link:' + (await fsp.readlink(abs).catch(() => 'missing')));
+  else if (!link.isFile()) hash.update(`special:${link.mode}`);
+  else {
+    const handle = await fsp.open(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)).catch(() => undefined);
+    if (!handle) hash.update('unreadable');
+    else {
+      try {
+        const stat = await handle.stat();
+        if (!stat.isFile()) hash.update(`special:${stat.mode}`);
+        else {
+          const chunk = Buffer.allocUnsafe(1 << 20);
+          for (;;) {
+            const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+            if (bytesRead === 0) break;
+            hash.update(chunk.subarray(0, bytesRead));
+          }
+        }
+      } finally {
+        await handle.close().catch(() => {});
+      }
+    }
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -4,6 +4,8 @@
  * image. Taken when a build starts and stored with it, so the next build can say why a
  * step missed the cache.
  */
+import * as path from 'node:path';
+import { readTextFile } from '../workspace/safe-read';
 import type { DockerfileSteps } from './dockerfile-steps';
 import { hashCopySources, ignoreFileFor, type SourceDigest } from './context-sources';
 
@@ -31,7 +33,15 @@ export interface BuildFingerprint {
   buildArgs: Record<string, string>;
   /** The ignore file that applied, relative to nothing: absolute, or null when none exists. */
   ignoreFile: string | null;
+  /**
+   * Its text ('' when none exists; null when too big to keep): tells the next build which
+   * files a .dockerignore change newly excluded or included. Absent in older records.
+   */
+  ignoreText?: string | null;
 }
+
+/** Ignore files above this size are not kept in the history (their effect is then "files changed"). */
+export const MAX_KEPT_IGNORE_TEXT = 64 * 1024;
 
 export interface FingerprintInput {
   dockerfile: string;
@@ -61,6 +71,7 @@ export async function fingerprintBuild(layout: DockerfileSteps, input: Fingerpri
         id: input.inspectImage ? await input.inspectImage(s.base).catch(() => null) : null,
       })),
   );
+  const ignoreText = ignoreFile.exists ? await readIgnoreText(ignoreFile.path, input.contextDir) : '';
   const sources = await sourcesPromise;
   const steps: StepFingerprint[] = layout.instructions
     .filter((i) => i.stepIndex !== null)
@@ -73,5 +84,10 @@ export async function fingerprintBuild(layout: DockerfileSteps, input: Fingerpri
       text: i.text,
       ...(sources.has(i.line) ? { sources: sources.get(i.line) } : {}),
     }));
-  return { steps, baseImages, buildArgs: { ...(input.buildArgs ?? {}) }, ignoreFile: ignoreFile.exists ? ignoreFile.path : null };
+  return { steps, baseImages, buildArgs: { ...(input.buildArgs ?? {}) }, ignoreFile: ignoreFile.exists ? ignoreFile.path : null, ignoreText };
+}
+
+async function readIgnoreText(file: string, contextDir: string): Promise<string | null> {
+  const read = await readTextFile(file, [path.dirname(file), contextDir]).catch(() => undefined);
+  return read?.kind === 'text' && read.text.length <= MAX_KEPT_IGNORE_TEXT ? read.text : null;
 }

@@ -1,5 +1,5 @@
 /** Plain-text views of builds for terminals: the step table with totals, and two builds side by side. */
-import type { BuildComparison, StepSide } from './compare';
+import { speedChange, type BuildComparison, type StepSide } from './compare';
 import type { BuildRecord, RecordedStep } from './history';
 
 export function formatDuration(ms: number | null): string {
@@ -77,8 +77,10 @@ export function formatComparison(cmp: BuildComparison): string {
     out.push(`  ${line.padStart(4)}  ${fit(row.text, STEP_WIDTH)}  ${sideText(row.before).padEnd(14)}  ${sideText(row.after)}`);
   }
   out.push('');
-  if (cmp.speedup === null) out.push('Speed-up: not measurable (a build took no time).');
-  else if (cmp.savedMs >= 0) out.push(`Speed-up: ${cmp.speedup.toFixed(1)}× faster (${formatDuration(cmp.savedMs)} saved)`);
-  else out.push(`Slow-down: ${(1 / cmp.speedup).toFixed(1)}× slower (${formatDuration(-cmp.savedMs)} more)`);
+  const change = speedChange(cmp.before.durationMs, cmp.after.durationMs);
+  if (change.kind === 'unknown') out.push('Speed-up: not measurable (a build took no time).');
+  else if (change.kind === 'same') out.push('Speed-up: none, the same time (within a few percent).');
+  else if (change.kind === 'faster') out.push(`Speed-up: ${change.factor.toFixed(1)}× faster (${formatDuration(change.savedMs)} saved)`);
+  else out.push(`Slow-down: ${change.factor.toFixed(1)}× slower (${formatDuration(-change.savedMs)} more)`);
   return out.join('\n') + '\n';
 }

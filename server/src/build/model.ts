@@ -61,25 +61,27 @@ export interface BuildProgress {
 
 export interface BuildTotals {
   wallMs: number | null;
-  /** Dockerfile steps (internal ones are not counted). */
+  /**
+   * Dockerfile steps that can come from the build cache: not internal ones, and not `FROM`
+   * (resolving the base image is not a cache hit a build earned; a cold build must say 0%).
+   */
   totalSteps: number;
   cachedSteps: number;
   /** cachedSteps / totalSteps, 0 when there are no steps. */
   hitRatio: number;
-  /** Time spent in Dockerfile steps that ran (executed or failed). */
+  /** Time spent in Dockerfile steps that ran (executed or failed), a base image pull included. */
   executedMs: number;
 }
 
 export const LOG_TAIL_LINES = 40;
 
 /**
- * Whether a step counts as served from the cache. BuildKit reports a FROM whose image is
- * already present as DONE (0.0s) rather than CACHED; nothing was fetched, so users (and
- * Docker Desktop's cache percentage) count it as cached. A FROM that pulled layers did not.
+ * Whether BuildKit served a step from its cache (`CACHED`). A FROM whose image was already
+ * there is reported DONE, not CACHED: that is base-image resolution, not reuse of an earlier
+ * build, and it does not count (see BuildTotals).
  */
-export function isCachedStep(step: Pick<BuildStep, 'status' | 'text' | 'transferred' | 'internal'>): boolean {
-  if (step.status === 'cached') return true;
-  return !step.internal && step.status === 'executed' && isFromStep(step) && !step.transferred;
+export function isCachedStep(step: Pick<BuildStep, 'status'>): boolean {
+  return step.status === 'cached';
 }
 
 export function isFromStep(step: Pick<BuildStep, 'text'>): boolean {
@@ -88,15 +90,16 @@ export function isFromStep(step: Pick<BuildStep, 'text'>): boolean {
 
 export function computeTotals(steps: readonly BuildStep[], wallMs: number | null): BuildTotals {
   const dockerfileSteps = steps.filter((s) => !s.internal && s.status !== 'pending');
-  const cachedSteps = dockerfileSteps.filter(isCachedStep).length;
+  const countable = dockerfileSteps.filter((s) => !isFromStep(s));
+  const cachedSteps = countable.filter(isCachedStep).length;
   const executedMs = dockerfileSteps
     .filter((s) => !isCachedStep(s) && (s.status === 'executed' || s.status === 'failed'))
     .reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
   return {
     wallMs,
-    totalSteps: dockerfileSteps.length,
+    totalSteps: countable.length,
     cachedSteps,
-    hitRatio: dockerfileSteps.length === 0 ? 0 : cachedSteps / dockerfileSteps.length,
+    hitRatio: countable.length === 0 ? 0 : cachedSteps / countable.length,
     executedMs,
   };
 }

@@ -71,8 +71,8 @@ export function buildFailed(step: { name: string; line: number | null; error: st
   };
 }
 
-/** Problems visible in the client's own error output, before or instead of any step. */
-export function classifyClientError(output: string): BuildProblem | null {
+/** Problems visible in the client's own error output, before or instead of any step. `command`: the client that ran. */
+export function classifyClientError(output: string, command = 'docker'): BuildProblem | null {
   if (/permission denied while trying to connect to the Docker daemon/i.test(output)) {
     return {
       kind: 'permission-denied',
@@ -87,7 +87,15 @@ export function classifyClientError(output: string): BuildProblem | null {
       hint: 'Start Docker (Docker Desktop, or sudo systemctl start docker), then build again; check DOCKER_HOST and the docker context.',
     };
   }
-  if (/buildx component is missing or broken|BuildKit is not supported|buildkit not supported|does not support buildkit/i.test(output)) {
+  if (/buildx component is missing or broken/i.test(output)) {
+    // Docker CLI 23+ builds with BuildKit only through the buildx plugin; without it, it refuses.
+    return {
+      kind: 'buildkit-unavailable',
+      message: `'${command}' is a Docker CLI without the buildx plugin, and this Docker CLI runs BuildKit builds only through buildx.`,
+      hint: `Install the buildx plugin (Debian/Ubuntu: docker-buildx or docker-buildx-plugin; see https://docs.docker.com/go/buildx/), or set dockopt.build.command (CLI: --command) to a client with BuildKit built in, such as Debian's /usr/bin/docker (package docker.io), podman or nerdctl.`,
+    };
+  }
+  if (/BuildKit is not supported|buildkit not supported|does not support buildkit/i.test(output)) {
     return {
       kind: 'buildkit-unavailable',
       message: 'BuildKit is not available to this client.',

@@ -2,7 +2,9 @@
  * Runs one `docker build` (or `docker buildx build`, podman, nerdctl…) with BuildKit on and
  * parses its progress as it streams. The client is spawned with an argument vector (paths
  * with spaces, quotes, `$(…)` or `;` stay data) in its own process group, so cancelling
- * stops the client and anything it started: nothing is left behind.
+ * stops the client and anything it started: nothing is left behind. Values go as
+ * `--flag=value` and the context after `--`, so no path or value from a repository can read
+ * as an option. If this process exits while a build runs, its group is killed on the way out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -63,10 +65,22 @@ export interface BuildRun {
   problem: BuildProblem | null;
 }
 
+/** How to stop a build. */
+export interface CancelOptions {
+  /**
+   * What the client's process group gets first (default SIGINT, Ctrl-C: the client asks
+   * BuildKit to stop the build). A stronger signal (SIGTERM, SIGHUP) is sent as is; after the
+   * grace periods the group gets SIGTERM, then SIGKILL.
+   */
+  signal?: NodeJS.Signals;
+  /** SIGKILL the group this soon, whatever the grace periods say (a second cancel shortens, never lengthens). */
+  killAfterMs?: number;
+}
+
 export interface RunningBuild {
   /** Process (and process group) id of the client once started. */
   readonly pid: number | undefined;
-  cancel(): void;
+  cancel(options?: CancelOptions): void;
   readonly result: Promise<BuildRun>;
 }
 
@@ -74,15 +88,17 @@ export interface RunningBuild {
 export function buildArgv(request: BuildRequest, capabilities: ClientCapabilities, builder?: string): string[] {
   const args = [...capabilities.buildArgs];
   if (capabilities.progress) args.push(`--progress=${capabilities.progress}`);
-  if (builder) args.push('--builder', builder);
-  args.push('-f', request.dockerfile);
-  if (request.target) args.push('--target', request.target);
-  for (const [key, value] of Object.entries(request.buildArgs ?? {})) args.push('--build-arg', `${key}=${value}`);
-  if (request.tag) args.push('-t', request.tag);
+  // `--flag=value`: a value that starts with `-` stays the flag's value, in every client's parser.
+  if (builder) args.push(`--builder=${builder}`);
+  args.push(`--file=${request.dockerfile}`);
+  if (request.target) args.push(`--target=${request.target}`);
+  for (const [key, value] of Object.entries(request.buildArgs ?? {})) args.push(`--build-arg=${key}=${value}`);
+  if (request.tag) args.push(`--tag=${request.tag}`);
   if (request.noCache) args.push('--no-cache');
   args.push(...(request.extraArgs ?? []));
-  // `--` would be safest, but not every client accepts it; a context path starting with `-` is made relative.
-  args.push(request.context.startsWith('-') ? `./${request.context}` : request.context);
+  // docker, buildx, podman and nerdctl (all cobra) take `--` before the context. A relative
+  // path starting with `-` also gets `./`: `-` alone would still mean "the context on stdin".
+  args.push('--', request.context.startsWith('-') ? `./${request.context}` : request.context);
   return args;
 }
 
@@ -110,23 +126,70 @@ function groupAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The clients running now, by process group. A client runs detached (its own group, so a
+ * cancel reaches everything it started), which also means it would outlive us: when this
+ * process exits (the CLI on an uncaught error, the extension host shutting down) every group
+ * still here is killed. Nothing can run on SIGKILL of this process; that is the one way out
+ * that leaves a build behind.
+ */
+const liveGroups = new Map<number, ChildProcess>();
+let exitHookInstalled = false;
+
+function killLiveGroups(): void {
+  for (const [pid, child] of liveGroups) signalGroup(pid, 'SIGKILL', child);
+  liveGroups.clear();
+}
+
+function trackGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  liveGroups.set(child.pid, child);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', killLiveGroups);
+  }
+}
+
+/** Process group ids of the builds running in this process (for tests and diagnostics). */
+export function runningBuildGroups(): number[] {
+  return [...liveGroups.keys()];
+}
+
 export function startBuild(request: BuildRequest, options: RunOptions = {}): RunningBuild {
   let child: ChildProcess | undefined;
   let cancelRequested = false;
+  let closed = false;
   const timers: NodeJS.Timeout[] = [];
   const grace = options.cancelGraceMs ?? { term: 5_000, kill: 10_000 };
+  /** When the pending SIGKILL is due (performance.now()), so a later cancel only brings it forward. */
+  let killDueAt = Infinity;
 
-  const cancel = () => {
-    if (cancelRequested) return;
-    cancelRequested = true;
-    const pid = child?.pid;
-    if (!child || pid === undefined || child.exitCode !== null) return;
-    // SIGINT is Ctrl-C: the client asks BuildKit to stop the build and exits.
-    signalGroup(pid, 'SIGINT', child);
-    timers.push(setTimeout(() => signalGroup(pid, 'SIGTERM', child!), grace.term));
-    timers.push(setTimeout(() => signalGroup(pid, 'SIGKILL', child!), grace.kill));
+  const scheduleKill = (pid: number, child: ChildProcess, afterMs: number) => {
+    const due = performance.now() + afterMs;
+    if (due >= killDueAt) return;
+    killDueAt = due;
+    if (afterMs <= 0) signalGroup(pid, 'SIGKILL', child);
+    else timers.push(setTimeout(() => signalGroup(pid, 'SIGKILL', child), afterMs));
   };
-  options.signal?.addEventListener('abort', cancel, { once: true });
+
+  const cancel = (how: CancelOptions = {}) => {
+    const first = !cancelRequested;
+    cancelRequested = true;
+    const running = child;
+    const pid = running?.pid;
+    if (!running || pid === undefined || closed) return;
+    const signal = how.signal ?? 'SIGINT';
+    if (signal === 'SIGKILL') return scheduleKill(pid, running, 0);
+    // Every request reaches the group (a second Ctrl-C too); the grace periods start with the first.
+    signalGroup(pid, signal, running);
+    if (first) {
+      if (signal !== 'SIGTERM') timers.push(setTimeout(() => signalGroup(pid, 'SIGTERM', running), grace.term));
+      scheduleKill(pid, running, grace.kill);
+    }
+    if (how.killAfterMs !== undefined) scheduleKill(pid, running, how.killAfterMs);
+  };
+  const onAbort = () => cancel();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) cancelRequested = true;
 
   const result = (async (): Promise<BuildRun> => {
@@ -184,6 +247,7 @@ export function startBuild(request: BuildRequest, options: RunOptions = {}): Run
         resolve({ code: null, error: error as NodeJS.ErrnoException });
         return;
       }
+      trackGroup(child);
       const take = (stream: 'stdout' | 'stderr', lines: LineBuffer) => (text: string) => {
         options.onOutput?.(text, stream);
         if (!echo) options.onDisplay?.(text);
@@ -195,10 +259,14 @@ export function startBuild(request: BuildRequest, options: RunOptions = {}): Run
       child.on('error', (error) => resolve({ code: null, error }));
       child.on('close', (code) => resolve({ code }));
     });
+    closed = true;
     for (const t of timers) clearTimeout(t);
-    options.signal?.removeEventListener('abort', cancel);
+    options.signal?.removeEventListener('abort', onAbort);
     // Whatever the client started and left in its group goes with it.
-    if (child?.pid !== undefined && groupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL', child);
+    if (child?.pid !== undefined) {
+      if (groupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL', child);
+      liveGroups.delete(child.pid);
+    }
 
     stdoutLines.flush();
     stderrLines.flush();
@@ -218,7 +286,7 @@ export function startBuild(request: BuildRequest, options: RunOptions = {}): Run
       return finish({ ...base, status: 'succeeded', problem: progress.legacyBuilder ? legacyBuilder() : null });
     }
     const stepsStarted = progress.steps.some((s) => !s.internal);
-    const clientProblem = classifyClientError(progress.messages.join('\n'));
+    const clientProblem = classifyClientError(progress.messages.join('\n'), command);
     if (clientProblem && !stepsStarted) return finish({ ...base, status: 'error', problem: clientProblem });
     if (progress.legacyBuilder) return finish({ ...base, status: 'failed', problem: legacyBuilder() });
     const failed = progress.steps.find((s) => s.status === 'failed' && !s.internal) ?? progress.steps.find((s) => s.status === 'failed');

@@ -5,9 +5,14 @@
  *
  * Builds with BuildKit, streaming the client's output to stderr, then prints the step table
  * and totals (or one JSON object with --json) on stdout. --compare prints the last two
- * recorded builds side by side. The exit code is the build's; usage errors exit 2.
+ * recorded builds side by side. The exit code is the build's; usage errors exit 2. `--` ends
+ * the options (`dockopt build -- -odd.Dockerfile`).
+ *
+ * A terminating signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) stops the build's whole process
+ * group before we exit with 128 + the signal's number; a second one kills the group at once.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   BuildHistory,
@@ -19,6 +24,7 @@ import {
   serviceKey,
   startServiceBuild,
   type BuildRecord,
+  type RunningServiceBuild,
 } from '../build';
 
 export interface BuildCommandIO {
@@ -29,7 +35,7 @@ export interface BuildCommandIO {
 }
 
 const USAGE =
-  'usage: dockopt build DOCKERFILE [--context DIR] [--target T] [--command CLIENT] [--builder B] [--network NAME] [--build-arg K=V]... [--json] | dockopt build DOCKERFILE --compare [--context DIR] [--target T] [--json]';
+  'usage: dockopt build [OPTIONS] [--] DOCKERFILE, options: [--context DIR] [--target T] [--command CLIENT] [--builder B] [--network NAME] [--build-arg K=V]... [--json] | dockopt build DOCKERFILE --compare [--context DIR] [--target T] [--json]';
 
 interface BuildCommandArgs {
   dockerfile: string;
@@ -56,6 +62,10 @@ function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
   let compare = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    if (arg === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--json') json = true;
     else if (arg === '--compare') compare = true;
@@ -72,7 +82,8 @@ function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
         if (eqAt <= 0) throw new UsageError(`--build-arg needs KEY=VALUE, got ${value}`);
         buildArgs[value.slice(0, eqAt)] = value.slice(eqAt + 1);
       } else values[name] = value;
-    } else positional.push(arg);
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg} (a Dockerfile named so goes after --)`);
+    else positional.push(arg);
   }
   if (positional.length === 0) throw new UsageError('missing DOCKERFILE');
   if (positional.length > 1) throw new UsageError(`one DOCKERFILE expected, got ${positional.length}: ${positional.join(' ')}`);
@@ -175,17 +186,47 @@ export async function runBuildCommand(args: string[], io: BuildCommandIO): Promi
       onDisplay: (text) => io.stderr.write(text),
     },
   );
-  // The client runs in its own process group, so Ctrl-C reaches only us: pass it on.
-  const onInterrupt = () => build.cancel();
-  process.on('SIGINT', onInterrupt);
+  const stopOnSignal = passSignalsTo(build);
   let record: BuildRecord;
   try {
     record = (await build.result).record;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    stopOnSignal.dispose();
   }
   if (parsed.json) io.stdout.write(JSON.stringify(jsonOf(record)) + '\n');
   else io.stdout.write(formatBuildReport(record));
   if (record.problem && record.status === 'error') io.stderr.write(`dockopt build: ${record.problem.message}\n  ${record.problem.hint}\n`);
-  return exitCodeOf(record);
+  // Killed by a signal, by the shell's convention: callers (a shell loop, CI) see why we stopped.
+  const received = stopOnSignal.received();
+  return received ? 128 + (os.constants.signals[received] ?? 0) : exitCodeOf(record);
+}
+
+/** The signals that mean "stop": Ctrl-C, kill, the terminal closing, Ctrl-\. */
+const TERMINATING: readonly NodeJS.Signals[] =
+  process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+/** After SIGTERM or SIGHUP, whoever sent it may SIGKILL us soon (`docker stop` waits 10 s): kill the group first. */
+const TERMINATE_KILL_AFTER_MS = 3_000;
+
+/**
+ * The client runs in its own process group (so a cancel reaches everything it started), which
+ * also means a signal meant for us reaches only us: pass it on. Without these handlers SIGTERM
+ * or SIGHUP would end this process at once and leave the build running.
+ */
+function passSignalsTo(build: RunningServiceBuild): { received(): NodeJS.Signals | undefined; dispose(): void } {
+  let first: NodeJS.Signals | undefined;
+  const handlers = TERMINATING.map((signal) => {
+    const handler = () => {
+      if (first) return build.cancel({ signal: 'SIGKILL' });
+      first = signal;
+      // SIGQUIT would make a Go client dump its goroutines: the group gets SIGTERM instead.
+      const forwarded = signal === 'SIGQUIT' ? 'SIGTERM' : signal;
+      build.cancel(signal === 'SIGINT' ? { signal: forwarded } : { signal: forwarded, killAfterMs: TERMINATE_KILL_AFTER_MS });
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return {
+    received: () => first,
+    dispose: () => handlers.forEach(([signal, handler]) => process.removeListener(signal, handler)),
+  };
 }

@@ -1,7 +1,7 @@
 /** `dockopt check [PATH...] [--format text|json|sarif]` */
 import { lintWorkspace } from '../lint-workspace';
 import { parseArgs, UsageError } from './args';
-import { loadWorkspace } from './load-workspace';
+import { loadWorkspace, reportSkipped } from './load-workspace';
 import { formatText, toJson, toSarif, type ReportFormat } from './report-formats';
 import type { CliIo } from './io';
 
@@ -14,6 +14,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
   const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd, io.env);
   for (const { path, message } of workspace.composeErrors()) io.stderr.write(`dockopt: ${path}: ${message}\n`);
   const findings = await lintWorkspace(workspace, () => settings, files);
+  reportSkipped(workspace, io);
   if (format === 'json') io.stdout.write(`${JSON.stringify(toJson(findings, io.cwd), null, 2)}\n`);
   else if (format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(findings, io.cwd, io.version), null, 2)}\n`);
   else io.stdout.write(formatText(findings, io.cwd));

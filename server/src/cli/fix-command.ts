@@ -1,11 +1,10 @@
 /** `dockopt fix [PATH...] [--dry-run]`: applies every preferred fix in place. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { fixWorkspace, type FileResult } from '../fix-workspace';
+import { WriteRefused, writeFileAtomic } from '../fixes/write-file-atomic';
 import { parseArgs } from './args';
 import type { CliIo } from './io';
-import { loadWorkspace } from './load-workspace';
+import { ioMessage, loadWorkspace, reportSkipped } from './load-workspace';
 import { displayPath, formatText } from './report-formats';
 
 export async function runFixCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -13,6 +12,8 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
   const dryRun = args.flags.has('dry-run');
   const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd, io.env);
   const result = await fixWorkspace(workspace, () => settings, files);
+  reportSkipped(workspace, io);
+  let writeFailed = false;
 
   if (result.files.length === 0) io.stdout.write('dockopt: nothing to fix.\n');
   for (const file of result.files) {
@@ -20,8 +21,14 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
     if (dryRun) {
       io.stdout.write(unifiedDiff(shown, file));
     } else {
-      mkdirSync(dirname(file.path), { recursive: true });
-      writeFileSync(file.path, file.after);
+      try {
+        writeFileAtomic(file.path, file.before, file.after, workspace.rootFolders());
+      } catch (error) {
+        writeFailed = true;
+        const why = error instanceof WriteRefused ? error.message : ioMessage(error);
+        io.stderr.write(`dockopt: did not write ${shown}: ${why}\n`);
+        continue;
+      }
       io.stdout.write(`${file.before === undefined ? 'created' : 'fixed'} ${shown} (${describeRules(file)})\n`);
     }
   }
@@ -31,6 +38,7 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
   if (result.remaining.length > 0) {
     io.stdout.write(`\nLeft for you (no automatic fix):\n${formatText(result.remaining, io.cwd)}`);
   }
+  if (writeFailed) return 2;
   return result.remaining.length > 0 || (dryRun && result.files.length > 0) ? 1 : 0;
 }
 

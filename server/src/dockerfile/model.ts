@@ -7,7 +7,10 @@ import { DockerfileParser, type Dockerfile, type Instruction, type From } from '
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range, RuleId } from '../rules/types';
 import { readSuppressions } from '../suppressions';
-import { collectKnownUsers, type KnownUser } from './users';
+import { work } from '../work-counters';
+import { chargeWork } from '../work-budget';
+import { EnvChain, type EnvView } from './env-scope';
+import { collectKnownUsers, imageDefaultUser, readArgDefaults, resolveFromImage, type KnownUser } from './users';
 
 export interface UserInForce {
   /** As written after USER, without the group: a name or a numeric uid. */
@@ -15,6 +18,11 @@ export interface UserInForce {
   /** Numeric uid when known (numeric USER, or useradd/adduser -u in this Dockerfile). */
   uid?: number;
   gid?: number;
+  /**
+   * The user the base image runs as, which dockopt does not know (an image without USER in this
+   * file that is not one it has facts about): `name` is then ''. Not root, not any user.
+   */
+  unknown?: true;
 }
 
 export interface InstructionInfo {
@@ -27,7 +35,7 @@ export interface InstructionInfo {
   endOffset: number;
   /** Undefined only for the ARGs before the first FROM. */
   stage: Stage | undefined;
-  /** The USER in force when this instruction runs; undefined means root. */
+  /** The USER in force when this instruction runs; undefined means root (see `unknown` for the base image's own user). */
   user?: UserInForce;
   /** ENV variables in force (inherited from a parent stage, then this stage's ENVs before it). */
   env: ReadonlyMap<string, string>;
@@ -48,6 +56,11 @@ export interface Stage {
    * cmd or PowerShell with Windows paths, and BuildKit's cache mounts do not apply.
    */
   windows: boolean;
+  /**
+   * The image the stage (or the first stage it builds on) starts from, global ARGs resolved from
+   * their defaults; undefined when a variable has none.
+   */
+  image?: string;
   instructions: InstructionInfo[];
 }
 
@@ -89,8 +102,10 @@ export function parseDockerfile(text: string): DockerfileModel {
   const stagesByName = new Map<string, Stage>();
   let stage: Stage | undefined;
   let user: UserInForce | undefined;
-  let env: EnvScope = { own: [] };
-  const finalState = new Map<Stage, { user?: UserInForce; env: EnvScope }>();
+  let chain = new EnvChain();
+  let env: EnvView = chain.view();
+  const globalArgs = new Map<string, string>();
+  const finalState = new Map<Stage, { user?: UserInForce; env: EnvView }>();
 
   for (const ast of allInstructions) {
     const keyword = ast.getKeyword().toUpperCase();
@@ -116,53 +131,53 @@ export function parseDockerfile(text: string): DockerfileModel {
       const parent = image !== '' && !/[:@/]/.test(image) ? stagesByName.get(image.toLowerCase()) : undefined;
       if (stage) finalState.set(stage, { user, env });
       const windows = parent ? parent.windows : WINDOWS_IMAGE.test(image);
-      stage = { index: stages.length, from, fromInfo: info, name, parent, windows, instructions: [] };
+      const resolved = parent ? parent.image : resolveFromImage(image, globalArgs);
+      stage = chargedInstructions({ index: stages.length, from, fromInfo: info, name, parent, windows, image: resolved }, []);
       stages.push(stage);
       if (name) stagesByName.set(name, stage);
       // A stage starts from its parent's USER and ENV after its last instruction, or from the
-      // image's (unknown to us: root, no ENV).
+      // image's: its user when dockopt knows it, else unknown; its ENV is not known (none).
       const inherited = parent ? finalState.get(parent) : undefined;
-      user = inherited?.user;
-      env = inherited?.env ?? { own: [] };
+      user = parent ? inherited?.user : baseImageUser(resolved);
+      chain = new EnvChain(inherited?.env);
+      env = chain.view();
     }
     if (!stage) {
-      defineEnv(info, { own: [] });
+      if (keyword === 'ARG') for (const [k, v] of readArgDefaults(ast)) globalArgs.set(k, v);
+      info.env = EMPTY_ENV;
       instructions.push(info); // an ARG before the first FROM: global, in no stage
       continue;
     }
     info.stage = stage;
     info.user = user;
-    defineEnv(info, env);
+    info.env = env;
     instructions.push(info);
     stage.instructions.push(info);
 
     // USER and ENV take effect for the instructions after them.
     if (keyword === 'USER') user = readUser(ast, knownUsers);
     if (keyword === 'ENV') {
-      env = { base: env, own: readEnv(ast) };
+      env = chain.define(readEnv(ast));
     }
   }
 
-  return {
+  return chargedInstructions({
     text,
     document,
     ast,
     escapeChar,
     eol,
-    instructions,
     stages,
     globallyIgnored,
     knownUsers,
     offsetAt: (p) => document.offsetAt(p),
     positionAt: (o) => document.positionAt(o),
     rangeOf: (s, e) => ({ start: document.positionAt(s), end: document.positionAt(e) }),
-    instructionAtLine(line) {
-      return instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
-    },
+    instructionAtLine: (line) => instructionAtLine(instructions, line),
     isSuppressed(ruleId, instruction) {
       return globallyIgnored.has(ruleId) || (instruction?.ignored.has(ruleId) ?? false);
     },
-  };
+  }, instructions);
 
   function safeInstructions(): Instruction[] {
     try {
@@ -171,6 +186,29 @@ export function parseDockerfile(text: string): DockerfileModel {
       return [];
     }
   }
+}
+
+/**
+ * A binary search: instructions come in file order and do not overlap, and every finding is
+ * looked up (a linear scan made a lint cost findings × instructions).
+ */
+function instructionAtLine(instructions: readonly InstructionInfo[], line: number): InstructionInfo | undefined {
+  work.instructionLookups++;
+  let low = 0;
+  let high = instructions.length - 1;
+  let found: InstructionInfo | undefined;
+  while (low <= high) {
+    work.instructionLookupSteps++;
+    const mid = (low + high) >> 1;
+    const candidate = instructions[mid];
+    if (candidate.range.start.line <= line) {
+      found = candidate;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return found && line <= found.range.end.line ? found : undefined;
 }
 
 function dominantEol(text: string): '\n' | '\r\n' {
@@ -185,26 +223,29 @@ function dominantEol(text: string): '\n' | '\r\n' {
 
 
 /**
- * ENV in force, built on first use: most instructions' environments are never read, and
- * copying a growing map at every ENV is quadratic in long Dockerfiles.
+ * Gives `target` an `instructions` that charges the running rule's work budget (work-budget.ts)
+ * its length on each read: a rule reads the list to walk it, and a walk per RUN is how a rule
+ * turns quadratic on a huge file. Outside a rule the charge is free.
  */
-interface EnvScope {
-  base?: EnvScope;
-  own: Array<[string, string]>;
-  map?: Map<string, string>;
+function chargedInstructions<T extends object>(target: T, list: InstructionInfo[]): T & { instructions: InstructionInfo[] } {
+  return Object.defineProperty(target, 'instructions', {
+    enumerable: true,
+    get: () => {
+      chargeWork(list.length);
+      return list;
+    },
+  }) as T & { instructions: InstructionInfo[] };
 }
 
-function defineEnv(info: InstructionInfo, scope: EnvScope): void {
-  Object.defineProperty(info, 'env', { enumerable: true, get: () => materialize(scope) });
-}
+/** The environment of the ARGs before the first FROM: none. */
+const EMPTY_ENV: ReadonlyMap<string, string> = new Map();
 
-function materialize(scope: EnvScope): Map<string, string> {
-  if (!scope.map) {
-    const map = new Map(scope.base ? materialize(scope.base) : undefined);
-    for (const [k, v] of scope.own) map.set(k, v);
-    scope.map = map;
-  }
-  return scope.map;
+/** The user a stage starts as when it starts from an image: undefined for root. */
+function baseImageUser(image: string | undefined): UserInForce | undefined {
+  const known = image === undefined ? { kind: 'unknown' as const } : imageDefaultUser(image);
+  if (known.kind === 'root') return undefined;
+  if (known.kind === 'user') return { name: known.user.name, uid: known.user.uid, gid: known.user.gid };
+  return { name: '', unknown: true };
 }
 
 function readUser(instruction: Instruction, known: ReadonlyMap<string, KnownUser>): UserInForce | undefined {

@@ -15,6 +15,10 @@ export interface PipCall {
   noCacheDirAssignments: ShellWord[];
   /** `--cache-dir DIR` of the call, when given. */
   cacheDir?: string;
+  /** The requirement specifiers named on the command line (`flask==3.0`, `.`, `pip`). */
+  packages: string[];
+  /** Installs from files too: `-r`, `-c`, `-e` (or their long names). */
+  fromFiles: boolean;
 }
 
 export interface NpmCall {
@@ -24,14 +28,85 @@ export interface NpmCall {
   /** `--cache DIR` of the call, when given. */
   cacheDir?: string;
   hasPreferOffline: boolean;
+  /** `-g` / `--global` / `--location=global`: a tool for the image, not the project's dependencies. */
+  global: boolean;
 }
 
 const PIP = /^pip(\d+(\.\d+)*)?$/;
 const PYTHON = /^python(\d+(\.\d+)*)?$/;
 /** pip subcommands that download packages, and so use pip's cache. */
 const PIP_CACHE_USERS = new Set(['install', 'download', 'wheel']);
-/** pip's general options that take a value (so that value is not the subcommand). */
-const PIP_OPTIONS_WITH_VALUE = new Set(['--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--python', '--src', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-r', '--requirement', '-c', '--constraint', '-t', '--target', '--root', '--prefix', '--progress-bar', '--platform', '--python-version', '--implementation', '--abi']);
+
+/*
+ * pip's long options, as `pip <command> --help` lists them (pip 23.2): pip's option parser
+ * (optparse) takes any unambiguous prefix of one — `--no-cache` is `--no-cache-dir` — so every
+ * reading of pip's options resolves prefixes against the options of the command being parsed.
+ * Options a later pip adds can only make a prefix ambiguous, and pip then refuses the command.
+ */
+const PIP_GENERAL_FLAGS = ['--debug', '--disable-pip-version-check', '--help', '--isolated', '--no-cache-dir', '--no-color', '--no-input', '--no-python-version-warning', '--quiet', '--require-venv', '--require-virtualenv', '--verbose', '--version'];
+const PIP_GENERAL_VALUES = ['--cache-dir', '--cert', '--client-cert', '--default-timeout', '--exists-action', '--keyring-provider', '--local-log', '--log', '--log-file', '--proxy', '--python', '--retries', '--timeout', '--trusted-host', '--use-deprecated', '--use-feature'];
+/** Options of `pip install`/`download`/`wheel` besides the general ones: [flags, options with a value]. */
+const PIP_COMMAND_OPTIONS: Record<string, [string[], string[]]> = {
+  install: [
+    ['--break-system-packages', '--check-build-dependencies', '--compile', '--dry-run', '--force-reinstall', '--ignore-installed', '--ignore-requires-python', '--no-build-isolation', '--no-clean', '--no-compile', '--no-dependencies', '--no-deps', '--no-index', '--no-use-pep517', '--no-user', '--no-warn-conflicts', '--no-warn-script-location', '--pre', '--prefer-binary', '--require-hashes', '--upgrade', '--use-pep517', '--user'],
+    ['--abi', '--config-settings', '--constraint', '--editable', '--extra-index-url', '--find-links', '--global-option', '--implementation', '--index-url', '--no-binary', '--only-binary', '--platform', '--prefix', '--progress-bar', '--pypi-url', '--python-version', '--report', '--requirement', '--root', '--root-user-action', '--source', '--source-dir', '--source-directory', '--src', '--target', '--upgrade-strategy'],
+  ],
+  download: [
+    ['--check-build-dependencies', '--ignore-requires-python', '--no-build-isolation', '--no-clean', '--no-dependencies', '--no-deps', '--no-index', '--no-use-pep517', '--pre', '--prefer-binary', '--require-hashes', '--use-pep517'],
+    ['--abi', '--constraint', '--dest', '--destination-dir', '--destination-directory', '--extra-index-url', '--find-links', '--global-option', '--implementation', '--index-url', '--no-binary', '--only-binary', '--platform', '--progress-bar', '--pypi-url', '--python-version', '--requirement', '--source', '--source-dir', '--source-directory', '--src'],
+  ],
+  wheel: [
+    ['--check-build-dependencies', '--ignore-requires-python', '--no-build-isolation', '--no-clean', '--no-dependencies', '--no-deps', '--no-index', '--no-use-pep517', '--no-verify', '--pre', '--prefer-binary', '--require-hashes', '--use-pep517'],
+    ['--build-option', '--config-settings', '--constraint', '--editable', '--extra-index-url', '--find-links', '--global-option', '--index-url', '--no-binary', '--only-binary', '--progress-bar', '--pypi-url', '--requirement', '--source', '--source-dir', '--source-directory', '--src', '--wheel-dir'],
+  ],
+};
+/** Short options that take a value, by subcommand (the general ones take none). */
+const PIP_SHORT_VALUES: Record<string, string> = { install: 'rcefitC', download: 'rcfid', wheel: 'rcefiwC' };
+
+export interface PipOption {
+  /** The full long option (`--no-cache-dir`), or the short one as written (`-r`). */
+  name: string;
+  /** The value given with `=` or attached (`-rFILE`), when there is one. */
+  inline?: string;
+  /** Whether the option takes a value (the next word, when not given inline). */
+  takesValue: boolean;
+}
+
+/**
+ * One option word of pip, as pip reads it: `--no-cache` is `--no-cache-dir`, `--req=f` is
+ * `--requirement f`. `subcommand` undefined reads the general options (before the subcommand).
+ * Undefined when it is not an option pip knows, or a prefix of several (pip refuses both).
+ */
+export function readPipOption(word: string, subcommand?: string): PipOption | undefined {
+  if (!word.startsWith('-') || word === '-' || word === '--') return undefined;
+  const command = subcommand !== undefined ? PIP_COMMAND_OPTIONS[subcommand] : undefined;
+  if (!word.startsWith('--')) {
+    const short = word.slice(0, 2);
+    const takesValue = command !== undefined && PIP_SHORT_VALUES[subcommand!].includes(short[1]);
+    return { name: short, inline: takesValue && word.length > 2 ? word.slice(2) : undefined, takesValue };
+  }
+  const eq = word.indexOf('=');
+  const written = eq < 0 ? word : word.slice(0, eq);
+  const flags = command ? [...PIP_GENERAL_FLAGS, ...command[0]] : PIP_GENERAL_FLAGS;
+  const values = command ? [...PIP_GENERAL_VALUES, ...command[1]] : PIP_GENERAL_VALUES;
+  const all = [...flags, ...values];
+  const exact = all.includes(written) ? written : undefined;
+  const matches = exact ? [exact] : all.filter((o) => o.startsWith(written));
+  if (matches.length !== 1) return undefined;
+  const name = matches[0];
+  return { name, inline: eq < 0 ? undefined : word.slice(eq + 1), takesValue: values.includes(name) };
+}
+
+/** The index of pip's subcommand word in `words`, from `from` on (past general options and their values). */
+export function pipSubcommandIndex(words: readonly ShellWord[], from: number): number {
+  for (let i = from; i < words.length; i++) {
+    const value = words[i].value;
+    if (!value.startsWith('-')) return i;
+    const option = readPipOption(value);
+    if (option?.takesValue && option.inline === undefined) i++;
+  }
+  return -1;
+}
 /** Python interpreter options that take a value. */
 const PYTHON_OPTIONS_WITH_VALUE = new Set(['-X', '-W', '-Q']);
 const NPM_INSTALLS = new Set(['ci', 'install', 'i', 'clean-install', 'isntall']);
@@ -93,20 +168,27 @@ export function findPipCall(command: SimpleCommand): PipCall | undefined {
     return undefined;
   }
 
-  let subcommand: string | undefined;
-  let cacheDir: string | undefined;
-  const noCacheDirWords: ShellWord[] = [];
-  for (; i < words.length; i++) {
-    const value = words[i].value;
-    if (value === '--no-cache-dir' || value.startsWith('--no-cache-dir=')) { noCacheDirWords.push(words[i]); continue; }
-    if (value === '--cache-dir') { cacheDir = words[i + 1]?.value; i++; continue; }
-    if (value.startsWith('--cache-dir=')) { cacheDir = value.slice('--cache-dir='.length); continue; }
-    if (value.startsWith('-')) { if (!subcommand && PIP_OPTIONS_WITH_VALUE.has(value)) i++; continue; }
-    subcommand ??= value;
-  }
+  const sub = pipSubcommandIndex(words, i);
+  const subcommand = sub >= 0 ? words[sub].value : undefined;
   if (!subcommand || !PIP_CACHE_USERS.has(subcommand)) return undefined;
+  let cacheDir: string | undefined;
+  let fromFiles = false;
+  const noCacheDirWords: ShellWord[] = [];
+  const packages: string[] = [];
+  for (; i < words.length; i++) {
+    if (i === sub) continue;
+    const value = words[i].value;
+    if (value === '--') { packages.push(...words.slice(i + 1).map((w) => w.value)); break; }
+    if (!value.startsWith('-')) { if (i > sub) packages.push(value); continue; }
+    const option = readPipOption(value, i > sub ? subcommand : undefined);
+    if (!option) continue;
+    const optionValue = option.takesValue ? (option.inline ?? words[++i]?.value) : undefined;
+    if (option.name === '--no-cache-dir') noCacheDirWords.push(words[i]);
+    else if (option.name === '--cache-dir') cacheDir = optionValue;
+    else if (['--requirement', '--constraint', '--editable', '-r', '-c', '-e'].includes(option.name)) fromFiles = true;
+  }
   const noCacheDirAssignments = [...command.assignments, ...envAssignments].filter((w) => w.value.startsWith('PIP_NO_CACHE_DIR='));
-  return { command, subcommand, noCacheDirWords, noCacheDirAssignments, cacheDir };
+  return { command, subcommand, noCacheDirWords, noCacheDirAssignments, cacheDir, packages, fromFiles };
 }
 
 export function findNpmCall(command: SimpleCommand): NpmCall | undefined {
@@ -116,8 +198,11 @@ export function findNpmCall(command: SimpleCommand): NpmCall | undefined {
   let subcommand: string | undefined;
   let cacheDir: string | undefined;
   let hasPreferOffline = false;
+  let global = false;
   for (let i = index + 1; i < words.length; i++) {
     const value = words[i].value;
+    if (value === '-g' || value === '--global' || value === '--location=global') { global = true; continue; }
+    if (value === '--location' && words[i + 1]?.value === 'global') { global = true; i++; continue; }
     if (value === '--cache') { cacheDir = words[i + 1]?.value; i++; continue; }
     if (value.startsWith('--cache=')) { cacheDir = value.slice('--cache='.length); continue; }
     if (value === '--prefer-offline' || value === '--offline') { hasPreferOffline = true; continue; }
@@ -126,5 +211,5 @@ export function findNpmCall(command: SimpleCommand): NpmCall | undefined {
     subcommand ??= value;
   }
   if (!subcommand || !NPM_INSTALLS.has(subcommand)) return undefined;
-  return { command, subcommand, cacheDir, hasPreferOffline };
+  return { command, subcommand, cacheDir, hasPreferOffline, global };
 }

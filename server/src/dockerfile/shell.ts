@@ -8,6 +8,8 @@
  */
 import type { Heredoc, Instruction } from 'dockerfile-ast';
 import type { Position } from '../rules/types';
+import { work } from '../work-counters';
+import { chargeWork } from '../work-budget';
 
 /** The little of a parsed Dockerfile this reader needs. */
 export interface SourceView {
@@ -49,6 +51,11 @@ const offsetOf = (m: MappedText, k: number) => (m.offsets ? m.offsets[k] : m.bas
 
 /** Parses a RUN's command. Empty (no commands) when the instruction is not a RUN or is half-typed. */
 export function parseRunScript(source: SourceView, run: Instruction): RunScript {
+  // Each call stands for a rule visiting the RUN's text, read or not: charged by its length, so
+  // that a rule looping over every earlier RUN for every RUN runs out of budget on a huge file,
+  // and a RUN of a megabyte is never read at all.
+  const range = run.getRange();
+  chargeWork(source.offsetAt(range.end) - source.offsetAt(range.start) + 1);
   // Several rules read the same RUN of the same parse: read it once.
   let script = SCRIPTS.get(run);
   if (!script) {
@@ -61,6 +68,7 @@ export function parseRunScript(source: SourceView, run: Instruction): RunScript 
 const SCRIPTS = new WeakMap<Instruction, RunScript>();
 
 function readRunScript(source: SourceView, run: Instruction): RunScript {
+  work.runScriptsRead++;
   const { text, escapeChar } = source;
   const endOffset = source.offsetAt(run.getRange().end);
   const argumentsStart = argumentsStartOf(source, run, endOffset);
@@ -68,7 +76,10 @@ function readRunScript(source: SourceView, run: Instruction): RunScript {
   if (argumentsStart >= endOffset) return empty;
   try {
     // dockerfile-ast re-reads the arguments to find heredocs: ask only when there can be one.
-    const mayHaveHeredoc = text.lastIndexOf('<<', endOffset) >= argumentsStart;
+    // (Searched within the RUN only: `lastIndexOf` from its end ran back to the file's start
+    // whenever no `<<` came before, which made every RUN cost the whole file.)
+    work.shellCharsRead += endOffset - argumentsStart;
+    const mayHaveHeredoc = text.substring(argumentsStart, endOffset).includes('<<');
     const heredocs: Heredoc[] = mayHaveHeredoc ? ((run as any).getHeredocs?.() ?? []) : [];
     if (text[argumentsStart] === '[') return { ...readExecForm(text, argumentsStart, endOffset, escapeChar), argumentsStart };
     if (heredocs.length > 0) return { form: 'heredoc', commands: readHeredocForm(source, argumentsStart, endOffset, heredocs), argumentsStart };
@@ -113,6 +124,7 @@ export function parseShellText(text: string, start: number, end: number): Simple
  * blank lines Docker drops inside a continued instruction, keeping each char's offset.
  */
 function joinContinuations(text: string, start: number, end: number, escapeChar: string): MappedText {
+  work.shellCharsRead += end - start;
   const slice = text.slice(start, end);
   if (!slice.includes(escapeChar)) return { text: slice, base: start };
   let out = '';
@@ -216,6 +228,7 @@ const OPERATORS = ['&&', '||', ';;', '|&', ';', '|', '&', '(', ')'];
 /** Splits mapped chars into words and operators; `newlines` makes a newline a separator (scripts). */
 function tokenize(mapped: MappedText, newlines = false): Token[] {
   const chars = mapped.text;
+  work.shellCharsRead += chars.length;
   const tokens: Token[] = [];
   let i = 0;
   let skipNextWord = false; // the target of a redirection

@@ -84,3 +84,97 @@ function readOptions(args: string[], withValue: string[]) {
 function numberOf(value: string | undefined): number | undefined {
   return value && /^\d+$/.test(value) ? Number(value) : undefined;
 }
+
+// ---------------------------------------------------------------------------------------
+// The user a base image runs as
+
+/** A user an image defines, with the facts a cache mount needs. */
+export interface ImageUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/**
+ * What dockopt knows of the user an image runs as: root, a user it knows, or nothing (any image
+ * it has no facts about: an application image may run as its own user).
+ */
+export type ImageDefaultUser = { kind: 'root' } | { kind: 'user'; user: ImageUser } | { kind: 'unknown' };
+
+/**
+ * Docker Official Images whose Dockerfiles set no USER, so they run as root. Only images checked
+ * to be so: some official images do set one (haproxy, solr, sonarqube, elasticsearch…).
+ */
+const ROOT_IMAGES = new Set([
+  'scratch', 'python', 'pypy', 'node', 'golang', 'rust', 'ruby', 'php', 'perl', 'openjdk', 'eclipse-temurin',
+  'amazoncorretto', 'maven', 'buildpack-deps', 'gcc', 'debian', 'ubuntu', 'alpine', 'busybox', 'fedora', 'centos',
+  'rockylinux', 'almalinux', 'oraclelinux', 'amazonlinux', 'archlinux', 'erlang', 'elixir', 'haskell', 'julia',
+  'swift', 'r-base', 'nginx', 'httpd', 'bash',
+]);
+
+/** Users that images create, by image (official name or repository): `node` has `node`, Jupyter's have `jovyan`. */
+const JOVYAN: ImageUser = { name: 'jovyan', uid: 1000, gid: 100, home: '/home/jovyan' };
+const IMAGE_USERS: Array<{ repository: RegExp; users: ImageUser[]; runsAs?: string }> = [
+  { repository: /^node$/, users: [{ name: 'node', uid: 1000, gid: 1000, home: '/home/node' }] },
+  // The Jupyter Docker Stacks (docker.io/jupyter/*, quay.io/jupyter/*) run as jovyan (NB_UID 1000, NB_GID 100).
+  { repository: /^(docker\.io\/|quay\.io\/)?jupyter\/[a-z0-9-]+-notebook$/, users: [JOVYAN], runsAs: 'jovyan' },
+];
+
+/** `python:3.12-slim@sha256:…` → `python`; `docker.io/library/python` → `python`; `quay.io/jupyter/x:1` → `quay.io/jupyter/x`. */
+export function imageRepository(reference: string): string {
+  let name = reference.trim().toLowerCase();
+  const at = name.indexOf('@');
+  if (at >= 0) name = name.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  if (colon > name.lastIndexOf('/')) name = name.slice(0, colon);
+  return name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/** What dockopt knows of the user the image runs as. */
+export function imageDefaultUser(reference: string): ImageDefaultUser {
+  const repository = imageRepository(reference);
+  if (ROOT_IMAGES.has(repository)) return { kind: 'root' };
+  const entry = IMAGE_USERS.find((e) => e.repository.test(repository));
+  const user = entry?.runsAs ? entry.users.find((u) => u.name === entry.runsAs) : undefined;
+  return user ? { kind: 'user', user } : { kind: 'unknown' };
+}
+
+/** A user (by name or uid) that the image itself creates, when dockopt knows it. */
+export function imageUserNamed(reference: string, name: string): ImageUser | undefined {
+  const repository = imageRepository(reference);
+  const users = IMAGE_USERS.find((e) => e.repository.test(repository))?.users ?? [];
+  return users.find((u) => u.name === name || String(u.uid) === name);
+}
+
+/**
+ * A FROM's image with `$NAME`, `${NAME}`, `${NAME:-word}` taken from the ARGs declared before the
+ * first FROM (their defaults: a --build-arg may name another image, which only the build knows).
+ * Undefined when a variable has no default.
+ */
+export function resolveFromImage(image: string, globalArgs: ReadonlyMap<string, string>): string | undefined {
+  if (!image.includes('$')) return image;
+  let known = true;
+  const resolved = image.replace(/\$(?:\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|([A-Za-z_]\w*))/g, (_m, braced, op, word, bare) => {
+    const value = globalArgs.get(braced ?? bare);
+    if (op === '-') return value || word;
+    if (op === '+') return value ? word : '';
+    if (value === undefined || value === '') known = false;
+    return value ?? '';
+  });
+  return known && !resolved.includes('$') && resolved !== '' ? resolved : undefined;
+}
+
+/** The `NAME=default` pairs of an ARG instruction (a NAME without a default is left out). */
+export function readArgDefaults(instruction: Instruction): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const arg of instruction.getArguments()) {
+    const text = arg.getValue();
+    const eq = text.indexOf('=');
+    if (eq <= 0) continue;
+    let value = text.slice(eq + 1);
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) value = value.slice(1, -1);
+    out.push([text.slice(0, eq), value]);
+  }
+  return out;
+}

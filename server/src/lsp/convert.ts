@@ -68,19 +68,29 @@ export interface EditContext {
   versionOf(path: string): number | null;
   /** Whether the client accepts file creation in workspace edits. */
   canCreateFiles: boolean;
+  /**
+   * Set in Restricted Mode to the open document's path: changes to any other file carry an
+   * annotation that needs confirmation, so the editor shows them before applying them.
+   */
+  confirmChangesOutside?: string;
 }
+
+const CONFIRM_ANNOTATION = 'dockopt.otherFiles';
 
 export function toWorkspaceEdit(changes: readonly FileChange[], context: EditContext): WorkspaceEdit {
   const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
   const byFile = new Map<string, LspTextEdit[]>();
   const created = new Set<string>();
+  const confirmed = (path: string) => context.confirmChangesOutside !== undefined && path !== context.confirmChangesOutside;
+  const needsConfirmation = new Set<string>();
   for (const change of changes) {
     const uri = URI.file(change.path).toString();
+    if (confirmed(change.path)) needsConfirmation.add(uri);
     const current = context.textOf(change.path);
     if (change.kind === 'create') {
       if (current !== undefined || created.has(uri)) continue;
       created.add(uri);
-      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true }, ...(confirmed(change.path) ? { annotationId: CONFIRM_ANNOTATION } : {}) });
       byFile.set(uri, [...(byFile.get(uri) ?? []), { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: change.text }]);
       continue;
     }
@@ -90,15 +100,27 @@ export function toWorkspaceEdit(changes: readonly FileChange[], context: EditCon
     byFile.set(uri, [...(byFile.get(uri) ?? []), ...edits]);
   }
   if (!context.canCreateFiles) {
+    // Without document changes there is no way to ask for confirmation: leave those files alone.
     const plain: Record<string, LspTextEdit[]> = {};
-    for (const [uri, edits] of byFile) if (!created.has(uri)) plain[uri] = edits;
+    for (const [uri, edits] of byFile) if (!created.has(uri) && !needsConfirmation.has(uri)) plain[uri] = edits;
     return { changes: plain };
   }
   for (const [uri, edits] of byFile) {
     const version = created.has(uri) ? null : context.versionOf(URI.parse(uri).fsPath);
-    documentChanges.push({ textDocument: { uri, version }, edits });
+    const annotated = needsConfirmation.has(uri) ? edits.map((e) => ({ ...e, annotationId: CONFIRM_ANNOTATION })) : edits;
+    documentChanges.push({ textDocument: { uri, version }, edits: annotated });
   }
-  return { documentChanges };
+  if (needsConfirmation.size === 0) return { documentChanges };
+  return {
+    documentChanges,
+    changeAnnotations: {
+      [CONFIRM_ANNOTATION]: {
+        label: 'Changes to other files',
+        description: 'Restricted Mode: review the files this fix creates or changes besides the open one.',
+        needsConfirmation: true,
+      },
+    },
+  };
 }
 
 export function toQuickFix(fix: Fix, finding: ReportedFinding, diagnostic: Diagnostic, context: EditContext): CodeAction {

@@ -82,3 +82,14 @@ export interface ServiceBuildInfo {
   /** Where the context comes from: a compose file, a `dockopt.contextOverrides` setting, or the Dockerfile's folder. */
   source: 'compose' | 'setting' | 'dockerfile-folder';
 }
+
+/**
+ * `dockopt/workspaceTrust` (client → server): the workspace was trusted (or not). The initial
+ * state comes in `initializationOptions.workspaceTrusted`. In Restricted Mode, quick fixes that
+ * create or change files other than the open document ask for confirmation (the refactor preview).
+ */
+export const TRUST_NOTIFICATION = 'dockopt/workspaceTrust';
+
+export interface TrustParams {
+  trusted: boolean;
+}

@@ -2,27 +2,31 @@
  * What the cache-mount rules (pip-cache-mount, pip-no-cache-dir, npm-cache-mount) share:
  * where pip's and npm's caches live for one call (which depends on the user that runs it
  * and on the environment it sees), whether a RUN's mounts cover that directory, the text of
- * a new `--mount=type=cache,…` flag, and byte-exact edits that remove a word, a variable
- * assignment or an ENV property without leaving double spaces or empty continuation lines.
+ * a new `--mount=type=cache,…` flag and where it goes. The edits that remove words, commands and
+ * ENV properties are in text-removal.ts (re-exported here for the rules).
  */
 import { posix } from 'node:path';
-import { DockerfileParser } from 'dockerfile-ast';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readEnv, type DockerfileModel, type InstructionInfo } from '../dockerfile/model';
+import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { normalizeDir, type RunMount } from '../dockerfile/mounts';
 import { commandStart, findPipCall, type NpmCall, type PipCall } from '../dockerfile/package-managers';
 import { parseRunScript, type RunScript, type ShellWord, type SimpleCommand } from '../dockerfile/shell';
-import { applyTextEdits } from '../fixes/apply';
-import type { Position, Range, TextEdit } from './types';
+import { imageDefaultUser, imageUserNamed, readArgDefaults } from '../dockerfile/users';
+import { isBlank } from './text-removal';
+import type { TextEdit } from './types';
+
+export { keepsMeaning, removeEnvPropertiesEdits, removeWordsEdits } from './text-removal';
 
 /** The user a package manager runs as, and where its home is. */
 export interface CacheOwner {
-  /** `root`, or the user as written after USER / `sudo -u`. */
+  /** `root`, the user as written after USER / `sudo -u`, or `the user of <image>`. */
   label: string;
   root: boolean;
-  home: string;
+  /** Undefined when dockopt does not know it (the base image's user, or a user it did not create). */
+  home?: string;
   uid?: number;
   gid?: number;
+  /** The base image's own user, which dockopt does not know. */
+  unknown?: true;
 }
 
 export interface CacheLocation {
@@ -32,16 +36,25 @@ export interface CacheLocation {
   via: string;
   /** The text dockopt could not resolve (e.g. `$CACHE/pip`), when `dir` is undefined. */
   unresolved?: string;
+  /**
+   * Set when `dir` is unknown only because the user's home is: a cache directory given for the
+   * call (`--cache-dir`, `--cache`) puts the cache where dockopt knows it is.
+   */
+  homeUnknown?: true;
   owner: CacheOwner;
 }
 
 /**
- * Users that official images create, whose uid a Dockerfile need not spell out:
- * the `node` images run `USER node` as 1000:1000.
+ * Where a fix puts the cache of a user whose home dockopt does not know: a directory set for the
+ * call (`--cache-dir`, `--cache`), so the mount is where the tool writes whoever runs it. Outside
+ * /tmp, which RUNs often wipe (`rm -rf /tmp/*` would hit the mount and fail the build).
+ *
+ * It cannot be made writable by every uid: BuildKit creates a cache mount owned by root, and
+ * `mode=0777` is not honoured under the docker driver (the daemon's umask makes it 0755:
+ * moby/moby#47415). So such a fix is only offered, never preferred: it works when that user is
+ * root; as another user pip turns its cache off (nothing lands in the image) and npm fails.
  */
-const IMAGE_USERS: Record<string, Record<string, { uid: number; gid: number; home: string }>> = {
-  node: { node: { uid: 1000, gid: 1000, home: '/home/node' } },
-};
+export const SET_CACHE_DIRS = { pip: '/var/cache/pip', npm: '/var/cache/npm' } as const;
 
 // ---------------------------------------------------------------------------------------
 // Where the cache is
@@ -92,13 +105,58 @@ export function pipCacheLocation(model: DockerfileModel, info: InstructionInfo, 
   return scope.locate('~/.cache/pip', scope.homeVia, 'runtime');
 }
 
-/** npm's cache for this call: --cache, else npm_config_cache (any case), else ~/.npm. */
-export function npmCacheLocation(model: DockerfileModel, info: InstructionInfo, call: NpmCall): CacheLocation {
+/**
+ * npm's cache for this call: --cache, else npm_config_cache (any case, ENV or ARG), else an
+ * `npm config set cache DIR` before it (in this RUN or an earlier one), else ~/.npm.
+ */
+export function npmCacheLocation(model: DockerfileModel, info: InstructionInfo, call: NpmCall, script?: RunScript): CacheLocation {
   const scope = callScope(model, info, call.command);
   if (call.cacheDir !== undefined) return scope.locate(call.cacheDir, '--cache', 'runtime');
   const configured = scope.lookup('npm_config_cache', true);
   if (configured) return scope.locate(configured.value, configured.via, configured.when);
+  const set = npmConfigSetCache(model, info, call, script);
+  if (set !== undefined) return scope.locate(set, '`npm config set cache`', 'runtime');
   return scope.locate('~/.npm', scope.homeVia, 'runtime');
+}
+
+/**
+ * The last `npm config set cache DIR` (or `npm set cache DIR`, `cache=DIR`) before the call: in
+ * the RUN itself, or in an earlier RUN of the stage (or the stages it builds on) that ran as the
+ * same user (a user's ~/.npmrc) or wrote the global config (`-g`, `--location=global`).
+ */
+function npmConfigSetCache(model: DockerfileModel, info: InstructionInfo, call: NpmCall, script: RunScript | undefined): string | undefined {
+  const runs: InstructionInfo[] = [];
+  for (let stage = info.stage; stage; stage = stage.parent) runs.unshift(...stage.instructions.filter((i) => i.keyword === 'RUN' && i.index < info.index));
+  let found: string | undefined;
+  const sameUser = (other: InstructionInfo) => (other.user?.name ?? 'root') === (info.user?.name ?? 'root') && !other.user?.unknown;
+  for (const run of runs) {
+    if (!/\bnpm\b[\s\S]*\bcache\b/.test(model.text.slice(run.startOffset, run.endOffset))) continue; // most RUNs: skip reading them
+    for (const command of parseRunScript(model, run.ast).commands) {
+      const set = readNpmConfigSetCache(command);
+      if (set && (set.global || sameUser(run))) found = set.dir;
+    }
+  }
+  for (const command of script?.commands ?? []) {
+    if (command === call.command) break;
+    const set = readNpmConfigSetCache(command);
+    if (set) found = set.dir;
+  }
+  return found;
+}
+
+function readNpmConfigSetCache(command: SimpleCommand): { dir: string; global: boolean } | undefined {
+  const { index } = commandStart(command);
+  const words = command.words.slice(index).map((w) => w.value);
+  if (words[0]?.replace(/^.*\//, '') !== 'npm') return undefined;
+  const global = words.some((w) => w === '-g' || w === '--global' || w === '--location=global') || words.join(' ').includes('--location global');
+  const positionals = words.slice(1).filter((w, k, all) => !w.startsWith('-') && all[k - 1] !== '--location');
+  const at = positionals[0] === 'set' ? 1 : (positionals[0] === 'config' || positionals[0] === 'c') && positionals[1] === 'set' ? 2 : -1;
+  if (at < 0) return undefined;
+  for (let k = at; k < positionals.length; k++) {
+    if (positionals[k] === 'cache' && positionals[k + 1] !== undefined) return { dir: positionals[k + 1], global };
+    if (positionals[k].startsWith('cache=')) return { dir: positionals[k].slice('cache='.length), global };
+  }
+  return undefined;
 }
 
 interface Lookup { value: string; via: string; when: 'runtime' | 'build' }
@@ -109,7 +167,7 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
   const owner = sudo === undefined ? ownerOf(model, info, info.user) : sudoOwner(model, info, sudo.user);
   // sudo resets the environment (env_reset) unless -E: ENV values and assignments before it do not reach the command.
   const keepsEnv = sudo === undefined || sudo.preservesEnv;
-  const buildEnv: ReadonlyMap<string, string> = keepsEnv ? info.env : new Map();
+  const buildEnv: ReadonlyMap<string, string> = keepsEnv ? environmentOf(model, info) : new Map();
   const { envAssignments } = commandStart(command);
   const runtime = new Map<string, string>();
   for (const word of [...(keepsEnv ? command.assignments : []), ...envAssignments]) {
@@ -142,17 +200,47 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
 
   const locate = (raw: string, via: string, when: 'runtime' | 'build'): CacheLocation => {
     const home = homeFromEnv !== undefined ? expand(homeFromEnv, variable('build'), 1) : owner.home;
+    // The home of a user dockopt does not know: a cache dir set for the call can still place the cache.
+    const homeUnknown = homeFromEnv === undefined && owner.home === undefined && /^~(\/|$)|\$\{?HOME\b/.test(raw) ? { homeUnknown: true as const } : {};
     let path = expand(raw, variable(when), 0);
     // pip and npm both expand a leading ~ themselves.
     if (path !== undefined && (path === '~' || path.startsWith('~/'))) {
-      if (home === undefined) return { via: '$HOME', unresolved: homeFromEnv, owner };
+      if (home === undefined) return { via: homeFromEnv !== undefined ? '$HOME' : via, unresolved: homeFromEnv ?? raw, owner, ...homeUnknown };
       path = home + path.slice(1);
     }
-    if (path === undefined || !path.startsWith('/') || /[,"'\s]/.test(path)) return { via, unresolved: raw, owner };
+    if (path === undefined || !path.startsWith('/') || /[,"'\s]/.test(path)) return { via, unresolved: raw, owner, ...homeUnknown };
     return { dir: normalizeDir(posix.normalize(path)), via, owner };
   };
 
   return { owner, homeVia, lookup, locate };
+}
+
+/**
+ * The variables a RUN sees from the Dockerfile: the stage's ARGs with a value (an ARG is in the
+ * environment of the RUNs after it, in its stage only), then the ENVs, which win over an ARG.
+ */
+function environmentOf(model: DockerfileModel, info: InstructionInfo): ReadonlyMap<string, string> {
+  const stage = info.stage;
+  if (!stage || !stage.instructions.some((i) => i.keyword === 'ARG' && i.index < info.index)) return info.env;
+  const globals = new Map<string, string>();
+  for (const i of model.instructions) {
+    if (i.stage) break;
+    if (i.keyword === 'ARG') for (const [k, v] of readArgDefaults(i.ast)) globals.set(k, v);
+  }
+  const vars = new Map<string, string>();
+  for (const i of stage.instructions) {
+    if (i.index >= info.index) break;
+    if (i.keyword !== 'ARG') continue;
+    const defaults = new Map(readArgDefaults(i.ast));
+    for (const arg of i.ast.getArguments()) {
+      const name = arg.getValue().split('=')[0];
+      // `ARG NAME` alone takes the default of a global ARG of that name, when there is one.
+      const value = defaults.get(name) ?? globals.get(name);
+      if (value !== undefined) vars.set(name, value);
+    }
+  }
+  for (const [k, v] of info.env) vars.set(k, v);
+  return vars;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -194,30 +282,24 @@ function sudoOwner(model: DockerfileModel, info: InstructionInfo, target: string
   return ownerOf(model, info, { name, uid });
 }
 
+const ROOT: CacheOwner = { label: 'root', root: true, home: '/root' };
+
 function ownerOf(model: DockerfileModel, info: InstructionInfo, user: InstructionInfo['user']): CacheOwner {
-  if (!user) return { label: 'root', root: true, home: '/root' };
+  if (!user) return ROOT;
+  const image = info.stage?.image;
+  if (user.unknown) return { label: `the user of ${image ?? 'the base image'}`, root: false, unknown: true };
   const numeric = /^\d+$/.test(user.name);
   const known = model.knownUsers.get(user.name) ?? (numeric ? [...model.knownUsers.values()].find((u) => u.uid === Number(user.name)) : undefined);
-  const fromImage = IMAGE_USERS[baseImageOf(info)]?.[user.name];
+  const fromImage = image !== undefined ? imageUserNamed(image, user.name) : undefined;
+  // A uid without a passwd entry gets HOME=/ from Docker: known only when the image's users are.
+  const imageKnown = image !== undefined && imageDefaultUser(image).kind !== 'unknown';
   return {
     label: user.name,
     root: false,
-    // A uid without a passwd entry gets HOME=/ from Docker.
-    home: known?.home ?? fromImage?.home ?? (numeric ? '/' : `/home/${user.name}`),
+    home: known?.home ?? fromImage?.home ?? (numeric && imageKnown ? '/' : undefined),
     uid: user.uid ?? known?.uid ?? fromImage?.uid,
     gid: user.gid ?? known?.gid ?? fromImage?.gid,
   };
-}
-
-/** The official image (`node`, `python`…) a stage ultimately starts from, or ''. */
-function baseImageOf(info: InstructionInfo): string {
-  let stage = info.stage;
-  while (stage?.parent) stage = stage.parent;
-  const from = stage?.from;
-  if (!from) return '';
-  const registry = from.getRegistry();
-  if (registry && registry !== 'docker.io' && registry !== 'index.docker.io') return '';
-  return (from.getImageName() ?? '').replace(/^library\//, '');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,16 +339,39 @@ export function ownerOptionsEdit(model: DockerfileModel, mount: RunMount, locati
 }
 
 /** A non-root user whose uid dockopt does not know: a root-owned cache mount would not be writable. */
-export function ownerUnknown(location: CacheLocation): boolean {
+export function ownerUnknown(location: { owner: CacheOwner }): boolean {
   return !location.owner.root && location.owner.uid === undefined;
 }
 
-/** `--mount=type=cache,target=/root/.cache/pip`, with the owner's uid/gid when not root. */
-export function cacheMountFlag(location: CacheLocation & { dir: string }): string {
+/** `--mount=type=cache,target=/root/.cache/pip`, with the owner's uid/gid when not root and known. */
+export function cacheMountFlag(location: { dir: string; owner: CacheOwner }): string {
   let flag = `--mount=type=cache,target=${location.dir}`;
   if (!location.owner.root && location.owner.uid !== undefined) flag += `,uid=${location.owner.uid}`;
   if (!location.owner.root && location.owner.gid !== undefined) flag += `,gid=${location.owner.gid}`;
   return flag;
+}
+
+/**
+ * `option` (`--cache-dir=/var/cache/pip`) right after each call's subcommand word, as the RUN
+ * writes its words (an exec-form element, or a shell word). Undefined when a subcommand's text
+ * is not plainly written (quotes, escapes): better no fix than a wrong one.
+ */
+export function afterSubcommandEdits(text: string, script: RunScript, calls: ReadonlyArray<{ command: SimpleCommand; subcommand: string }>, option: string): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  for (const call of calls) {
+    const span = commandSpan(call.command, call.subcommand);
+    const word = span ? call.command.words.find((w) => w.end === span.end && w.value === call.subcommand) : undefined;
+    if (!word) return undefined;
+    const written = text.slice(word.start, word.end);
+    if (script.form === 'exec' && written.startsWith('"')) {
+      if (written !== JSON.stringify(word.value)) return undefined;
+      edits.push({ start: word.end, end: word.end, newText: `, ${JSON.stringify(option)}` });
+    } else {
+      if (written !== word.value || /[\s"'$`\\]/.test(option)) return undefined;
+      edits.push({ start: word.end, end: word.end, newText: ` ${option}` });
+    }
+  }
+  return edits;
 }
 
 /**
@@ -295,279 +400,6 @@ export function distinctDirs<T extends CacheLocation>(locations: readonly T[]): 
     out.push(location as T & { dir: string });
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------
-// Removing words
-
-/** How the text around a span reads: its line-continuation char, and whether Docker drops comment lines there. */
-interface SpanRules { escape: string; dockerfileLines: boolean }
-interface Deletion { start: number; end: number; rules?: SpanRules }
-
-/**
- * Edits that remove words of one RUN (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1`) with the whitespace
- * they leave: a word alone on a continued line takes its line with it, a word alone on the last
- * line takes the continuation of the line before. Undefined when that cannot be done cleanly (an
- * escape inside a word, an escaped blank before it…), or when the edited RUN would not read as the
- * same command without those words: better no fix than a wrong one.
- */
-export function removeWordsEdits(model: DockerfileModel, info: InstructionInfo, script: RunScript, words: readonly ShellWord[]): TextEdit[] | undefined {
-  const deletions: Deletion[] = [];
-  for (const word of words) {
-    const removal = wordDeletions(model, script, word);
-    if (!removal) return undefined;
-    deletions.push(...removal);
-  }
-  const edits = joinDeletions(model.text, deletions);
-  return edits && keepsMeaning(model, info, edits, { words }) ? edits : undefined;
-}
-
-function wordDeletions(model: DockerfileModel, script: RunScript, word: ShellWord): Deletion[] | undefined {
-  const { text } = model;
-  const written = text.slice(word.start, word.end);
-  if (script.form === 'exec' && written.startsWith('"')) {
-    return written === JSON.stringify(word.value) ? jsonElementDeletions(model, word) : undefined;
-  }
-  if (!sameWord(written, word.value)) return undefined;
-  // In a heredoc's body (after the RUN's first line) the text is a shell script: `\` continues
-  // a line whatever the escape directive, and a comment line ends the command.
-  const inBody = script.form === 'heredoc' && text.lastIndexOf('\n', word.start - 1) >= script.argumentsStart;
-  const rules = { escape: inBody ? '\\' : model.escapeChar, dockerfileLines: !inBody };
-  return removeSpan(text, word.start, word.end, rules);
-}
-
-/** A word as written is the word when only quotes differ (`"--no-cache-dir"`, `PIP_NO_CACHE_DIR="1"`). */
-function sameWord(written: string, value: string): boolean {
-  return !/[\r\n]/.test(written) && written.replace(/["']/g, '') === value.replace(/["']/g, '');
-}
-
-/** `"--no-cache-dir", ` goes with its comma; the last element takes the comma before it. */
-function jsonElementDeletions(model: DockerfileModel, word: ShellWord): Deletion[] | undefined {
-  const { text, escapeChar } = model;
-  let after = word.end;
-  while (isBlank(text[after])) after++;
-  if (text[after] === ',') return removeSpan(text, word.start, after + 1, { escape: escapeChar, dockerfileLines: true });
-  let before = word.start;
-  while (before > 0 && (/[ \t\r\n]/.test(text[before - 1]) || text[before - 1] === escapeChar)) before--;
-  if (text[before - 1] === ',') return [{ start: before - 1, end: word.end }];
-  return [{ start: word.start, end: word.end }];
-}
-
-const isBlank = (ch: string | undefined) => ch === ' ' || ch === '\t';
-
-/** Length of the line ending at i (`\n` or `\r\n`), 0 when there is none. */
-function eolLength(text: string, i: number): number {
-  if (text[i] === '\n') return 1;
-  return text[i] === '\r' && text[i + 1] === '\n' ? 2 : 0;
-}
-
-/** When a continuation (escape, blanks, line end) starts at i: the offset after its line end. */
-function continuationEnd(text: string, i: number, escape: string): number | undefined {
-  if (text[i] !== escape) return undefined;
-  let j = i + 1;
-  while (isBlank(text[j])) j++;
-  const eol = eolLength(text, j);
-  return eol > 0 ? j + eol : undefined;
-}
-
-/** Removes [start, end) and the blanks that would be left over. */
-function removeSpan(text: string, start: number, end: number, rules: SpanRules): Deletion[] | undefined {
-  let before = start;
-  while (before > 0 && isBlank(text[before - 1])) before--;
-  let after = end;
-  while (isBlank(text[after])) after++;
-  // `a\ --no-cache-dir`: the blank is escaped, part of the word before; leave such text alone.
-  if (before < start && (text[before - 1] === '\\' || text[before - 1] === rules.escape)) return undefined;
-  const aloneFromLineStart = before === 0 || text[before - 1] === '\n';
-  const continued = continuationEnd(text, after, rules.escape);
-  const span = (s: number, e: number): Deletion[] => [{ start: s, end: e, rules }];
-
-  if (continued !== undefined) {
-    // `    --no-cache-dir \` alone on its line: the line goes. Else the word and its blanks.
-    return aloneFromLineStart ? span(before, continued) : span(start, after);
-  }
-  const lineEnds = after >= text.length || eolLength(text, after) > 0;
-  if (lineEnds && aloneFromLineStart) {
-    // Alone on the last line of the instruction: an emptied line there would let the
-    // continuation before it run into the next line.
-    return before > 0 ? removeLastContinuedLine(text, before, after, rules) : undefined;
-  }
-  if (lineEnds) return span(before, after);
-  // A line left starting with `#` would become a comment line that Docker drops, joining the
-  // next line to the instruction.
-  if (rules.dockerfileLines && aloneFromLineStart && text[after] === '#') return undefined;
-  // Something follows on the line: take the blanks after the word, or the ones before when the
-  // word touches what follows (`--no-cache-dir;`, `…--no-cache-dir"`).
-  return after > end ? span(start, after) : span(before, end);
-}
-
-/**
- * The word is alone on the last line of a continued command: that line goes, with the line end
- * before it, and the line that continued into it loses its escape (comment lines between stay,
- * as comments).
- */
-function removeLastContinuedLine(text: string, lineStart: number, lineEnd: number, rules: SpanRules): Deletion[] | undefined {
-  const previousEol = text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1;
-  // Find the line that continues into this one, over the comment and empty lines Docker drops.
-  let contentEnd = previousEol;
-  for (;;) {
-    const start = text.lastIndexOf('\n', contentEnd - 1) + 1;
-    const line = text.slice(start, contentEnd);
-    const droppable = rules.dockerfileLines && (line.trim() === '' || line.trimStart().startsWith('#'));
-    if (!droppable || start === 0) break;
-    contentEnd = text[start - 2] === '\r' ? start - 2 : start - 1;
-  }
-  let escapeAt = contentEnd;
-  while (escapeAt > 0 && isBlank(text[escapeAt - 1])) escapeAt--;
-  if (text[escapeAt - 1] !== rules.escape) return undefined;
-  let cut = escapeAt - 1;
-  while (cut > 0 && isBlank(text[cut - 1])) cut--;
-  // `a\\` + `\`: the char before the escape escapes it or is one; the line would still continue.
-  if (text[cut - 1] === '\\' || text[cut - 1] === rules.escape || text[cut - 1] === '\n' || cut === 0) return undefined;
-  if (contentEnd === previousEol) return [{ start: cut, end: lineEnd, rules }];
-  return [
-    { start: cut, end: contentEnd, rules },
-    { start: previousEol, end: lineEnd, rules },
-  ];
-}
-
-/**
- * Joins overlapping or touching deletions (two words removed side by side); a joined deletion
- * within one line is trimmed again as a whole (`--no-cache-dir --no-cache-dir` alone on a line).
- */
-function joinDeletions(text: string, deletions: readonly Deletion[]): TextEdit[] | undefined {
-  let current = [...deletions];
-  for (let round = 0; round < 4; round++) {
-    const sorted = current.filter((d) => d.end > d.start).sort((a, b) => a.start - b.start);
-    const merged: Array<Deletion & { joined: boolean }> = [];
-    for (const deletion of sorted) {
-      const last = merged[merged.length - 1];
-      if (last && deletion.start <= last.end) {
-        last.end = Math.max(last.end, deletion.end);
-        last.joined = true;
-      } else {
-        merged.push({ ...deletion, joined: false });
-      }
-    }
-    if (!merged.some((d) => d.joined)) return merged.map(({ start, end }) => ({ start, end, newText: '' }));
-    const next: Deletion[] = [];
-    for (const deletion of merged) {
-      let start = deletion.start;
-      let end = deletion.end;
-      if (!deletion.joined || !deletion.rules) {
-        next.push(deletion);
-        continue;
-      }
-      if (/[\r\n]/.test(text.slice(start, end))) {
-        // Joined over lines (a word, then the last line): when it now ends a line, the blanks
-        // before it go too.
-        let blanks = start;
-        while (blanks > 0 && isBlank(text[blanks - 1])) blanks--;
-        const endsLine = end >= text.length || eolLength(text, end) > 0;
-        next.push({ ...deletion, start: endsLine && blanks > 0 && text[blanks - 1] !== '\n' ? blanks : start });
-        continue;
-      }
-      while (start < end && isBlank(text[start])) start++;
-      while (end > start && isBlank(text[end - 1])) end--;
-      const again = removeSpan(text, start, end, deletion.rules);
-      if (!again) return undefined;
-      next.push(...again);
-    }
-    current = next;
-  }
-  return undefined;
-}
-
-/**
- * Removes ENV properties: the whole instruction (with its line) when they are all it sets, else
- * each property like a word. Undefined when a property cannot be removed cleanly.
- */
-export function removeEnvPropertiesEdits(model: DockerfileModel, env: InstructionInfo, names: ReadonlySet<string>): TextEdit[] | undefined {
-  const { text } = model;
-  const properties = ((env.ast as any).getProperties?.() ?? []) as Array<{ getName(): string; getRange(): Range }>;
-  const doomed = properties.filter((p) => names.has(p.getName()));
-  if (doomed.length === 0) return undefined;
-  let edits: TextEdit[] | undefined;
-  if (doomed.length === properties.length) {
-    edits = [removeInstructionEdit(text, env.startOffset, env.endOffset)];
-  } else {
-    const deletions: Deletion[] = [];
-    for (const property of doomed) {
-      const start = model.offsetAt(property.getRange().start);
-      const end = model.offsetAt(property.getRange().end);
-      const removal = /[\r\n]/.test(text.slice(start, end)) ? undefined : removeSpan(text, start, end, { escape: model.escapeChar, dockerfileLines: true });
-      if (!removal) return undefined;
-      deletions.push(...removal);
-    }
-    edits = joinDeletions(text, deletions);
-  }
-  return edits && keepsMeaning(model, env, edits, { envNames: names }) ? edits : undefined;
-}
-
-/** An instruction's whole lines, with one line end (the one after it, or before it at the end of the file). */
-function removeInstructionEdit(text: string, start: number, end: number): TextEdit {
-  let lineStart = start;
-  while (lineStart > 0 && isBlank(text[lineStart - 1])) lineStart--;
-  let after = end;
-  while (isBlank(text[after])) after++;
-  const eol = eolLength(text, after);
-  if (eol > 0) return { start: lineStart, end: after + eol, newText: '' };
-  const previousEol = lineStart >= 2 && text[lineStart - 2] === '\r' ? lineStart - 2 : Math.max(0, lineStart - 1);
-  return { start: previousEol, end: after, newText: '' };
-}
-
-// ---------------------------------------------------------------------------------------
-// Checking an edit
-
-/**
- * Whether the instruction (and the one after it, which a broken continuation would swallow)
- * reads the same after the edits, but for the removed words / ENV properties and RUN flags.
- * It re-parses only that stretch of the file.
- */
-export function keepsMeaning(
-  model: DockerfileModel,
-  info: InstructionInfo,
-  edits: readonly TextEdit[],
-  removed: { words?: readonly ShellWord[]; envNames?: ReadonlySet<string> },
-): boolean {
-  const { text } = model;
-  const from = text.lastIndexOf('\n', info.startOffset - 1) + 1;
-  const next = model.instructions[info.index + 1];
-  const to = next ? Math.max(next.endOffset, info.endOffset) : text.length;
-  if (edits.some((e) => e.start < from || e.end > to)) return false;
-  // The directive keeps the escape char; a FROM keeps ENV and RUN in a stage.
-  const prefix = `# escape=${model.escapeChar}\nFROM scratch\n`;
-  const shift = prefix.length - from;
-  const local = (e: TextEdit) => ({ start: e.start - from, end: e.end - from, newText: e.newText });
-  const before = prefix + text.slice(from, to);
-  const after = prefix + applyTextEdits(text.slice(from, to), edits.map(local)).text;
-  const removedStarts = new Set((removed.words ?? []).map((w) => w.start + shift));
-  const envNames = removed.envNames ?? new Set<string>();
-  return shapeOf(before, removedStarts, envNames) === shapeOf(after, new Set(), envNames);
-}
-
-/** What the instructions of a piece of Dockerfile do, as comparable text. */
-function shapeOf(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: ReadonlySet<string>): string {
-  // A bare parse: this runs for every fix that removes words, so it skips what the model adds.
-  const ast = DockerfileParser.parse(text);
-  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-  const source = { text, escapeChar: ast.getEscapeCharacter(), offsetAt: (p: Position) => document.offsetAt(p) };
-  const shape: unknown[] = [];
-  for (const instruction of ast.getInstructions()) {
-    const keyword = instruction.getKeyword().toUpperCase();
-    if (keyword === 'RUN') {
-      const script = parseRunScript(source, instruction);
-      const words = (list: ShellWord[]) => list.filter((w) => !skipWordsAt.has(w.start)).map((w) => w.value);
-      shape.push(['RUN', script.form, script.commands.map((c) => [words(c.assignments), words(c.words)])]);
-    } else if (keyword === 'ENV') {
-      const properties = readEnv(instruction).filter(([name]) => !skipEnv.has(name));
-      if (properties.length > 0) shape.push(['ENV', properties]);
-    } else {
-      const range = instruction.getRange();
-      shape.push([keyword, text.slice(document.offsetAt(range.start), document.offsetAt(range.end))]);
-    }
-  }
-  return JSON.stringify(shape);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
  *
  * The move is offered only when it is safe: the install must not need the source itself
  * (`pip install .`, `npm ci && npm run build`), and nothing between the two may read what
- * the broad COPY brings. Otherwise the finding explains why and carries no fix.
+ * the broad COPY brings. Otherwise the finding explains why and carries no fix. What the
+ * manifests name besides themselves (workspace members, local path dependencies) is read from
+ * the build context: when they name more, there is no fix; when the engine cannot read them,
+ * or an install script may read more, the fix is offered but not applied automatically.
  */
 import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
 import { parseRunScript, type SimpleCommand } from '../dockerfile/shell';
@@ -116,12 +119,15 @@ class StageChecker {
     if (movable.length > 0 && lastRun) {
       const plan = planManifests(movable, destDir, this.files(), earlier);
       if ('manifests' in plan) {
+        const { unsure } = plan;
         return {
           ruleId: ID,
           path: this.ctx.path,
           range,
-          message: fixableMessage(label, movable, plan.manifests, this.model),
-          fixes: [this.fix(copy, lastRun, plan.manifests, label)],
+          message:
+            fixableMessage(label, movable, plan.manifests, this.model) +
+            (unsure ? ` But ${unsure.reason}: the fix is not applied automatically.` : ''),
+          fixes: [this.fix(copy, lastRun, plan.manifests, label, unsure?.assumption)],
         };
       }
       obstacle = { reason: plan.problem };
@@ -214,7 +220,8 @@ class StageChecker {
           use.readers.push({ command, afterInstall });
           continue;
         }
-        use.installs.push({ install, run: info, workdir, cwd, needs });
+        const ignoresScripts = command.words.some((w) => w.value === '--ignore-scripts');
+        use.installs.push({ install, run: info, workdir, cwd, needs, ignoresScripts });
       }
     }
     return use;
@@ -276,7 +283,8 @@ class StageChecker {
     }
   }
 
-  private fix(copy: CopyInstruction, lastRun: InstructionInfo, manifests: ManifestToCopy[], label: string): Fix {
+  /** The split; `assumption` (what it takes for granted) makes it a fix the user picks by hand. */
+  private fix(copy: CopyInstruction, lastRun: InstructionInfo, manifests: ManifestToCopy[], label: string, assumption?: string): Fix {
     const { text, eol } = this.model;
     const { startOffset, endOffset } = copy.info;
     const lineStart = text.lastIndexOf('\n', startOffset - 1) + 1;
@@ -293,10 +301,10 @@ class StageChecker {
     const at = lineEnd(text, lastRun.endOffset);
     edits.push({ start: at, end: at, newText: eol + text.slice(lineStart, endOffset) });
     const title =
-      manifests.length > 0
+      (manifests.length > 0
         ? `Copy ${listOf(manifests.map((m) => m.source))} first, ${label} after the install`
-        : `Move ${label} after the install`;
-    return { title, isPreferred: true, changes: [{ kind: 'edit', path: this.ctx.path, edits }] };
+        : `Move ${label} after the install`) + (assumption ? ` (assumes ${assumption})` : '');
+    return { title, isPreferred: assumption === undefined, changes: [{ kind: 'edit', path: this.ctx.path, edits }] };
   }
 
   private files(): ContextFiles {

@@ -5,7 +5,7 @@
  * It also says when an install needs the whole source (`pip install .`, `poetry install`
  * without `--no-root`): such an install cannot run before `COPY . .`.
  */
-import { commandStart } from '../dockerfile/package-managers';
+import { commandStart, pipSubcommandIndex, readPipOption } from '../dockerfile/package-managers';
 import type { ShellWord, SimpleCommand } from '../dockerfile/shell';
 
 export type Ecosystem = 'python' | 'node' | 'ruby' | 'go' | 'php';
@@ -161,9 +161,19 @@ function readPip(command: SimpleCommand, index: number): InstallReading {
     i = words[m].value === '-m' ? m + 2 : m + 1;
     prefix = `${name} -m pip`;
   }
-  const sub = words.findIndex((w, k) => k >= i && !w.value.startsWith('-'));
+  const sub = pipSubcommandIndex(words, i);
   if (sub < 0 || !PIP_INSTALLS.has(words[sub].value)) return SOURCE_FREE; // pip cache purge, pip config …
-  return readPipArgs(`${prefix} ${words[sub].value}`, words.slice(sub + 1), words[index].start);
+  return readPipArgs(`${prefix} ${words[sub].value}`, fullPipOptions(words.slice(sub + 1), words[sub].value), words[index].start);
+}
+
+/** pip's options with their names in full (pip takes any unambiguous prefix: `--requirem f` is `--requirement f`). */
+function fullPipOptions(words: ShellWord[], subcommand: string): ShellWord[] {
+  return words.map((word) => {
+    if (!word.value.startsWith('--')) return word;
+    const option = readPipOption(word.value, subcommand);
+    if (!option) return word;
+    return { ...word, value: option.inline !== undefined ? `${option.name}=${option.inline}` : option.name };
+  });
 }
 
 /** The arguments of `pip install|download|wheel` or `uv pip install`. */

@@ -13,7 +13,7 @@ import {
   buildsToProtect,
   describeSize,
   inputsOfText,
-  listPatterns,
+  listDrops,
   planPatterns,
   type BuildToProtect,
   type PatternPlan,
@@ -64,7 +64,7 @@ function protectAll(readers: BuildContext[]): BuildToProtect[] {
       const key = `${build.contextDir}\0${dockerfilePath}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ scan: build.scan!, inputs: inputsOfText(dockerfileText).inputs });
+      out.push({ scan: build.scan!, inputs: inputsOfText(dockerfileText).inputs, readFile: build.readFile?.bind(build) });
     }
   }
   return out;
@@ -73,7 +73,7 @@ function protectAll(readers: BuildContext[]): BuildToProtect[] {
 function messageOf(name: string, plan: PatternPlan): string {
   return (
     `${name} lets ${describeSize(plan.files, plan.bytes, plan.truncated)} into the build context ` +
-    `that the image does not need: add ${listPatterns(plan)}.`
+    `that the image does not need: add ${listDrops(plan)}.`
   );
 }
 

@@ -3,10 +3,14 @@
  * context (`.git`, `node_modules`, caches, logs…) and any change in it can invalidate the layers
  * of a broad COPY. The fix creates the file BuildKit would read, with the recommended patterns
  * that are safe for this Dockerfile (and the patterns of an unread .dockerignore beside it).
+ *
+ * Reported only when the recommended patterns would leave out files that really are in the
+ * context: a .dockerignore that excludes nothing is not worth a warning, nor a new file.
  */
 import * as path from 'node:path';
 import type { DockerfileModel } from '../dockerfile/model';
-import { buildInputs, buildsToProtect, describeSize, newIgnoreFileText, planPatterns } from './dockerignore-patterns';
+import { contextElsewhere } from './context-guess';
+import { buildInputs, buildsToProtect, describeSize, listDrops, newIgnoreFileText, planPatterns } from './dockerignore-patterns';
 import type { DockerfileCheckContext, Finding, Range, Rule, RuleMeta } from './types';
 
 export const meta: RuleMeta = {
@@ -26,19 +30,36 @@ function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
   if (!range) return [];
 
   const inputs = buildInputs(ctx.model);
+  const elsewhere = contextElsewhere(build, inputs.sources);
+  if (elsewhere) {
+    // The guessed context is wrong: a .dockerignore here would be one no build reads.
+    const fromDockerfile = (p: string) => path.relative(path.dirname(ctx.path), p).split(path.sep).join('/') || '.';
+    const shown = elsewhere.missing.slice(0, 3).join(', ') + (elsewhere.missing.length > 3 ? ` and ${elsewhere.missing.length - 3} more` : '');
+    return [
+      {
+        ruleId: meta.id,
+        path: ctx.path,
+        range,
+        message:
+          `This Dockerfile copies ${shown}, which is not in its folder but in ${fromDockerfile(elsewhere.dir)}: it is probably built with ` +
+          `${fromDockerfile(elsewhere.dir)} as its context, so no .dockerignore is created here. Tell dockopt with the setting ` +
+          `"dockopt.contextOverrides" (or a compose file) to check the context it is really built with.`,
+        fixes: [],
+      },
+    ];
+  }
+  const spared = planPatterns(undefined, buildsToProtect({ ...build, scan: build.scan }, inputs), true);
+  if (spared.entries.length === 0) return [];
   const target = build.ignoreFile.path;
   const text = newIgnoreFileText(build, target, inputs, ctx.model.eol);
   const total = build.scan.files.reduce((sum, f) => sum + f.size, 0);
-  const spared = planPatterns(undefined, buildsToProtect({ ...build, scan: build.scan }, inputs), true);
   const fromDockerfile = (p: string) => path.relative(path.dirname(ctx.path), p).split(path.sep).join('/') || '.';
 
   const contextName = fromDockerfile(build.contextDir);
   let message =
     `No .dockerignore is read for this build: BuildKit sends the whole context${contextName === '.' ? '' : ` ${contextName}`} ` +
-    `(${describeSize(build.scan.files.length, total, build.scan.truncated)}).`;
-  if (spared.entries.length > 0) {
-    message += ` The recommended patterns would leave out ${describeSize(spared.files, spared.bytes, spared.truncated)}.`;
-  }
+    `(${describeSize(build.scan.files.length, total, build.scan.truncated)}). ` +
+    `The recommended patterns would leave out ${describeSize(spared.files, spared.bytes, spared.truncated)}: ${listDrops(spared)}.`;
   if (build.unreadIgnoreFile) {
     message += ` The ${fromDockerfile(build.unreadIgnoreFile.path)} beside this Dockerfile is not read: the context is elsewhere.`;
   }

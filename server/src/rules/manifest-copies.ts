@@ -2,15 +2,22 @@
  * Which dependency manifests to copy before an install, and the COPY lines that do it:
  * the files the install reads that `COPY . .` would bring, minus those already copied (or
  * bind-mounted), limited to files that exist in the build context when its scan is known.
+ *
+ * Copying only the manifests is right only when the install reads nothing else: each manifest
+ * is read (workspaces, local path dependencies, included requirements files, install scripts)
+ * and, when the engine cannot read them, the plan says the split rests on an assumption.
  */
 import { posix } from 'node:path';
 import type { InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import type { BuildContext, ContextScan } from '../workspace/build-context';
+import { GlobAutomaton, type GlobToken } from '../workspace/glob-automaton';
 import { compileIgnore } from '../workspace/ignore-matcher';
 import { expandEnv, pathWithin, resolveIn } from './container-paths';
 import type { CopyInstruction } from './copy-instructions';
 import type { DependencyInstall } from './dependency-installs';
+import { isLocalRequirement, readPackageJson, REFERENCING_MANIFESTS, referencesOf } from './manifest-references';
+import { planWorkspace } from './workspace-members';
 
 /** The build context's files as far as they are known. */
 export interface ContextFiles {
@@ -20,8 +27,13 @@ export interface ContextFiles {
   hasFile(path: string): boolean;
   /** Whether BuildKit sends any file under this folder. */
   hasDir(path: string): boolean;
-  /** The text of a file BuildKit sends, when the engine can read it. */
+  /**
+   * The text of a file BuildKit sends, when the engine can read files (even before the scan,
+   * or when it stopped early); undefined when it cannot.
+   */
   read?(path: string): string | undefined;
+  /** Every file BuildKit sends (context-relative), when the scan is known. */
+  sentFiles?(): readonly string[];
 }
 
 interface ScanIndex { files: Set<string>; dirs: Set<string> }
@@ -45,14 +57,24 @@ function indexOf(scan: ContextScan): ScanIndex {
 }
 
 export function contextFilesOf(build: BuildContext | undefined): ContextFiles {
-  const scan = build?.scan;
-  if (!scan || scan.truncated) return { known: false, hasFile: () => false, hasDir: () => false };
-  const index = indexOf(scan);
+  if (!build) return { known: false, hasFile: () => false, hasDir: () => false };
   const ignoreText = build.ignoreFile.exists ? build.ignoreFile.text : undefined;
   const matcher = ignoreText ? compileIgnore(ignoreText) : undefined;
   const sent = (path: string) => !matcher || !matcher.ignores(path);
   const readFile = build.readFile?.bind(build);
+  const scan = build.scan;
+  if (!scan || scan.truncated) {
+    return {
+      known: false,
+      hasFile: () => false,
+      hasDir: () => false,
+      read: readFile && ((path) => (sent(path) ? readFile(path) : undefined)),
+    };
+  }
+  const index = indexOf(scan);
+  let sentFiles: string[] | undefined;
   return {
+    sentFiles: () => (sentFiles ??= scan.files.map((f) => f.path).filter(sent)),
     known: true,
     hasFile: (path) => index.files.has(path) && sent(path),
     hasDir: (path) => index.dirs.has(path) && sent(path),
@@ -68,6 +90,8 @@ export interface PlacedInstall {
   workdir: string;
   /** Where its shell was (absolute); undefined when a `cd` went somewhere unknown. */
   cwd: string | undefined;
+  /** `--ignore-scripts` on the command: the manifests' install scripts do not run. */
+  ignoresScripts?: boolean;
 }
 
 /** One manifest to copy: its path in the context (= under the broad COPY's destination). */
@@ -76,7 +100,13 @@ export interface ManifestToCopy {
   isDir: boolean;
 }
 
-export type ManifestPlan = { manifests: ManifestToCopy[] } | { problem: string };
+export type ManifestPlan =
+  | {
+      manifests: ManifestToCopy[];
+      /** Set when copying only these may not be enough (or cannot be checked): the fix is then not preferred. */
+      unsure?: { reason: string; assumption: string };
+    }
+  | { problem: string };
 
 /**
  * The manifests the installs read that COPY . . (landing in `destDir`) would bring and that are
@@ -90,54 +120,92 @@ export function planManifests(
 ): ManifestPlan {
   const manifests: ManifestToCopy[] = [];
   const seen = new Set<string>();
-  for (const { install, run, workdir, cwd } of installs) {
+  let unsure: { reason: string; assumption: string } | undefined;
+  const present = (rel: string) => (files.known ? files.hasFile(rel) : files.read?.(rel) !== undefined);
+  for (const { install, run, workdir, cwd, ignoresScripts } of installs) {
     const env = run.env;
     const dirText = expandEnv(install.dir, env);
     if (cwd === undefined || dirText.includes('$')) return { problem: `\`${install.label}\` runs in a folder that only the build knows` };
     const dir = resolveIn(cwd, dirText);
     const { required, optional, whenUnscanned, workspaceMarkers } = install.manifests;
-    if (files.known) {
-      const marker = workspaceMarkers.find((m) => within(destDir, resolveIn(dir, m), (rel) => files.hasFile(rel)));
-      if (marker) return { problem: `\`${install.label}\` installs a workspace (${marker}), so it reads every member's manifest` };
-    }
+    const marker = workspaceMarkers.find((m) => within(destDir, resolveIn(dir, m), present));
+    if (marker) return { problem: `\`${install.label}\` installs a workspace (${marker}), so it reads every member's manifest` };
     const wanted = files.known
       ? [...required, ...optional]
       : whenUnscanned;
     const mounted = bindMountTargets(run, workdir);
+    const inPlace = (path: string) =>
+      mounted.some((target) => pathWithin(target, path) !== undefined) || earlier.some((e) => copiesTo(e.copy, e.workdir, path, files));
+    const add = (rel: string, isDir: boolean) => {
+      if (seen.has(rel) || inPlace(resolveIn(destDir, rel))) return;
+      seen.add(rel);
+      manifests.push({ source: rel, isDir });
+    };
     for (const entry of wanted) {
       const written = expandEnv(entry, env);
       if (written.includes('$')) return { problem: `\`${install.label}\` reads a file named by a variable (${entry})` };
       const isDir = written.endsWith('/');
-      const path = resolveIn(dir, written);
-      const rel = pathWithin(destDir, path);
-      if (!rel || seen.has(rel)) continue; // not something COPY . . brings
+      const rel = pathWithin(destDir, resolveIn(dir, written));
+      if (!rel) continue; // not something COPY . . brings
       if (files.known && !(isDir ? files.hasDir(rel) : files.hasFile(rel))) {
         // Moving COPY . . past an install whose manifest the context lacks would only move the failure.
         if (required.includes(entry)) return { problem: `\`${install.label}\` reads ${written}, which the build context does not send` };
         continue;
       }
-      if (mounted.some((target) => pathWithin(target, path) !== undefined)) continue;
-      if (earlier.some((e) => copiesTo(e.copy, e.workdir, path, files))) continue;
-      seen.add(rel);
-      manifests.push({ source: rel, isDir });
-      if (install.ecosystem === 'python' && !isDir && files.read) {
+      add(rel, isDir);
+    }
+
+    // What the manifests say the install reads besides them, whether copied now or earlier.
+    const readable: string[] = [];
+    for (const entry of [...required, ...optional]) {
+      const written = expandEnv(entry, env);
+      const rel = written.endsWith('/') || /[*?[]/.test(written) ? undefined : pathWithin(destDir, resolveIn(dir, written));
+      if (rel) readable.push(rel);
+    }
+    if (!files.read) {
+      unsure ??= {
+        reason:
+          `dockopt cannot read the project's files here, so it cannot check that \`${install.label}\` needs only its manifests ` +
+          '(no workspace, local dependency, included file or install script)',
+        assumption: 'the install reads nothing but these files',
+      };
+      continue;
+    }
+    for (const rel of readable) {
+      const isRequirements = install.ecosystem === 'python' && !MANIFEST_NAMES.has(posix.basename(rel));
+      if (!isRequirements && !REFERENCING_MANIFESTS.has(posix.basename(rel))) continue; // lockfiles: not worth reading
+      const text = files.read(rel);
+      if (text === undefined) continue;
+      if (isRequirements) {
         // A requirements file can pull in others (`-r base.txt`): they must come along, or the
         // moved install fails; one that installs from the source keeps the COPY where it is.
         const nested = includedRequirements(rel, files);
         if ('problem' in nested) return { problem: `\`${install.label}\` reads ${nested.problem}` };
-        for (const include of nested.files) {
-          if (seen.has(include)) continue;
-          seen.add(include);
-          manifests.push({ source: include, isDir: false });
-        }
+        for (const include of nested.files) add(include, false);
+        continue;
       }
+      const flags = { ignoresScripts: ignoresScripts ?? false, label: install.label };
+      const workspace = install.ecosystem === 'node' && posix.basename(rel) === 'package.json' ? readPackageJson(text) : undefined;
+      if (workspace && workspace.workspaces.length > 0) {
+        // Each member's manifest goes to its own folder (`COPY packages/a/package.json packages/a/`).
+        const plan = planWorkspace(rel, workspace, { list: files.sentFiles?.(), read: files.read }, flags);
+        if ('problem' in plan) return { problem: plan.problem };
+        for (const member of plan.manifests) add(member, false);
+        if (plan.unsure) unsure ??= plan.unsure;
+        continue;
+      }
+      const reference = referencesOf(rel, text, flags);
+      if (reference?.kind === 'problem') return { problem: reference.reason };
+      if (reference) unsure ??= { reason: reference.reason, assumption: reference.assumption };
     }
   }
-  return { manifests };
+  return unsure ? { manifests, unsure } : { manifests };
 }
 
+/** Manifests with their own format: the other files a Python install names are requirements files. */
+const MANIFEST_NAMES = new Set(['pyproject.toml', 'Pipfile', 'Pipfile.lock', 'poetry.lock', 'poetry.toml', 'uv.lock', 'uv.toml', '.python-version']);
+
 const INCLUDE = /^(?:-r|--requirements?|-c|--constraints?)(?:\s*=\s*|\s+)?(\S+)$/;
-const LOCAL_REQUIREMENT = /^(?:(?:-e|--editable)(?:\s*=\s*|\s+))?(\.{1,2}(?:[/[]\S*)?|\/\S*|file:\S+)$/;
 
 /** The requirements files a requirements file includes, transitively (context-relative paths). */
 function includedRequirements(start: string, files: ContextFiles): { files: string[] } | { problem: string } {
@@ -149,14 +217,14 @@ function includedRequirements(start: string, files: ContextFiles): { files: stri
     const text = files.read!(file);
     if (text === undefined) continue;
     for (const line of requirementLines(text)) {
-      const local = LOCAL_REQUIREMENT.exec(line);
-      if (local) return { problem: `${file}, which installs ${local[1]} from the source` };
+      if (isLocalRequirement(line)) return { problem: `${file}, which installs from the project's files (${line})` };
       const include = INCLUDE.exec(line)?.[1];
       if (!include || /^[a-z][\w+.-]*:\/\//i.test(include)) continue;
       const path = posix.normalize(posix.join(posix.dirname(file), include));
       if (visited.has(path) || path.startsWith('../')) continue;
       visited.add(path);
-      if (!files.hasFile(path)) continue; // pip fails on it with or without the fix: copy nothing that is not there
+      // pip fails on a missing include with or without the fix: copy nothing that is not there.
+      if (files.known ? !files.hasFile(path) : files.read!(path) === undefined) continue;
       found.push(path);
       queue.push(path);
     }
@@ -197,20 +265,17 @@ function copiesTo(copy: CopyInstruction, workdir: string, path: string, files: C
     if (isTree) return pathWithin(dest, path) !== undefined;
     const sourceName = posix.basename(clean);
     if (/[*?[]/.test(name)) return parent === dest && sourceName === name; // package*.json: the same pattern
-    if (/[*?[]/.test(sourceName)) return parent === dest && globToRegExp(sourceName).test(name);
+    if (/[*?[]/.test(sourceName)) return parent === dest && globMatcher(sourceName).test(name);
     if (sourceName !== name) return !intoDir && dest === path;
     return parent === dest || (!intoDir && dest === path);
   });
 }
 
-function globToRegExp(glob: string): RegExp {
-  let out = '^';
-  for (const ch of glob) {
-    if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
-    else out += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`${out}$`);
+/** `*` and `?` (not across `/`), all else plain; an automaton, as a RegExp of `*a*a*a…` backtracks exponentially. */
+function globMatcher(glob: string): GlobAutomaton {
+  const tokens = Array.from(glob, (ch): GlobToken =>
+    ch === '*' ? { kind: 'star' } : ch === '?' ? { kind: 'notSlash' } : { kind: 'char', code: ch.codePointAt(0)! });
+  return new GlobAutomaton(tokens);
 }
 
 /**

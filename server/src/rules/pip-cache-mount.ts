@@ -4,7 +4,10 @@
  */
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts, type RunMount } from '../dockerfile/mounts';
+import type { PipCall } from '../dockerfile/package-managers';
 import {
+  afterSubcommandEdits,
+  SET_CACHE_DIRS,
   cacheMountFlag,
   commandSpan,
   coveringCacheMount,
@@ -17,8 +20,10 @@ import {
   removeWordsEdits,
   unwritableBy,
   type CacheLocation,
+  type CacheOwner,
   type PipRun,
 } from './cache-mount-edits';
+import { findCacheWipes, wipesNote, type CacheWipe } from './cache-wipes';
 import { withLazyFixes, type Finding, type Fix, type Rule, type TextEdit } from './types';
 
 export const rule: Rule = {
@@ -44,23 +49,46 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   const mounts = readMounts(info.ast);
   const cacheMounts = mounts.filter((m) => m.type === 'cache' && m.target);
   const uncovered = distinctDirs(run.calls.map((c) => c.location)).filter((l) => !coveringCacheMount(mounts, l.dir));
+  // Calls whose cache is in the home of a user dockopt does not know: a --cache-dir can place it.
+  const homeless = cacheMounts.length === 0 ? run.calls.filter((c) => c.location.dir === undefined && c.location.homeUnknown) : [];
   // A cache dir dockopt cannot resolve may well be covered by a mount it cannot match: only a RUN
   // without any cache mount is then surely missing one.
-  const unresolved = run.calls.map((c) => c.location).find((l) => l.dir === undefined);
-  if (uncovered.length === 0 && !(unresolved && cacheMounts.length === 0)) return checkOwner(path, model, info, run, mounts);
+  const unresolved = run.calls.map((c) => c.location).find((l) => l.dir === undefined && !l.homeUnknown);
+  if (uncovered.length === 0 && homeless.length === 0 && !(unresolved && cacheMounts.length === 0)) return checkOwner(path, model, info, run, mounts);
 
-  const first = run.calls[0].call;
-  const span = commandSpan(first.command, first.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
+  const main = run.calls.find((c) => !isMinorPipInstall(c.call)) ?? run.calls[0];
+  const span = commandSpan(main.call.command, main.call.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
   const range = model.rangeOf(span.start, span.end);
-  let message = describe(uncovered, unresolved, cacheMounts.map((m) => m.target!));
+  const plan = mountPlan(uncovered, homeless);
+  let message = describe(uncovered, homeless, unresolved, cacheMounts.map((m) => m.target!));
   // The fix cannot reach an ENV (it concerns other RUNs too); pip-no-cache-dir reports it once the mount is there.
   if (run.calls.some(({ call }) => pipCacheSwitches(info, call).env)) {
     message += ` ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).`;
   }
+  const wipes = findCacheWipes(info, run.script, 'pip', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
+  if (wipes.length > 0) message += ` ${wipesNote(wipes)}`;
+  if (main === run.calls[0] && isMinorPipInstall(main.call) && run.calls.every((c) => isMinorPipInstall(c.call))) {
+    message += ` (This RUN only upgrades pip's own tools, which download little: the mount saves little here.)`;
+  }
   return withLazyFixes({ ruleId: 'pip-cache-mount', path, range, message }, () =>
-    uncovered.length > 0 ? mountFix(path, model, info, run, uncovered) : [],
+    plan.length > 0 ? mountFix(path, model, info, run, plan, homeless, wipes) : [],
   );
 }
+
+/** The directories to mount: the uncovered ones, and a set one (--cache-dir) for calls whose home is unknown. */
+function mountPlan(uncovered: Array<CacheLocation & { dir: string }>, homeless: PipRun['calls']): Array<{ dir: string; owner: CacheOwner }> {
+  const plan: Array<{ dir: string; owner: CacheOwner }> = [...uncovered];
+  if (homeless.length > 0 && !plan.some((l) => l.dir === SET_CACHE_DIRS.pip)) plan.push({ dir: SET_CACHE_DIRS.pip, owner: homeless[0].location.owner });
+  return plan;
+}
+
+/** `pip install -U pip setuptools wheel`: pip's own tools, small and rarely changed. */
+function isMinorPipInstall(call: PipCall): boolean {
+  return call.subcommand === 'install' && !call.fromFiles && call.packages.length > 0 && call.packages.every((p) => PIP_TOOLS.has(packageName(p)));
+}
+
+const PIP_TOOLS = new Set(['pip', 'setuptools', 'wheel']);
+const packageName = (spec: string) => spec.toLowerCase().replace(/\[.*$/, '').split(/[<>=!~;@ ]/)[0];
 
 /**
  * The mount is there but belongs to root: pip, running as another user, cannot write to it,
@@ -87,19 +115,35 @@ function checkOwner(path: string, model: DockerfileModel, info: InstructionInfo,
   });
 }
 
-function describe(uncovered: Array<CacheLocation & { dir: string }>, unresolved: CacheLocation | undefined, targets: string[]): string {
-  if (uncovered.length === 0) {
+function describe(
+  uncovered: Array<CacheLocation & { dir: string }>,
+  homeless: PipRun['calls'],
+  unresolved: CacheLocation | undefined,
+  targets: string[],
+): string {
+  if (uncovered.length === 0 && homeless.length === 0) {
     return (
       `pip installs here without a cache mount, so every build downloads all packages again. dockopt cannot tell where pip's cache is ` +
       `(${unresolved!.via} is ${unresolved!.unresolved}): add --mount=type=cache,target=<pip's cache dir> to this RUN.`
     );
   }
-  const where = uncovered.map(describeDir).join(' and ');
-  const elsewhere = targets.length > 0 ? `, but this RUN's cache mount is on ${targets.join(', ')}` : ' and this RUN mounts no cache there';
-  let message = `pip keeps its cache in ${where}${elsewhere}, so every build downloads all packages again. Mount it with ${uncovered.map(cacheMountFlag).join(' ')}.`;
-  const unknown = uncovered.find(ownerUnknown);
-  if (unknown) message += ` dockopt does not know the uid of ${unknown.owner.label}: add uid=<its uid> to the mount, or pip cannot write to it.`;
-  return message;
+  const parts: string[] = [];
+  if (uncovered.length > 0) {
+    const where = uncovered.map(describeDir).join(' and ');
+    const elsewhere = targets.length > 0 ? `, but this RUN's cache mount is on ${targets.join(', ')}` : ' and this RUN mounts no cache there';
+    parts.push(`pip keeps its cache in ${where}${elsewhere}, so every build downloads all packages again. Mount it with ${uncovered.map(cacheMountFlag).join(' ')}.`);
+    const unknown = uncovered.find(ownerUnknown);
+    if (unknown) parts.push(`dockopt does not know the uid of ${unknown.owner.label}: add uid=<its uid> to the mount, or pip cannot write to it.`);
+  }
+  if (homeless.length > 0) {
+    const owner = homeless[0].location.owner;
+    parts.push(
+      `pip runs here as ${owner.label}, whose home dockopt does not know, so its cache (~/.cache/pip there) has no mount and every build downloads all packages again. ` +
+        `If that user is root, --cache-dir=${SET_CACHE_DIRS.pip} with --mount=type=cache,target=${SET_CACHE_DIRS.pip} puts the cache in a mount; ` +
+        `another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.`,
+    );
+  }
+  return parts.join(' ');
 }
 
 function describeDir(location: CacheLocation & { dir: string }): string {
@@ -107,29 +151,52 @@ function describeDir(location: CacheLocation & { dir: string }): string {
   return `${location.dir}${who}`;
 }
 
-/** The mount(s) once per RUN, and every `--no-cache-dir` / PIP_NO_CACHE_DIR=… of the RUN gone (else the mount stays empty). */
-function mountFix(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, uncovered: Array<CacheLocation & { dir: string }>): Fix[] {
+/**
+ * The mount(s) once per RUN; every `--no-cache-dir` / PIP_NO_CACHE_DIR=… of the RUN gone (else the
+ * mount stays empty) and every wipe of the mounted cache (else the build fails or the cache is
+ * emptied); `--cache-dir` for calls whose home dockopt does not know.
+ */
+function mountFix(
+  path: string,
+  model: DockerfileModel,
+  info: InstructionInfo,
+  run: PipRun,
+  plan: Array<{ dir: string; owner: CacheOwner }>,
+  homeless: PipRun['calls'],
+  wipes: readonly CacheWipe[],
+): Fix[] {
   const switches = run.calls.flatMap(({ call }) => [
     ...call.noCacheDirWords,
     ...call.noCacheDirAssignments.filter((w) => w.value !== 'PIP_NO_CACHE_DIR='), // an empty value is pip's default
   ]);
-  const flags = uncovered.map(cacheMountFlag);
-  const dirs = uncovered.map((l) => l.dir).join(' and ');
-  // Without the user's uid the mount is root's and pip cannot write to it: the user decides.
-  const safe = !uncovered.some(ownerUnknown);
-  const deletions = switches.length > 0 ? removeWordsEdits(model, info, run.script, switches) : [];
-  // (removeWordsEdits checked that the RUN reads the same without the switches; new flags before
-  // its first argument change nothing else.)
-  if (deletions) {
-    const edits: TextEdit[] = [insertFlagsEdit(model.text, run.script, flags, deletions), ...deletions];
-    const dropped = switches.length > 0 ? ' and drop --no-cache-dir' : '';
-    return [{ title: `Add a pip cache mount on ${dirs}${dropped}`, isPreferred: safe, changes: [{ kind: 'edit', path, edits }] }];
+  const flags = plan.map(cacheMountFlag);
+  const dirs = plan.map((l) => l.dir).join(' and ');
+  const options = homeless.length > 0 ? afterSubcommandEdits(model.text, run.script, homeless.map((c) => c.call), `--cache-dir=${SET_CACHE_DIRS.pip}`) : [];
+  // Without --cache-dir the mount would not be where pip writes: no fix.
+  if (!options) return [];
+  const words = [...switches, ...wipes.flatMap((w) => w.operands)];
+  const commands = wipes.filter((w) => w.operands.length === 0).map((w) => w.command);
+  const deletions = words.length + commands.length > 0 ? removeWordsEdits(model, info, run.script, words, commands) : [];
+  const clean = deletions && !options.some((o) => deletions.some((d) => d.start < o.start && o.start < d.end));
+  // Assumed, not known: the uid of the user that runs pip. The title says so; a human picks it.
+  const assumed = plan.find(ownerUnknown)?.owner;
+  const safe = assumed === undefined;
+  const assumption = assumed ? `, assuming ${assumed.label} ${assumed.unknown ? 'is root' : 'can write to it (else add uid=<its uid>)'}` : '';
+  const anyUser = (homeless.length > 0 ? ` (--cache-dir=${SET_CACHE_DIRS.pip})` : '');
+  // (removeWordsEdits checked that the RUN reads the same without the switches and wipes; new flags
+  // before its first argument and a --cache-dir after a subcommand change nothing else.)
+  if (clean) {
+    const edits: TextEdit[] = [insertFlagsEdit(model.text, run.script, flags, deletions), ...options, ...deletions];
+    const dropped = [switches.length > 0 ? 'drop --no-cache-dir' : '', wipes.length > 0 ? 'remove the cache wipe' : ''].filter(Boolean).join(' and ');
+    return [{ title: `Add a pip cache mount on ${dirs}${anyUser}${dropped ? ` and ${dropped}` : ''}${assumption}`, isPreferred: safe, changes: [{ kind: 'edit', path, edits }] }];
   }
-  // A switch dockopt cannot remove cleanly would keep the new mount empty: only offer the mount.
+  // A switch or a wipe dockopt cannot remove cleanly would keep the new mount empty or fail the
+  // build: only offer the mount, for a human to finish.
   const insert = insertFlagsEdit(model.text, run.script, flags);
+  const byHand = [switches.length > 0 ? '--no-cache-dir' : '', wipes.length > 0 ? wipes.map((w) => w.label).join(', ') : ''].filter(Boolean).join(' and ');
   return [{
-    title: `Add a pip cache mount on ${dirs} (then remove --no-cache-dir by hand)`,
+    title: `Add a pip cache mount on ${dirs}${anyUser} (then remove ${byHand} by hand)${assumption}`,
     isPreferred: false,
-    changes: [{ kind: 'edit', path, edits: [insert] }],
+    changes: [{ kind: 'edit', path, edits: [insert, ...options] }],
   }];
 }

@@ -2,7 +2,8 @@
  * pip-no-cache-dir: a RUN mounts a cache on pip's cache directory, yet pip's cache is switched
  * off (`--no-cache-dir`, PIP_NO_CACHE_DIR in the RUN or in an ENV), so the mount stays empty
  * and every build downloads again — the mistake of a Dockerfile "optimized" by adding the mount
- * and keeping the flag.
+ * and keeping the flag. Its kin: the same RUN wipes the mounted cache (`pip cache purge`,
+ * `rm -rf /root/.cache/pip`), which empties it on every build or fails the build.
  */
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
@@ -15,6 +16,7 @@ import {
   removeWordsEdits,
   type PipRun,
 } from './cache-mount-edits';
+import { findCacheWipes, type CacheWipe } from './cache-wipes';
 import { withLazyFixes, type Finding, type Fix, type Rule } from './types';
 
 const VARIABLE = 'PIP_NO_CACHE_DIR';
@@ -23,7 +25,7 @@ export const rule: Rule = {
   meta: {
     id: 'pip-no-cache-dir',
     defaultSeverity: 'warning',
-    description: "--no-cache-dir (or PIP_NO_CACHE_DIR) turns off pip's cache in a RUN that mounts a cache for it, so the mount stays empty.",
+    description: "--no-cache-dir (or PIP_NO_CACHE_DIR, or a wipe of the cache) defeats the cache mount of a RUN that installs with pip.",
     fixable: true,
   },
   checkDockerfile({ path, model }) {
@@ -36,7 +38,10 @@ export const rule: Rule = {
       const mounted = mountedCalls(info, run);
       if (mounted.length === 0) continue;
       const words = mounted.flatMap((m) => m.switches.words);
-      if (words.length > 0) findings.push(runFinding(path, model, info, run, words, mounted[0].target));
+      const unsure = mounted.find((m) => !m.writable && m.switches.words.length > 0);
+      if (words.length > 0) findings.push(runFinding(path, model, info, run, words, mounted[0].target, unsure?.owner));
+      const wipes = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home })));
+      if (wipes.length > 0) findings.push(wipeFinding(path, model, info, run, wipes, [...new Set(mounted.map((m) => m.target))]));
       const viaEnv = mounted.find((m) => m.switches.env);
       if (viaEnv) {
         for (const env of envsInForce(info)) {
@@ -59,21 +64,42 @@ function mountedCalls(info: InstructionInfo, run: PipRun) {
   const mounts = readMounts(info.ast);
   return run.calls.flatMap(({ call, location }) => {
     const mount = location.dir === undefined ? undefined : coveringCacheMount(mounts, location.dir);
-    return mount ? [{ call, target: mount.target!, switches: pipCacheSwitches(info, call) }] : [];
+    // Whether pip can write to the mount is known for root and for a user whose uid dockopt knows.
+    const writable = location.owner.root || location.owner.uid !== undefined;
+    return mount ? [{ call, target: mount.target!, dir: location.dir!, home: location.owner.home, writable, owner: location.owner.label, switches: pipCacheSwitches(info, call) }] : [];
   });
 }
 
-function runFinding(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, words: ShellWord[], target: string): Finding {
+/** `unsure`: a user whose uid dockopt does not know runs pip, so whether it can write to the mount is not known. */
+function runFinding(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, words: ShellWord[], target: string, unsure?: string): Finding {
   const first = words[0];
   const what = first.value.startsWith(VARIABLE) ? first.value : '--no-cache-dir';
   const times = words.length > 1 ? ` (${words.length} times in this RUN)` : '';
   const message =
     `${what} turns off pip's cache, so the cache mount on ${target} stays empty and every build downloads again${times}. ` +
     `Remove it: with the mount, pip's cache never ends up in the image anyway.`;
-  const title = words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`;
+  const assumption = unsure ? `, assuming ${unsure} can write to the mount` : '';
+  const title = (words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`) + assumption;
   return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(first.start, first.end), message }, (): Fix[] => {
     const edits = removeWordsEdits(model, info, run.script, words);
-    return edits ? [{ title, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+    return edits ? [{ title, isPreferred: !unsure, changes: [{ kind: 'edit', path, edits }] }] : [];
+  });
+}
+
+/** The RUN wipes the cache it mounts: every build starts with an empty cache, or the build fails. */
+function wipeFinding(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, wipes: CacheWipe[], targets: string[]): Finding {
+  const words = wipes[0].command.words;
+  const fails = wipes.some((w) => w.failsWithMount);
+  const message =
+    `${wipes.map((w) => `\`${w.label}\``).join(', ')} wipes the cache mount on ${targets.join(', ')}: ` +
+    (fails ? `removing the mount point fails the build ("Device or resource busy").` : `every build starts with an empty cache and downloads again.`) +
+    ` Remove it: with the mount, pip's cache never ends up in the image anyway.`;
+  const range = model.rangeOf(words[0].start, words[words.length - 1].end);
+  return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range, message }, (): Fix[] => {
+    const operands = wipes.flatMap((w) => w.operands);
+    const commands = wipes.filter((w) => w.operands.length === 0).map((w) => w.command);
+    const edits = removeWordsEdits(model, info, run.script, operands, commands);
+    return edits ? [{ title: `Remove ${wipes.map((w) => w.label).join(', ')}`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
   });
 }
 

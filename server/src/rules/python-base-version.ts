@@ -2,9 +2,17 @@
  * python-base-version: a stage built on the official Python image at a version older than the
  * target. The fix changes only the version digits (in the FROM, or in the ARG default they come
  * from), so the variant, `--platform`, `AS name` and everything around stay byte for byte.
+ *
+ * Which Python versions the project runs on is a fact of the build context (its Pipfile,
+ * pyproject.toml, .python-version…), not of the Dockerfile: the fix goes no further than they
+ * allow, and without a readable context it is offered but not applied automatically.
  */
+import * as path from 'node:path';
 import type { PropertyInstruction } from 'dockerfile-ast';
 import type { DockerfileModel, Stage } from '../dockerfile/model';
+import type { BuildContext } from '../workspace/build-context';
+import { readCopy } from './copy-instructions';
+import { readPythonConstraints, type PythonConstraint } from './python-constraints';
 import type { DockerfileCheckContext, Finding, Fix, Rule, RuleMeta, TextEdit } from './types';
 import {
   endOfLifeMonth,
@@ -12,6 +20,7 @@ import {
   isPastEndOfLife,
   isReleased,
   newestRelease,
+  PYTHON_RELEASES,
   type PythonRelease,
 } from './python-versions';
 
@@ -20,6 +29,7 @@ export const meta: RuleMeta = {
   defaultSeverity: 'warning',
   description: 'The stage is based on an official Python image older than the target Python version.',
   fixable: true,
+  perBuild: true,
 };
 
 export interface PythonBaseVersionOptions {
@@ -42,6 +52,35 @@ export function createPythonBaseVersionRule(options: PythonBaseVersionOptions = 
 }
 
 export const rule: Rule = createPythonBaseVersionRule();
+
+/** The version a fix moves to, or why there is none. */
+type VersionChoice =
+  | { refused: string }
+  | {
+      release: PythonRelease;
+      /** Added to the message: what limited the version, or why the fix is not preferred. */
+      note: string;
+      /** The project files that keep the fix below the target. */
+      limitedBy?: string;
+      /** What the fix assumes when the project's constraint is unknown: it is then not preferred. */
+      assumption?: string;
+    };
+
+/** A minor tag as the image gives it: the newest patch release of that line. */
+function floating(release: PythonRelease): number[] {
+  return [...release.version.split('.').map(Number), Number.MAX_SAFE_INTEGER];
+}
+
+function compareMinor(a: PythonRelease, b: PythonRelease): number {
+  const [aMajor, aMinor] = a.version.split('.').map(Number);
+  const [bMajor, bMinor] = b.version.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+function listOf(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Words with provenance: every character of an expanded image reference remembers the offset in
@@ -366,6 +405,7 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (!older) return undefined;
 
     const release = tag.minor === undefined ? newestRelease(tag.major) : findRelease(tag.major, tag.minor);
+    const currentMinor = tag.minor ?? -1;
     const version = tag.minor === undefined ? (release?.version ?? String(tag.major)) : `${tag.major}.${tag.minor}`;
     const targetText = `${targetMajor}.${targetMinor}`;
     const current = `${ref.name}:${ref.tag}`;
@@ -392,30 +432,36 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (tag.major !== targetMajor) {
       return result([], ` Moving from Python ${tag.major} to Python ${targetMajor} is a port, not a tag change: no automatic fix.`);
     }
-    const targetRelease = findRelease(targetMajor, targetMinor);
-    if (!targetRelease || !isReleased(targetRelease, today)) {
+    const wantedRelease = findRelease(targetMajor, targetMinor);
+    if (!wantedRelease || !isReleased(wantedRelease, today)) {
       return result([], ` dockopt knows of no published python:${targetText} image: no automatic fix.`);
     }
 
+    // How far the project lets the image go: the target, or the newest version its files allow.
+    const choice = chooseVersion(image, wantedRelease, currentMinor);
+    if ('refused' in choice) return result([], choice.refused);
+    const targetRelease = choice.release;
+    const chosenText = targetRelease.version;
+
     const plan = planVariant(tag.variant, targetRelease);
     if (plan.kind === 'unknown') {
-      return result([], ` dockopt does not know whether python:${targetText}${tag.variant} exists: no automatic fix.`);
+      return result([], `${choice.note} dockopt does not know whether python:${chosenText}${tag.variant} exists: no automatic fix.`);
     }
 
     const tagEnd = versionStart + ref.tag.length;
-    const newTag = `${targetText}${plan.kind === 'swap' ? plan.to : tag.variant}`;
+    const newTag = `${chosenText}${plan.kind === 'swap' ? plan.to : tag.variant}`;
     const proposed = `${ref.name}:${newTag}`;
 
-    let note = '';
+    let note = choice.note;
     if (plan.kind === 'swap') {
-      note += ` python:${targetText}${tag.variant} was never published (${plan.os} has no Python ${targetText} image): the suggested fix moves to ${proposed}, on another OS release.`;
+      note += ` python:${chosenText}${tag.variant} was never published (${plan.os} has no Python ${chosenText} image): the suggested fix moves to ${proposed}, on another OS release.`;
     }
     if (ref.digestAt !== undefined) {
       note += ` The tag is pinned by digest: the fix drops the old digest; re-pin ${proposed} to its new digest.`;
     }
 
     // Each part is edited where it is written: the version may sit in an ARG, the rest in the FROM.
-    const parts: Array<[from: number, to: number, newText: string]> = [[versionStart, versionEnd, targetText]];
+    const parts: Array<[from: number, to: number, newText: string]> = [[versionStart, versionEnd, chosenText]];
     if (plan.kind === 'swap') parts.push([versionEnd, tagEnd, plan.to]);
     if (ref.digestAt !== undefined) parts.push([ref.digestAt, chars.length, '']);
     const edits: TextEdit[] = [];
@@ -437,17 +483,19 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (editedArg) {
       const wholeValue = editedArg.start === versionEdit.start && editedArg.end === versionEdit.end;
       title = wholeValue
-        ? `Set ARG ${editedArg.name} to ${targetText} (${proposed})`
-        : `Change the version in ARG ${editedArg.name} to ${targetText} (${proposed})`;
+        ? `Set ARG ${editedArg.name} to ${chosenText} (${proposed})`
+        : `Change the version in ARG ${editedArg.name} to ${chosenText} (${proposed})`;
     }
     if (/^\d+\.\d+\.\d+/.test(tag.versionText)) title += ', unpinning the patch release';
     if (ref.digestAt !== undefined) title += ' and drop the old digest';
+    if (choice.limitedBy) title += ` (the newest Python ${choice.limitedBy} allows)`;
+    if (choice.assumption) title += ` (assumes ${choice.assumption})`;
     if (blocked) {
       note += ` ARG ${blockedArg?.name ?? ''} also feeds FROM ${imageText(blocked)}, which cannot simply take it: check that FROM before applying the fix.`;
     }
     const fix: Fix = {
       title,
-      isPreferred: plan.kind === 'keep' && !blocked,
+      isPreferred: plan.kind === 'keep' && !blocked && !choice.assumption,
       changes: [{ kind: 'edit', path: ctx.path, edits }],
     };
     return result([fix], note);
@@ -469,6 +517,97 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
   function canTake(image: StageImage, targetRelease: PythonRelease): boolean {
     const tag = image.official && image.ref.tag !== undefined ? parsePythonTag(image.ref.tag) : undefined;
     return tag !== undefined && tag.major === targetMajor && planVariant(tag.variant, targetRelease).kind === 'keep';
+  }
+
+  /**
+   * The version to move to: the target when the project's files allow it (or say nothing), else
+   * the newest they allow that is still newer than the image; `refused` (the message's end) when
+   * none is. `assumption` is set when what the project allows is unknown: the fix is then offered
+   * but not preferred.
+   */
+  function chooseVersion(image: StageImage, wanted: PythonRelease, currentMinor: number): VersionChoice {
+    const wantedText = wanted.version;
+    const constraints = projectConstraints(image);
+    if (constraints === undefined) {
+      return {
+        release: wanted,
+        note: ` dockopt cannot read the project's files here (no build context), so it does not know which Python versions the project supports: the fix is not applied automatically.`,
+        assumption: `the project supports Python ${wantedText}`,
+      };
+    }
+    const readable = constraints.filter((c) => c.allows);
+    const unreadable = constraints.find((c) => !c.allows);
+    const allowedByAll = (release: PythonRelease) => readable.every((c) => c.allows!(floating(release)));
+    let release = wanted;
+    let note = '';
+    let limitedBy: string | undefined;
+    const refusing = readable.filter((c) => !c.allows!(floating(wanted)));
+    if (refusing.length > 0) {
+      const [major] = wanted.version.split('.').map(Number);
+      const newer = PYTHON_RELEASES.filter((r) => {
+        const [rMajor, rMinor] = r.version.split('.').map(Number);
+        return rMajor === major && rMinor > currentMinor && compareMinor(r, wanted) < 0 && isReleased(r, today);
+      });
+      const best = newer.reverse().find(allowedByAll);
+      const says = listOf(refusing.map((c) => `${c.file} says ${c.says}`));
+      if (!best) {
+        return {
+          refused:
+            ` The project's ${says}, which allows no Python from ${major}.${currentMinor + 1} to ${wantedText}: no automatic fix.` +
+            ` Raise the project's Python version first.`,
+        };
+      }
+      release = best;
+      limitedBy = listOf([...new Set(refusing.map((c) => c.file))]);
+      note = ` The project's ${says}, which does not allow Python ${wantedText}: the fix moves to Python ${best.version}, the newest it allows.`;
+    }
+    if (unreadable) {
+      note += ` dockopt cannot read ${unreadable.file} (${unreadable.says}): the fix is not applied automatically.`;
+      return { release, note, limitedBy, assumption: `${unreadable.file} allows Python ${release.version}` };
+    }
+    return { release, note, limitedBy };
+  }
+
+  /** The project's Python constraints; undefined when its files cannot be read. */
+  function projectConstraints(image: StageImage): PythonConstraint[] | undefined {
+    const build = ctx.buildContext;
+    if (!build?.readFile) return undefined;
+    const read = build.readFile.bind(build);
+    return readPythonConstraints(read, constraintFolders(build, image));
+  }
+
+  /**
+   * Where the project's files may sit: the context's root, the Dockerfile's folder, and the
+   * folders this stage (and the stages built on it) copy from.
+   */
+  function constraintFolders(build: BuildContext, image: StageImage): string[] {
+    const folders = new Set<string>(['']);
+    const own = path.relative(build.contextDir, path.dirname(build.dockerfilePath)).split(path.sep).join('/');
+    if (own && !own.startsWith('..') && !path.isAbsolute(own)) folders.add(own);
+    const stages = model.stages.filter((stage) => {
+      for (let s: Stage | undefined = stage, hops = 0; s && hops <= model.stages.length; s = s.parent, hops++) {
+        if (s === image.stage) return true;
+      }
+      return false;
+    });
+    for (const stage of stages) {
+      for (const info of stage.instructions) {
+        const copy = readCopy(model, info);
+        if (!copy || copy.fromOther) continue;
+        for (const source of copy.sources) {
+          if (source.includes('$') || /^[a-z][\w+.-]*:\/\//i.test(source)) continue;
+          const segments = source.replace(/^(\.\/|\/)+/, '').split('/');
+          const cut = segments.findIndex((s) => /[*?[]/.test(s));
+          const dir = path.posix.normalize(segments.slice(0, cut < 0 ? segments.length : cut).join('/') || '.').replace(/\/$/, '');
+          if (dir === '.' || dir.startsWith('..')) continue;
+          folders.add(dir); // the source may be a folder…
+          const parent = path.posix.dirname(dir);
+          if (parent !== '.') folders.add(parent); // …or a file in one
+          if (folders.size > 32) return [...folders];
+        }
+      }
+    }
+    return [...folders];
   }
 
   function findingRange(image: StageImage) {

@@ -56,6 +56,7 @@ export function withLazyFixes(finding: Omit<Finding, 'fixes'>, computeFixes: () 
   let fixes: Fix[] | undefined;
   return Object.defineProperty(finding, 'fixes', {
     enumerable: true,
+    configurable: true, // the engine narrows them to writable files (fixes/writable-fixes.ts)
     get: () => (fixes ??= computeFixes()),
   }) as Finding;
 }

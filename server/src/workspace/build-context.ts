@@ -46,6 +46,12 @@ export interface BuildContext {
    */
   readFile?(relPath: string): string | undefined;
   /**
+   * Only for a context guessed as the Dockerfile's folder: the nearest folder above it, inside
+   * the workspace, where `relPath` exists. A Dockerfile whose COPY sources are found only there
+   * is built with that folder as its context, whatever the guess said.
+   */
+  findAbove?(relPath: string): string | undefined;
+  /**
    * The `.dockerignore` beside the Dockerfile when this build does not read it (its context is
    * elsewhere, or a Dockerfile-specific file wins): what the user meant to exclude, unapplied.
    */

@@ -4,7 +4,7 @@
  * of the file is none of our business. Bad YAML gives an error message, never an exception.
  */
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { YAMLMap, YAMLSeq, parse as parseYaml, type Tags } from 'yaml';
 
 export interface ComposeBuildSpec {
   /** As written (after interpolation); undefined means `.`. */
@@ -39,7 +39,18 @@ export interface ComposeBuild {
 }
 
 const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const OVERRIDE_NAME = /^(docker-)?compose\.[^/\\]+\.ya?ml$/;
+/** `compose.prod.yaml`, `docker-compose.override.yml`, `docker-compose-dev.yml`, … */
+const OVERRIDE_NAME = /^(docker-)?compose[.-][^/\\]+\.ya?ml$/;
+
+/**
+ * Compose's own YAML tags for merging files: `!reset` (drop the value) and `!override`
+ * (replace instead of merge). Declared so they parse as their values, without warnings.
+ */
+const COMPOSE_TAGS: Tags = ['!reset', '!override'].flatMap((tag) => [
+  { tag, collection: 'map' as const, nodeClass: YAMLMap, identify: () => false },
+  { tag, collection: 'seq' as const, nodeClass: YAMLSeq, identify: () => false },
+  { tag, identify: () => false, resolve: (value: string) => (tag === '!reset' || value === 'null' || value === '~' || value === '' ? null : value) },
+]);
 
 export function isComposeFileName(basename: string): boolean {
   return BASE_NAMES.includes(basename) || OVERRIDE_NAME.test(basename);
@@ -55,7 +66,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export function parseComposeFile(text: string, filePath: string, env: Env = {}): ComposeFileParse {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { merge: true, uniqueKeys: false, maxAliasCount: 10_000, prettyErrors: true });
+    doc = parseYaml(text, { merge: true, uniqueKeys: false, maxAliasCount: 10_000, prettyErrors: true, customTags: COMPOSE_TAGS, logLevel: 'error' });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return { path: filePath, services: [], error: `${path.basename(filePath)} is not valid YAML: ${message}` };

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { fdir } from 'fdir';
 import { isComposeFileName } from './compose';
+import { isDevcontainerFile } from './devcontainer';
 import { compilePatterns } from './ignore-matcher';
 
 export interface DiscoveredFiles {
@@ -25,23 +26,26 @@ export function isDockerignoreName(basename: string): boolean {
   return basename === '.dockerignore' || (basename.endsWith('.dockerignore') && basename.length > '.dockerignore'.length);
 }
 
-/** `Dockerfile`, `Dockerfile.<x>`, `<x>.Dockerfile`, `Containerfile` (and `Containerfile.<x>`). */
+/**
+ * What people name Dockerfiles, in any case: `Dockerfile`, `Dockerfile.<x>`, `Dockerfile-<x>`,
+ * `Dockerfile_<x>`, `<x>.Dockerfile`, `<x>.dockerfile`, `Containerfile` and the same forms of it.
+ * Not: documents, backups and templates that only carry the name (`Dockerfile.md`,
+ * `Dockerfile.orig`, `Dockerfile.j2`: a template is not what BuildKit reads).
+ */
 export function isDockerfileName(basename: string): boolean {
   if (isDockerignoreName(basename)) return false; // Dockerfile.dockerignore is an ignore file
-  return (
-    basename === 'Dockerfile' ||
-    basename === 'Containerfile' ||
-    /^(Dockerfile|Containerfile)\.[^.].*$/.test(basename) ||
-    /^.+\.(Dockerfile|dockerfile)$/.test(basename)
-  );
+  const named = /^(dockerfile|containerfile)([._-].+)?$/i.test(basename) || /^.+\.(dockerfile|containerfile)$/i.test(basename);
+  return named && !NOT_A_DOCKERFILE.test(basename);
 }
+
+const NOT_A_DOCKERFILE = /\.(md|markdown|rst|txt|adoc|html|orig|bak|rej|swp|old|j2|jinja2?|tmpl|tpl|template|mustache|hbs|erb|in|sh|ps1|py|json|ya?ml|lock)$/i;
 
 export type FileKind = 'dockerfile' | 'compose' | 'dockerignore';
 
 export function kindOf(filePath: string): FileKind | undefined {
   const base = path.basename(filePath);
   if (isDockerignoreName(base)) return 'dockerignore';
-  if (isComposeFileName(base)) return 'compose';
+  if (isComposeFileName(base) || isDevcontainerFile(filePath)) return 'compose';
   if (isDockerfileName(base)) return 'dockerfile';
   return undefined;
 }

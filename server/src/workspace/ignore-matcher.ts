@@ -5,12 +5,19 @@
  * stop at `/`, `**` spans directories, and a pattern that matches a directory excludes all
  * below it. The last matching line wins.
  *
- * Why not @balena/dockerignore at run time: it has the same semantics (the tests compare both
- * on the same inputs) but tests every rule against every parent of every path, which takes
- * seconds on a 100 000-file context. This matcher memoizes directory results and skips a rule
- * at once when the path lacks the rule's literal text, so whole-context counts stay cheap.
+ * Why no RegExp: a glob turned into a JavaScript regex backtracks, and `*a*a*a*a*a*a*a*a*a*a*a*a*c`
+ * against a name of 35 `a`s took 46 s. Patterns run as automata (glob-automaton.ts) in time
+ * linear in pattern × path, as Go's RE2 runs them in BuildKit.
+ *
+ * Why not @balena/dockerignore at run time: it tests every rule against every parent of every
+ * path, which takes seconds on a 100 000-file context, and it predates moby's shortcuts (plain,
+ * `text**` and `**text` patterns compared as strings). The tests compare both on common inputs,
+ * and ignore-matcher-fuzz.test.ts checks random ones against moby's own rules. This matcher
+ * memoizes directory results and skips a rule at once when the path lacks the rule's literal
+ * text, so whole-context counts stay cheap.
  */
 import * as path from 'node:path';
+import { GlobAutomaton, type GlobToken } from './glob-automaton';
 
 export interface IgnoreRule {
   /** The pattern as BuildKit uses it: cleaned, without `!` and leading `/`. */
@@ -19,7 +26,11 @@ export interface IgnoreRule {
   exception: boolean;
   /** Zero-based line of the .dockerignore it came from. */
   line: number;
-  regex: RegExp;
+  /**
+   * Tests paths against this pattern alone. Named `regex` for its callers, but an automaton
+   * or a string comparison: a RegExp would backtrack exponentially on some patterns.
+   */
+  regex: PatternTest;
   /** Text every matching path (or one of its parents) must contain; '' when none. */
   literal: string;
 }
@@ -58,9 +69,9 @@ export function parseIgnoreLines(text: string): IgnoreRule[] {
     if (exception) pattern = pattern.slice(1).trim();
     pattern = cleanPattern(pattern);
     if (pattern === '') continue; // a lone `!`: moby rejects the file; here it is just skipped
-    const regex = compileRegex(pattern);
-    if (!regex) continue;
-    rules.push({ pattern, exception, line: i, regex, literal: longestLiteral(pattern) });
+    const compiled = compilePattern(pattern);
+    if (!compiled) continue;
+    rules.push({ pattern, exception, line: i, regex: compiled.test, literal: compiled.literal });
   }
   return rules;
 }
@@ -74,76 +85,148 @@ export function cleanPattern(pattern: string): string {
   return cleaned === './' ? '.' : cleaned;
 }
 
-// What moby escapes; `^` is not among them, so (as in Docker) it anchors and matches nothing.
-const REGEX_SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$']);
+/** How BuildKit tests a path against one pattern, or (with parents) against the path and each parent. */
+export interface PatternTest {
+  /** Whether the whole path matches. */
+  test(path: string): boolean;
+  /** Whether the path or one of its parent directories matches: BuildKit excludes all below a match. */
+  testPathOrParent(path: string): boolean;
+}
 
-/** Go's filepath.Match syntax plus `**`, turned into an anchored regular expression. */
-function compileRegex(pattern: string): RegExp | undefined {
-  let out = '^';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      if (ch === '\\' && i + 1 < pattern.length) out += escapedLiteral(pattern[++i]);
-      else out += ch === '[' ? '\\[' : ch;
-      continue;
+/**
+ * moby's patternmatcher compares plain patterns as strings (`exact`), `text**` as a prefix and
+ * `**text` as a suffix, without a regex; so there a `^` is a plain character, and `**text`
+ * matches `xtext` (the regex `(.*\/)?text` would not).
+ */
+class LiteralTest implements PatternTest {
+  constructor(private readonly kind: 'exact' | 'prefix' | 'suffix', private readonly text: string) {}
+
+  test(path: string): boolean {
+    const text = this.text;
+    if (this.kind === 'exact') return path === text;
+    if (this.kind === 'prefix') return path.startsWith(text);
+    return path.endsWith(text) || (text[0] === '/' && path === text.slice(1)); // `**/foo` matches `foo`
+  }
+
+  testPathOrParent(path: string): boolean {
+    const text = this.text;
+    if (this.kind === 'exact') return path.startsWith(text) && (path.length === text.length || path[text.length] === '/');
+    if (this.kind === 'prefix') return path.startsWith(text); // a parent starting with it makes the path start with it
+    // Each prefix ending before a `/`, then the path itself: O(path × text) at worst.
+    for (let end = path.indexOf('/'); end >= 0; end = path.indexOf('/', end + 1)) {
+      if (this.test(path.slice(0, end))) return true;
     }
-    if (ch === '*') {
-      if (pattern[i + 1] === '*') {
-        i++;
-        if (pattern[i + 1] === '/') i++; // `**/` is `**`
-        out += i + 1 >= pattern.length ? '.*' : '(.*/)?';
+    return this.test(path);
+  }
+}
+
+/**
+ * The cleaned pattern compiled as moby's patternmatcher compiles it: `*` is `[^/]*`, `?` is
+ * `[^/]`, `**` is `(.*\/)?` (`.*` at the end), `\x` is `x`, a bare `^` anchors at the start; the
+ * regex runs as an automaton here (linear time, like Go's RE2). Undefined when BuildKit
+ * rejects the pattern (filepath.Match's syntax error: unclosed or empty `[]`, a trailing `\`).
+ */
+function compilePattern(pattern: string): { test: PatternTest; literal: string } | undefined {
+  const chars = Array.from(pattern);
+  const tokens: GlobToken[] = [];
+  let type: 'exact' | 'prefix' | 'suffix' | 'regex' = 'exact';
+  for (let i = 0, step = 0; i < chars.length; i++, step++) {
+    const ch = chars[i];
+    if (ch === '*' && chars[i + 1] === '*') {
+      i++;
+      if (chars[i + 1] === '/') i++; // `**/` is `**`
+      if (i + 1 >= chars.length) {
+        if (type === 'exact') type = 'prefix';
+        else {
+          tokens.push({ kind: 'rest' });
+          type = 'regex';
+        }
       } else {
-        out += '[^/]*';
+        tokens.push({ kind: 'anyDirs' });
+        type = 'regex';
       }
+      if (step === 0) type = 'suffix';
+    } else if (ch === '*') {
+      tokens.push({ kind: 'star' });
+      type = 'regex';
     } else if (ch === '?') {
-      out += '[^/]';
-    } else if (ch === '[') {
-      // Passed to the regex as is, like moby does (so `[!a]` is a class holding `!`, not a negation).
-      inClass = true;
-      out += '[';
+      tokens.push({ kind: 'notSlash' });
+      type = 'regex';
     } else if (ch === '\\') {
-      out += i + 1 < pattern.length ? escapedLiteral(pattern[++i]) : '\\\\';
+      if (i + 1 >= chars.length) return undefined; // filepath.Match: ErrBadPattern
+      tokens.push(charToken(chars[++i]));
+      type = 'regex';
+    } else if (ch === '[') {
+      const parsed = parseClass(chars, i + 1);
+      if (!parsed) return undefined;
+      tokens.push(parsed.token);
+      i = parsed.end;
+      type = 'regex';
+    } else if (ch === ']') {
+      tokens.push(charToken(ch)); // plain outside a class, in filepath.Match and in Go's regexp
+      type = 'regex';
+    } else if (ch === '^') {
+      tokens.push({ kind: 'start' }); // moby leaves it unescaped: Go's regexp reads an anchor
     } else {
-      out += escapeChar(ch);
+      tokens.push(charToken(ch)); // moby escapes the other metacharacters (`.+()|{}$`): plain
     }
   }
-  if (inClass) return undefined; // filepath.Match reports ErrBadPattern: the line matches nothing
-  try {
-    return new RegExp(out + '$');
-  } catch {
-    return undefined;
+  if (type === 'exact') return { test: new LiteralTest('exact', pattern), literal: pattern };
+  if (type === 'prefix') return { test: new LiteralTest('prefix', pattern.slice(0, -2)), literal: pattern.slice(0, -2) };
+  if (type === 'suffix') {
+    const suffix = pattern.slice(2);
+    return { test: new LiteralTest('suffix', suffix), literal: suffix.startsWith('/') ? suffix.slice(1) : suffix };
   }
+  return { test: new GlobAutomaton(tokens), literal: longestLiteral(tokens) };
 }
 
-function escapeChar(ch: string): string {
-  return REGEX_SPECIAL.has(ch) || ch === ']' ? '\\' + ch : ch;
+function charToken(ch: string): GlobToken {
+  return { kind: 'char', code: ch.codePointAt(0)! };
 }
 
-/** A character after `\\` in the pattern: always itself. */
-function escapedLiteral(ch: string): string {
-  return /[A-Za-z0-9_]/.test(ch) || ch.charCodeAt(0) > 127 ? ch : '\\' + ch;
+/**
+ * A `[...]` class from just after its `[`, with filepath.Match's syntax (which BuildKit checks
+ * first): an optional `^` negates (`!` is a plain member, as in Go), then one or more members
+ * `c` or ranges `a-z`, where `-` and `]` must be escaped and `\` escapes. A `*` or `?` inside is
+ * a member (moby would turn it into regex syntax inside the class; a pattern nobody writes).
+ * A reversed range, which Go's regexp rejects, makes the pattern invalid.
+ */
+function parseClass(chars: readonly string[], from: number): { token: GlobToken; end: number } | undefined {
+  let i = from;
+  const negated = chars[i] === '^';
+  if (negated) i++;
+  const ranges: number[] = [];
+  const member = (): number | undefined => {
+    if (i >= chars.length || chars[i] === '-' || chars[i] === ']') return undefined;
+    if (chars[i] === '\\') i++;
+    if (i >= chars.length) return undefined;
+    return chars[i++].codePointAt(0)!;
+  };
+  while (!(chars[i] === ']' && ranges.length > 0)) {
+    const lo = member();
+    if (lo === undefined) return undefined;
+    let hi = lo;
+    if (chars[i] === '-') {
+      i++;
+      const end = member();
+      if (end === undefined || end < lo) return undefined;
+      hi = end;
+    }
+    ranges.push(lo, hi);
+  }
+  return { token: { kind: 'class', ranges, negated }, end: i };
 }
 
-/** The longest run of plain characters: a quick filter before running the regex. */
-function longestLiteral(pattern: string): string {
+/** The longest run of plain characters: every matching path contains it (a quick filter). */
+function longestLiteral(tokens: readonly GlobToken[]): string {
   let best = '';
   let current = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*' || ch === '?' || ch === '[' || ch === ']' || ch === '\\') {
+  for (const token of tokens) {
+    if (token.kind === 'char') {
+      current += String.fromCodePoint(token.code);
+    } else {
       if (current.length > best.length) best = current;
       current = '';
-      if (ch === '[') {
-        while (i < pattern.length && pattern[i] !== ']') i++;
-      } else if (ch === '\\') {
-        i++;
-      } else if (ch === '*' && pattern[i + 1] === '*' && pattern[i + 2] === '/') {
-        i += 2; // `**/` may match nothing, slash included
-      }
-    } else {
-      current += ch;
     }
   }
   return current.length > best.length ? current : best;
@@ -157,11 +240,11 @@ function matcherOf(rules: IgnoreRule[]): IgnoreMatcher {
   function hitsDir(index: number, dir: string): boolean {
     if (dir === '') return false;
     const memo = dirHits[index];
-    const known = memo.get(dir);
-    if (known !== undefined) return known;
-    const slash = dir.lastIndexOf('/');
-    const hit = rules[index].regex.test(dir) || hitsDir(index, slash < 0 ? '' : dir.slice(0, slash));
-    memo.set(dir, hit);
+    let hit = memo.get(dir);
+    if (hit === undefined) {
+      hit = rules[index].regex.testPathOrParent(dir); // one pass over the directory's path
+      memo.set(dir, hit);
+    }
     return hit;
   }
 

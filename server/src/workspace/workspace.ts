@@ -8,15 +8,17 @@
  * Dockerfile, the compose files that build it (one build per service), the Dockerfile's folder.
  */
 import * as fs from 'node:fs';
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ContextOverride } from '../settings';
 import type { BuildContext, IgnoreFileRef } from './build-context';
 import { parseComposeFile, parseDotEnv, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
 import { ContextScanner } from './context-scan';
+import { isDevcontainerFile, parseDevcontainerFile } from './devcontainer';
 import { discover, kindOf } from './discover';
 import { ignoreFileCandidates } from './ignore-file-choice';
 import { compilePatterns, type IgnoreMatcher } from './ignore-matcher';
+import { readTextFile, readTextFileSync, shownPath, type ReadResult } from './safe-read';
+import { writeRefusal } from './write-policy';
 
 export interface WorkspaceSettings {
   contextOverrides: ContextOverride[];
@@ -39,6 +41,10 @@ type BuildSpec = Pick<BuildContext, 'dockerfilePath' | 'contextDir' | 'source' |
 interface FileState {
   exists: boolean;
   text?: string;
+  /** Why an existing path was not read (a link out of the workspace, a FIFO, too large…). */
+  skipped?: string;
+  /** False when the bytes are not valid UTF-8: `text` is then for linting, never to write back. */
+  utf8?: boolean;
 }
 
 const IGNORE_NAME = '.dockerignore';
@@ -46,6 +52,11 @@ const DOT_ENV = '.env';
 
 export class WorkspaceModel {
   readonly scanner: ContextScanner;
+  /**
+   * Work done so far, for tests that catch a quadratic without timing anything: file states
+   * looked up (overlay, cache or disk) and build specs visited while answering queries.
+   */
+  readonly work = { fileLookups: 0, specVisits: 0 };
   private roots: string[] = [];
   private defaultSettings: WorkspaceSettings = { contextOverrides: [], exclude: [] };
   private readonly rootSettings = new Map<string, WorkspaceSettings>();
@@ -53,10 +64,13 @@ export class WorkspaceModel {
 
   private readonly overlay = new Map<string, string>();
   private readonly files = new Map<string, FileState>();
+  private readonly refusals = new Map<string, string | undefined>();
   private readonly composeParses = new Map<string, ComposeFileParse>();
   private readonly known = { dockerfiles: new Set<string>(), composeFiles: new Set<string>(), dockerignores: new Set<string>() };
 
   private index?: {
+    /** Dockerfiles that compose or dev container files name, whatever their file names. */
+    named: Set<string>;
     byDockerfile: Map<string, BuildSpec[]>;
     byDockerfileDir: Map<string, BuildSpec[]>;
     byContextDir: Map<string, BuildSpec[]>;
@@ -75,6 +89,8 @@ export class WorkspaceModel {
   setRoots(roots: readonly string[]): void {
     this.roots = roots.map((r) => path.resolve(r));
     this.index = undefined;
+    this.files.clear(); // what a link may resolve to depends on the roots
+    this.refusals.clear();
   }
 
   /** Context overrides and excludes, for one root or (without `root`) for all. */
@@ -103,7 +119,11 @@ export class WorkspaceModel {
     this.known.composeFiles = new Set(found.flatMap((f) => f.composeFiles));
     this.known.dockerignores = new Set(found.flatMap((f) => f.dockerignores));
     this.files.clear();
+    this.refusals.clear();
+    this.foundAbove.clear();
     this.composeParses.clear();
+    // An index built before these files were known (a request during discovery) is stale now.
+    this.index = undefined;
     await Promise.all([...this.known.composeFiles].map((file) => this.readAsync(file)));
     this.index = undefined;
     // Warm what the synchronous reads will ask for: both candidate ignore files per build.
@@ -123,6 +143,7 @@ export class WorkspaceModel {
    */
   invalidate(filePath: string): string[] {
     const abs = path.resolve(filePath);
+    this.foundAbove.clear(); // cheap to rebuild; a created or deleted file may be what it found
     const before = this.affectedDockerfiles(abs);
     this.scanner.invalidatePath(abs);
     this.dropFile(abs);
@@ -136,6 +157,8 @@ export class WorkspaceModel {
       // Perhaps a directory: forget everything below it that is gone.
       const prefix = abs + path.sep;
       for (const key of [...this.files.keys()]) if (key.startsWith(prefix)) this.files.delete(key);
+      // A folder that became (or stopped being) a link changes where everything below it resolves.
+      for (const key of [...this.refusals.keys()]) if (key.startsWith(prefix) || key.startsWith(abs)) this.refusals.delete(key);
       for (const key of [...this.composeParses.keys()]) if (key.startsWith(prefix)) this.composeParses.delete(key);
       for (const set of Object.values(this.known)) {
         for (const file of [...set]) if (file.startsWith(prefix) && !fs.existsSync(file)) set.delete(file);
@@ -152,8 +175,51 @@ export class WorkspaceModel {
     return this.read(path.resolve(filePath)).text;
   }
 
+  /** The workspace folders, as given (absolute). */
+  rootFolders(): string[] {
+    return [...this.roots];
+  }
+
+  /** Files read so far that exist but were not read, with why (for a warning, never a finding). */
+  skippedFiles(): Array<{ path: string; reason: string }> {
+    return [...this.files].flatMap(([file, state]) => (state.skipped ? [{ path: file, reason: state.skipped }] : []));
+  }
+
+  /**
+   * Why a fix may not write `filePath` (outside the workspace folders, through a link, not a
+   * regular file, bytes that are not UTF-8), or undefined when it may. Cached until the path
+   * is invalidated.
+   */
+  writeRefusal(filePath: string): string | undefined {
+    const abs = path.resolve(filePath);
+    if (this.refusals.has(abs)) return this.refusals.get(abs);
+    let refusal: string | undefined;
+    const state = this.read(abs);
+    // An open editor's text is edited where the user sees it, and saved by the editor.
+    if (this.overlay.has(abs)) refusal = undefined;
+    else if (state.skipped) refusal = `${shownPath(abs, this.roots)} ${state.skipped}`;
+    else if (state.utf8 === false) refusal = `${shownPath(abs, this.roots)} is not valid UTF-8, and dockopt keeps its bytes as they are`;
+    else refusal = writeRefusal(abs, this.roots);
+    this.refusals.set(abs, refusal);
+    return refusal;
+  }
+
+  /** Dockerfiles found by name, named by a compose or dev container file, or given explicitly. */
   dockerfiles(): string[] {
-    return [...this.known.dockerfiles];
+    const named = [...this.buildIndex().named].filter((file) => !this.known.dockerfiles.has(file));
+    return [...this.known.dockerfiles, ...named];
+  }
+
+  /** Whether `filePath` is checked as a Dockerfile, whatever its name. */
+  isDockerfile(filePath: string): boolean {
+    const abs = path.resolve(filePath);
+    return this.known.dockerfiles.has(abs) || this.buildIndex().named.has(abs);
+  }
+
+  /** A file the user says is a Dockerfile (a CLI argument), whatever its name. */
+  addDockerfile(filePath: string): void {
+    this.known.dockerfiles.add(path.resolve(filePath));
+    this.index = undefined;
   }
 
   composeFiles(): string[] {
@@ -176,6 +242,7 @@ export class WorkspaceModel {
   buildsFor(dockerfilePath: string): BuildContext[] {
     const abs = path.resolve(dockerfilePath);
     const specs = this.buildIndex().byDockerfile.get(abs) ?? [this.defaultSpec(abs)];
+    this.work.specVisits += specs.length;
     return specs.map((spec) => this.toBuildContext(spec, false));
   }
 
@@ -194,6 +261,7 @@ export class WorkspaceModel {
     const seen = new Set<BuildSpec>();
     const out: BuildContext[] = [];
     for (const spec of candidates) {
+      this.work.specVisits++;
       if (seen.has(spec)) continue;
       seen.add(spec);
       if (!this.read(spec.dockerfilePath).exists) continue;
@@ -228,6 +296,7 @@ export class WorkspaceModel {
       scan: this.scanner.peek(spec.contextDir),
       readFile: (relPath) => (isInsideDir(spec.contextDir, relPath) ? this.readText(path.join(spec.contextDir, relPath)) : undefined),
     };
+    if (spec.source === 'dockerfile-folder') build.findAbove = (relPath) => this.findAbove(spec.contextDir, relPath);
     if (spec.service !== undefined) build.service = spec.service;
     if (spec.composeFile !== undefined) build.composeFile = spec.composeFile;
     if (spec.target !== undefined) build.target = spec.target;
@@ -248,6 +317,7 @@ export class WorkspaceModel {
   private coReadersOf(spec: BuildSpec): Array<{ dockerfilePath: string; dockerfileText: string }> {
     const out = new Map<string, string>();
     for (const other of this.buildIndex().byContextDir.get(spec.contextDir) ?? []) {
+      this.work.specVisits++;
       if (other.dockerfilePath === spec.dockerfilePath || out.has(other.dockerfilePath)) continue;
       if (this.read(`${other.dockerfilePath}.dockerignore`).exists) continue;
       const dockerfile = this.read(other.dockerfilePath);
@@ -289,15 +359,23 @@ export class WorkspaceModel {
       if (!byDockerfile.has(dockerfile)) add(this.defaultSpec(dockerfile));
     }
 
+    const named = new Set<string>();
+    for (const [dockerfile, specs] of byDockerfile) {
+      if (specs.some((s) => s.source === 'compose') && kindOf(dockerfile) !== 'dockerfile' && this.isInsideRoots(dockerfile) && !this.isExcluded(dockerfile) && this.read(dockerfile).text !== undefined) {
+        named.add(dockerfile);
+      }
+    }
+
     const byDockerfileDir = new Map<string, BuildSpec[]>();
     const byContextDir = new Map<string, BuildSpec[]>();
     for (const specs of byDockerfile.values()) {
       for (const spec of specs) {
+        this.work.specVisits++;
         push(byDockerfileDir, path.dirname(spec.dockerfilePath), spec);
         push(byContextDir, spec.contextDir, spec);
       }
     }
-    this.index = { byDockerfile, byDockerfileDir, byContextDir };
+    this.index = { named, byDockerfile, byDockerfileDir, byContextDir };
     return this.index;
   }
 
@@ -316,6 +394,11 @@ export class WorkspaceModel {
     let parsed = this.composeParses.get(file);
     if (!parsed) {
       const state = this.read(file);
+      if (isDevcontainerFile(file)) {
+        parsed = state.text !== undefined ? parseDevcontainerFile(state.text, file) : { path: file, services: [] };
+        this.composeParses.set(file, parsed);
+        return parsed;
+      }
       // As `docker compose` does: the project's .env fills `${VAR}`, the environment wins over it.
       const dotEnv = this.read(path.join(path.dirname(file), DOT_ENV));
       const env = dotEnv.exists ? { ...parseDotEnv(dotEnv.text ?? ''), ...this.env } : this.env;
@@ -333,6 +416,7 @@ export class WorkspaceModel {
     if (kind === 'dockerfile') out.push(abs);
     for (const specs of index.byDockerfile.values()) {
       for (const spec of specs) {
+        this.work.specVisits++;
         if (
           spec.composeFile === abs ||
           spec.contextDir === abs ||
@@ -348,6 +432,30 @@ export class WorkspaceModel {
 
   private settingsOf(root: string): WorkspaceSettings {
     return this.rootSettings.get(root) ?? this.defaultSettings;
+  }
+
+  private readonly foundAbove = new Map<string, string | undefined>();
+
+  /** The nearest folder above `dir` (inside a workspace folder) that holds `relPath`, without following links. */
+  private findAbove(dir: string, relPath: string): string | undefined {
+    const key = `${dir}\0${relPath}`;
+    if (this.foundAbove.has(key)) return this.foundAbove.get(key);
+    let found: string | undefined;
+    for (let up = path.dirname(dir); up !== dir && this.isInsideRoots(path.join(up, 'x')); dir = up, up = path.dirname(up)) {
+      const candidate = path.join(up, relPath);
+      if (!isInsideDir(up, relPath)) break;
+      if (fs.lstatSync(candidate, { throwIfNoEntry: false })) {
+        found = up;
+        break;
+      }
+    }
+    if (this.foundAbove.size > 10_000) this.foundAbove.clear();
+    this.foundAbove.set(key, found);
+    return found;
+  }
+
+  private isInsideRoots(abs: string): boolean {
+    return this.roots.some((root) => abs.startsWith(root + path.sep));
   }
 
   private excludeMatchers = new Map<WorkspaceSettings, IgnoreMatcher>();
@@ -367,6 +475,7 @@ export class WorkspaceModel {
 
   private dropFile(abs: string): void {
     this.files.delete(abs);
+    this.refusals.delete(abs);
     if (this.composeParses.delete(abs) || kindOf(abs) === 'compose') this.index = undefined;
     if (path.basename(abs) === DOT_ENV) {
       // The compose files beside it read their variables from it.
@@ -377,11 +486,12 @@ export class WorkspaceModel {
 
   /** A file's state, from the overlay, the cache, or (once) the disk. */
   private read(abs: string): FileState {
+    this.work.fileLookups++;
     const open = this.overlay.get(abs);
     if (open !== undefined) return { exists: true, text: open };
     let state = this.files.get(abs);
     if (!state) {
-      state = readSync(abs);
+      state = toFileState(readTextFileSync(abs, this.roots));
       this.files.set(abs, state);
     }
     return state;
@@ -389,26 +499,21 @@ export class WorkspaceModel {
 
   private async readAsync(abs: string): Promise<void> {
     if (this.overlay.has(abs) || this.files.has(abs)) return;
-    const state = await fsp.readFile(abs, 'utf8').then(
-      (text): FileState => ({ exists: true, text }),
-      (): FileState => ({ exists: false }),
-    );
+    const state = toFileState(await readTextFile(abs, this.roots));
     if (!this.files.has(abs)) this.files.set(abs, state);
   }
+}
+
+function toFileState(result: ReadResult): FileState {
+  if (result.kind === 'absent') return { exists: false };
+  if (result.kind === 'skipped') return { exists: true, skipped: result.reason };
+  return { exists: true, text: result.text, utf8: result.utf8 };
 }
 
 /** A context-relative path that stays inside the context (no `..` out of it). */
 function isInsideDir(dir: string, relPath: string): boolean {
   const rel = path.relative(dir, path.join(dir, relPath));
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
-function readSync(abs: string): FileState {
-  try {
-    return { exists: true, text: fs.readFileSync(abs, 'utf8') };
-  } catch {
-    return { exists: false };
-  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -1,0 +1,144 @@
+/**
+ * Commands that wipe a package manager's cache in the same RUN as the install: `rm -rf
+ * /root/.cache/pip` (or `~/.cache`, `$HOME/.npm`…), `pip cache purge`, `npm cache clean --force`.
+ * Without a cache mount they keep the cache out of the layer; with one they defeat it (the purge
+ * empties it on every build) or fail the build (`rm` of the mount point: "Device or resource busy").
+ */
+import type { InstructionInfo } from '../dockerfile/model';
+import { commandStart } from '../dockerfile/package-managers';
+import type { RunScript, ShellWord, SimpleCommand } from '../dockerfile/shell';
+import { expandEnv } from './container-paths';
+
+export interface CacheWipe {
+  command: SimpleCommand;
+  /** The operands of an `rm` that hit the cache; empty when the whole command goes. */
+  operands: ShellWord[];
+  /** The command as written, for messages: `rm -rf /root/.cache/pip`, `pip cache purge`. */
+  label: string;
+  /** True for `rm` of the directory or one above it: with a mount there, the build fails. */
+  failsWithMount: boolean;
+}
+
+export type CacheTool = 'pip' | 'npm';
+
+/** A cache directory of the RUN and the home of the user whose `~` the RUN's `rm` operands mean. */
+export interface WipedDir { dir: string; home?: string }
+
+const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const PIP = /^pip(\d+(\.\d+)*)?$/;
+const PYTHON = /^python(\d+(\.\d+)*)?$/;
+
+/**
+ * The commands of the RUN that wipe one of `dirs` (the tool's cache directories in this RUN).
+ * An `rm` whose operands are all that cache goes whole; else only those operands go.
+ */
+export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: CacheTool, dirs: readonly WipedDir[]): CacheWipe[] {
+  if (dirs.length === 0) return [];
+  const wipes: CacheWipe[] = [];
+  for (const command of script.commands) {
+    const { index } = commandStart(command);
+    const words = command.words.slice(index);
+    if (words.length === 0) continue;
+    const label = words.map((w) => w.value).join(' ');
+    const name = basename(words[0].value);
+    if (name === 'rm') {
+      const operands = rmOperands(words.slice(1));
+      const hits = operands.filter((o) => dirs.some((d) => hitsDir(expandOperand(o.value, info, d.home), d.dir)));
+      if (hits.length === 0) continue;
+      const fails = hits.some((o) => dirs.some((d) => containsDir(expandOperand(o.value, info, d.home), d.dir)));
+      wipes.push({ command, operands: hits.length === operands.length ? [] : hits, label, failsWithMount: fails });
+    } else if (tool === 'pip' && isPipCacheWipe(words)) {
+      wipes.push({ command, operands: [], label, failsWithMount: false });
+    } else if (tool === 'npm' && name === 'npm' && isNpmCacheClean(words.slice(1).map((w) => w.value))) {
+      wipes.push({ command, operands: [], label, failsWithMount: false });
+    }
+  }
+  return wipes;
+}
+
+/** For the message of a fix that adds a mount: what it does with the RUN's wipes of it, and why. */
+export function wipesNote(wipes: readonly CacheWipe[]): string {
+  const labels = wipes.map((w) => `\`${w.label}\``).join(', ');
+  const fails = wipes.some((w) => w.failsWithMount);
+  return `The RUN also wipes that cache (${labels}): ${fails ? 'with the mount, removing the mount point fails the build' : 'with the mount, that empties it on every build'}, so it must go.`;
+}
+
+function rmOperands(args: ShellWord[]): ShellWord[] {
+  const operands: ShellWord[] = [];
+  let options = true;
+  for (const arg of args) {
+    if (options && arg.value === '--') { options = false; continue; }
+    if (options && arg.value.startsWith('-') && arg.value !== '-') continue;
+    operands.push(arg);
+  }
+  return operands;
+}
+
+/** `~`, `$HOME` with the user's home; other variables from ENV/ARG; undefined when one is unknown. */
+function expandOperand(value: string, info: InstructionInfo, home: string | undefined): string | undefined {
+  let path = value;
+  if (path === '~' || path.startsWith('~/')) {
+    if (home === undefined) return undefined;
+    path = home + path.slice(1);
+  }
+  const env = new Map(info.env);
+  if (!env.has('HOME') && home !== undefined) env.set('HOME', home);
+  path = expandEnv(path, env);
+  return path.startsWith('/') && !path.includes('$') ? path : undefined;
+}
+
+/** The path's components, with `.` and empty ones dropped (no `..` handling: such paths are left alone). */
+const componentsOf = (path: string) => path.split('/').filter((c) => c !== '' && c !== '.');
+
+/** A shell glob component as a test: `*` and `?` do not match a leading dot. */
+function componentMatches(pattern: string, name: string): boolean {
+  if (!/[*?[]/.test(pattern)) return pattern === name;
+  if (name.startsWith('.') && !pattern.startsWith('.')) return false;
+  const source = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  try {
+    return new RegExp(`^${source}$`).test(name);
+  } catch {
+    return true; // an odd bracket expression: assume it may match
+  }
+}
+
+/** Whether removing `path` (a glob maybe) removes the directory, a directory above it, or files inside it. */
+function hitsDir(path: string | undefined, dir: string): boolean {
+  if (path === undefined || path.includes('..')) return false;
+  const p = componentsOf(path);
+  const d = componentsOf(dir);
+  const n = Math.min(p.length, d.length);
+  for (let k = 0; k < n; k++) if (!componentMatches(p[k], d[k])) return false;
+  return true;
+}
+
+/** Whether removing `path` removes the directory itself (it or one above it): a mount point there makes `rm` fail. */
+function containsDir(path: string | undefined, dir: string): boolean {
+  return hitsDir(path, dir) && path !== undefined && componentsOf(path).length <= componentsOf(dir).length;
+}
+
+/** `pip cache purge`, `pip cache remove …`, `python -m pip cache purge`. */
+function isPipCacheWipe(words: ShellWord[]): boolean {
+  let i = 1;
+  const name = basename(words[0].value);
+  if (PYTHON.test(name)) {
+    const m = words.findIndex((w) => w.value === '-m' || w.value === '-mpip');
+    if (m < 0) return false;
+    if (words[m].value === '-m') {
+      if (words[m + 1]?.value !== 'pip') return false;
+      i = m + 2;
+    } else {
+      i = m + 1;
+    }
+  } else if (!PIP.test(name)) {
+    return false;
+  }
+  const rest = words.slice(i).map((w) => w.value).filter((v) => !v.startsWith('-'));
+  return rest[0] === 'cache' && (rest[1] === 'purge' || rest[1] === 'remove' || rest[1] === 'rm');
+}
+
+/** `npm cache clean [--force]` (and its aliases `clear`, `rm`). */
+function isNpmCacheClean(args: string[]): boolean {
+  const positionals = args.filter((v) => !v.startsWith('-'));
+  return positionals[0] === 'cache' && ['clean', 'clear', 'rm'].includes(positionals[1]);
+}

@@ -1,0 +1,99 @@
+/**
+ * pip takes any unambiguous prefix of a long option (optparse): `--no-cache` is `--no-cache-dir`,
+ * `--requirem` is `--requirement`. The option lists are pip 23.2's (`pip install --help`).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { findPipCall, readPipOption } from '../../server/src/dockerfile/package-managers';
+import type { ShellWord, SimpleCommand } from '../../server/src/dockerfile/shell';
+import { readDependencyInstall } from '../../server/src/rules/dependency-installs';
+import { rule as pipRule } from '../../server/src/rules/pip-cache-mount';
+import { rule as noCacheRule } from '../../server/src/rules/pip-no-cache-dir';
+import { check, fix } from '../helpers/rule-tester';
+
+const MOUNT = '--mount=type=cache,target=/root/.cache/pip';
+
+function command(line: string): SimpleCommand {
+  let offset = 0;
+  const words: ShellWord[] = line.split(' ').map((value) => {
+    const word = { value, start: offset, end: offset + value.length };
+    offset += value.length + 1;
+    return word;
+  });
+  return { assignments: [], words };
+}
+
+describe('readPipOption', () => {
+  for (const [word, subcommand, name, inline] of [
+    ['--no-cache', 'install', '--no-cache-dir', undefined],
+    ['--no-cache-d', undefined, '--no-cache-dir', undefined],
+    ['--cache=/c', 'install', '--cache-dir', '/c'],
+    ['--requirem', 'install', '--requirement', undefined],
+    ['--requirement=r.txt', 'wheel', '--requirement', 'r.txt'],
+    ['--user', 'install', '--user', undefined],
+    ['--upgrade-s', 'install', '--upgrade-strategy', undefined],
+    ['--upgrade', 'install', '--upgrade', undefined], // exact, though a prefix of --upgrade-strategy
+    ['--dest', 'download', '--dest', undefined],
+    ['-rreq.txt', 'install', '-r', 'req.txt'],
+  ] as const) {
+    test(`${word}${subcommand ? ` (pip ${subcommand})` : ' (before the subcommand)'} is ${name}`, () => {
+      const option = readPipOption(word, subcommand);
+      assert.equal(option?.name, name);
+      assert.equal(option?.inline, inline);
+    });
+  }
+
+  for (const [word, subcommand] of [
+    ['--no-c', 'install'], // --no-cache-dir, --no-clean, --no-color, --no-compile
+    ['--us', 'install'], // --use-deprecated, --use-feature, --use-pep517, --user
+    ['--requir', 'install'], // --require-hashes, --require-venv, --require-virtualenv, --requirement
+    ['--user', undefined], // not a general option
+    ['--frobnicate', 'install'],
+  ] as const) {
+    test(`${word} is ambiguous or unknown there: not read as any option`, () => {
+      assert.equal(readPipOption(word, subcommand), undefined);
+    });
+  }
+
+  test('a prefix before the subcommand reads against the general options, and its value is skipped', () => {
+    const call = findPipCall(command('pip --cache /c install flask'))!;
+    assert.equal(call.subcommand, 'install');
+    assert.equal(call.cacheDir, '/c');
+    assert.deepEqual(call.packages, ['flask']);
+  });
+});
+
+describe('pip abbreviations in the rules', () => {
+  test('--no-cache is --no-cache-dir: the mount fix drops it, pip-no-cache-dir fires on it', () => {
+    assert.equal(fix(pipRule, 'FROM python:3.12\nRUN pip install --no-cache -r r.txt\n'), `FROM python:3.12\nRUN ${MOUNT} pip install -r r.txt\n`);
+    const mounted = `FROM python:3.12\nRUN ${MOUNT} pip install --no-cache-d flask\n`;
+    assert.equal(check(noCacheRule, mounted).length, 1);
+    assert.equal(fix(noCacheRule, mounted), `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`);
+  });
+
+  test('--cache=DIR is --cache-dir: the mount goes there', () => {
+    assert.equal(
+      fix(pipRule, 'FROM python:3.12\nRUN pip install --cache=/pc flask\n'),
+      'FROM python:3.12\nRUN --mount=type=cache,target=/pc pip install --cache=/pc flask\n',
+    );
+  });
+
+  test('--no-c is ambiguous (pip refuses it): not read as --no-cache-dir', () => {
+    assert.deepEqual(check(noCacheRule, `FROM python:3.12\nRUN ${MOUNT} pip install --no-c flask\n`), []);
+  });
+
+  test('copy-before-install reads --requirem FILE and --requirement=FILE as -r', () => {
+    const install = readDependencyInstall(command('pip install --requirem requirements.txt'));
+    assert.ok(typeof install === 'object');
+    assert.deepEqual(install.manifests.required, ['requirements.txt']);
+    const wheel = readDependencyInstall(command('pip wheel --requirement=req/base.txt'));
+    assert.ok(typeof wheel === 'object');
+    assert.deepEqual(wheel.manifests.required, ['req/base.txt']);
+  });
+
+  test('a general option with a value before the subcommand is not taken for the subcommand', () => {
+    const install = readDependencyInstall(command('pip --cache-dir /c install -r requirements.txt'));
+    assert.ok(typeof install === 'object');
+    assert.deepEqual(install.manifests.required, ['requirements.txt']);
+  });
+});
