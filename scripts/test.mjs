@@ -1,18 +1,36 @@
 // `npm test`: installs what is missing, type-checks, builds the bundles (protocol and CLI tests run them),
-// then runs every test file with node's own test runner.
-import { readdirSync, statSync } from 'node:fs';
+// prepares the stand-in base images when a docker daemon answers, then runs every test file with
+// node's own test runner, and ends with one line per skipped suite and its reason.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDependencies, run } from './ensure-deps.mjs';
+import { prepareDockerImages } from './test-images.mjs';
+import { readSkipSummary } from './test-skips.mjs';
 
 ensureDependencies();
 // The tests run through tsx, which strips types without checking them: check them here.
 if (run('node', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']) !== 0) process.exit(1);
 if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
+prepareDockerImages();
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : findTests('test');
+const scratch = mkdtempSync(join(tmpdir(), 'dockopt-test-run-'));
+const skipsFile = join(scratch, 'skips.jsonl');
+// Node's usual reporter (spec in a terminal, TAP otherwise), plus one that records the skips.
+const reporters = [
+  `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/skips-reporter.mjs',
+  `--test-reporter-destination=${skipsFile}`,
+];
 // A test that hangs fails after 3 minutes instead of holding CI until its deadline.
-process.exit(run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files]));
+const status = run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...reporters, ...files]);
+const skips = readSkipSummary(skipsFile);
+rmSync(scratch, { recursive: true, force: true });
+console.log(skips.length ? `\nnpm test: ${skips.length} skipped:\n${skips.join('\n')}` : '\nnpm test: nothing skipped.');
+process.exit(status);
 
 function findTests(dir) {
   return readdirSync(dir)

@@ -4,12 +4,14 @@
  * the commands and the build runner's views. The only module-level variables are what
  * `deactivate` must stop: the server, and the builds (their clients run in their own process groups).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BuildFeature } from './build/feature';
 import { showBuildFeature } from './build/ui';
 import { commandHandlers, registerCommands, type CommandHandler } from './commands/register';
 import type { CommandId } from './commands/ids';
 import { LanguageStatus } from './language-status';
+import { SHOW_RULE_DOCS_COMMAND, showRuleDocs } from './rule-docs';
 import { ServerHost } from './server-host';
 
 export interface DockoptApi {
@@ -40,7 +42,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dockop
   const storage = context.storageUri ?? context.globalStorageUri;
   builds = new BuildFeature({ vscode, server, storageDir: vscode.Uri.joinPath(storage, 'builds').fsPath, log: (m) => output.info(m) });
   const commands = commandHandlers({ vscode, server, output, builds: builds.handlers });
-  context.subscriptions.push(output, status, builds, ...showBuildFeature(vscode, builds, server), ...registerCommands(vscode, commands));
+  const docsDir = context.asAbsolutePath(path.join('docs', 'rules'));
+  context.subscriptions.push(
+    output,
+    status,
+    builds,
+    ...showBuildFeature(vscode, builds, server),
+    ...registerCommands(vscode, commands),
+    // Internal (the diagnostics' rule links): not in the command palette.
+    vscode.commands.registerCommand(SHOW_RULE_DOCS_COMMAND, (target: unknown) => showRuleDocs(vscode, docsDir, target)),
+  );
   running = server;
   output.info(`dockopt ${context.extension.packageJSON.version ?? ''} activating`);
   await server.start();

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, TRUST_NOTIFICATION, type StatusParams, type TrustParams } from '../../server/src/lsp/protocol';
 import { RestartPolicy } from './restart-policy';
+import { withRenderedDocsLinks } from './rule-docs';
 import type { ServerState } from './status-text';
 import type { ServerAccess, VscodeApi } from './vscode-api';
 
@@ -36,6 +37,7 @@ export class ServerHost implements ServerAccess {
     const { context, output } = options;
     this.policy = options.policy ?? new RestartPolicy();
     const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+    const docsDir = context.asAbsolutePath(path.join('docs', 'rules'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -53,6 +55,10 @@ export class ServerHost implements ServerAccess {
       outputChannel: output,
       traceOutputChannel: output,
       diagnosticCollectionName: 'dockopt',
+      middleware: {
+        // A rule's link opens its page rendered (Markdown preview), not as an editable raw file.
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, withRenderedDocsLinks(options.api, diagnostics, docsDir)),
+      },
       // Read at every (re)start: in Restricted Mode, fixes that touch other files ask first.
       initializationOptions: () => ({ workspaceTrusted: options.api.workspace.isTrusted }),
       errorHandler: {

@@ -10,7 +10,7 @@
 import { work } from './work-counters';
 
 /** Units one rule may spend on one Dockerfile. */
-export const RULE_WORK_BUDGET = 2_000_000;
+export const RULE_WORK_BUDGET = 1_000_000;
 
 /** Thrown at the charge that exceeds the budget; the engine catches it. */
 export class WorkBudgetExceeded extends Error {
@@ -31,16 +31,18 @@ export function chargeWork(units: number): void {
   }
 }
 
+export interface BudgetedRun<T> {
+  result?: T;
+  /** The rule ran out: its result, if any, is incomplete and dropped. */
+  exceeded: boolean;
+  /** What the rule threw, other than running out. */
+  error?: unknown;
+}
+
 /**
  * Runs `check` with `budget` units. `exceeded` is sticky: a rule that catches the error itself
  * (rules guard their reads against odd input) is still known to have run out.
  */
-export interface BudgetedRun<T> {
-  result?: T;
-  exceeded: boolean;
-  error?: unknown;
-}
-
 export function runWithBudget<T>(budget: number, check: () => T): BudgetedRun<T> {
   const outer = { remaining, exceeded };
   remaining = budget;

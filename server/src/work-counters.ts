@@ -11,8 +11,12 @@ export interface WorkCounters {
   ruleVisits: number;
   /** RUN instructions read by the shell reader (once per parse: rules share the result). */
   runScriptsRead: number;
+  /** Calls of parseRunScript: rules visiting a RUN, read or cached. */
+  runScriptVisits: number;
   /** Characters the shell reader scanned (continuations joined, tokenized, heredoc checks). */
   shellCharsRead: number;
+  /** Variables copied into a map because a rule iterated the ENV in force (`get` copies none). */
+  envEntriesMaterialized: number;
   /** Findings the engine checked for suppressions and sorted. */
   findingsChecked: number;
   /** Rules that stopped early because the file exceeds their budget (see work-budget.ts). */
@@ -26,7 +30,9 @@ export const work: WorkCounters = {
   instructionLookupSteps: 0,
   ruleVisits: 0,
   runScriptsRead: 0,
+  runScriptVisits: 0,
   shellCharsRead: 0,
+  envEntriesMaterialized: 0,
   findingsChecked: 0,
   rulesOverBudget: 0,
   budgetUnitsSpent: 0,

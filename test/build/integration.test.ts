@@ -75,7 +75,8 @@ describe('a Python service rebuilt with a real BuildKit', { skip }, () => {
     assert.equal(result.record.exitCode, 0);
     const steps = result.record.steps.filter((s) => !s.internal);
     assert.deepEqual(steps.map((s) => s.line), [0, 1, 2, 3, 4, 6, 7]);
-    assert.deepEqual(steps.filter((s) => !s.cached).map((s) => s.line), [0, 1, 2, 3, 4, 6, 7]);
+    // BuildKit prints the FROM as CACHED or DONE depending on its state; either way it is not counted.
+    assert.deepEqual(steps.filter((s) => !s.cached && s.line !== 0).map((s) => s.line), [1, 2, 3, 4, 6, 7]);
     assert.equal(result.record.miss, null);
     // The FROM (the base image was already there) is not a cache hit this service earned.
     assert.deepEqual([result.record.totals.cachedSteps, result.record.totals.totalSteps], [0, 6]);

@@ -3,80 +3,14 @@
  * gating, which service is built, the terminal's live output, and every way to cancel.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
-import type { ServiceBuildInfo } from '../../server/src/lsp/protocol';
-import type { BuildTerminal } from '../../client/src/build/build-terminal';
-import { BuildFeature, type BuildOutcome } from '../../client/src/build/feature';
+import { test } from 'node:test';
+import type { BuildOutcome } from '../../client/src/build/feature';
 import { UNTRUSTED_BUILD_MESSAGE } from '../../client/src/build/trust';
 import { COMMANDS } from '../../client/src/commands/ids';
-import { commandHandlers, registerCommands } from '../../client/src/commands/register';
-import { fakeVscode, settle } from './fake-vscode';
-import { API_DOCKERFILE, API_TEXT, fakeRunner, makeRecord, ROOT, until } from './build-fixtures';
-
-const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-build-cmds-'));
-after(() => fs.rmSync(storage, { recursive: true, force: true }));
-let storageCount = 0;
-
-const API_INFO: ServiceBuildInfo = { service: 'api', dockerfile: API_DOCKERFILE, contextDir: path.dirname(API_DOCKERFILE), composeFile: path.join(ROOT, 'compose.yaml'), source: 'compose' };
-const WORKER_INFO: ServiceBuildInfo = { ...API_INFO, service: 'worker', target: 'worker' };
-
-interface Terminal {
-  target: string;
-  output: string;
-  exitCode: number | void | undefined;
-  terminal: BuildTerminal;
-}
-
-function setup(options: { trusted?: boolean; builds?: ServiceBuildInfo[]; allBuilds?: ServiceBuildInfo[]; settings?: Record<string, unknown>; pick?: (items: any[]) => any } = {}) {
-  const { api: base, state } = fakeVscode({
-    folders: [{ name: 'shop', path: ROOT }],
-    windowDockopt: { extraArgs: ['--network=none'], parallel: 2, ...options.settings },
-    activeDocument: { uri: `file://${API_DOCKERFILE}`, languageId: 'dockerfile', text: API_TEXT },
-  });
-  const picks: any[][] = [];
-  const api = {
-    ...base,
-    workspace: { ...base.workspace, isTrusted: options.trusted ?? true },
-    window: {
-      ...base.window,
-      showQuickPick: async (items: any[]) => {
-        picks.push(items);
-        return options.pick ? options.pick(items) : undefined;
-      },
-    },
-  } as any;
-  const requests: Array<{ method: string; params: unknown }> = [];
-  const server = {
-    isRunning: () => true,
-    sendRequest: async <R>(method: string, params: unknown) => {
-      requests.push({ method, params });
-      return (method === 'dockopt/builds' ? (options.builds ?? [API_INFO]) : (options.allBuilds ?? [API_INFO])) as R;
-    },
-  };
-  const runner = fakeRunner();
-  const terminals: Terminal[] = [];
-  const feature = new BuildFeature({
-    vscode: api,
-    server,
-    storageDir: path.join(storage, String(++storageCount)),
-    log: () => {},
-    startBuild: runner.start,
-    // What VS Code does with a CustomExecution task: it opens our pseudoterminal.
-    runTask: async (target, terminal) => {
-      const t: Terminal = { target: target.label, output: '', exitCode: undefined, terminal };
-      terminal.onDidWrite((text) => (t.output += text));
-      terminal.onDidClose((code) => (t.exitCode = code));
-      terminals.push(t);
-      terminal.open();
-    },
-  });
-  registerCommands(api, commandHandlers({ vscode: api, server: { ...server, restart: async () => 'running' }, output: { show() {}, info() {} }, builds: feature.handlers }));
-  const run = (id: string, ...args: unknown[]) => state.registered.get(id)!(...args) as Promise<any>;
-  return { api, state, feature, runner, terminals, requests, picks, run };
-}
+import { settle } from './fake-vscode';
+import { API_DOCKERFILE, makeRecord, ROOT, until } from './build-fixtures';
+import { API_INFO, setup, WORKER_INFO } from './build-harness';
 
 const OK = makeRecord({ outcomes: { 0: 'cached', 1: 'cached', 2: 'cached', 3: 'cached', 4: 70, 5: 800 }, durationMs: 2_100 });
 
@@ -209,7 +143,7 @@ test('a failed build says where, with a way to open the Dockerfile', async () =>
   assert.deepEqual(state.messages.at(-1), {
     level: 'error',
     text: 'dockopt: api: Build failed at RUN python -m compileall src (Dockerfile line 6) Open the Dockerfile at line 6.',
-    buttons: [],
+    buttons: ['Show Output'],
   });
 });
 
@@ -257,21 +191,4 @@ test('Compare with one build says a second one is needed', async () => {
   await outcome;
   const result = await run(COMMANDS.compareBuilds);
   assert.deepEqual(result, { status: 'not-enough-builds', message: 'dockopt: api needs a build before this one to compare with.' });
-});
-
-test('a build that could not run offers the settings and is not kept with the builds', async () => {
-  const { runner, run, state, feature } = setup();
-  const outcome = run(COMMANDS.build);
-  await until(() => runner.runs.length === 1);
-  const error = makeRecord({ outcomes: {}, status: 'error' });
-  error.problem = { kind: 'client-not-found', message: "'docker' was not found on PATH.", hint: 'Install Docker, or set dockopt.build.command.' };
-  runner.runs[0].finish(error);
-  assert.equal(((await outcome) as BuildOutcome).status, 'error');
-  await settle();
-  assert.deepEqual(state.messages.at(-1), {
-    level: 'error',
-    text: "dockopt: api: 'docker' was not found on PATH. Install Docker, or set dockopt.build.command.",
-    buttons: ['Open Settings'],
-  });
-  assert.deepEqual(feature.records.all(), []);
 });

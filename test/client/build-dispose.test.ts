@@ -35,7 +35,10 @@ test('disposing the build feature kills the running build\'s whole process group
     storageDir: path.join(root, 'storage'),
     log: () => {},
     env: { ...process.env, PIDS_FILE: pidsFile },
-    runTask: async (_target, terminal) => terminal.open(),
+    createTerminal: (_target, pty) => {
+      pty.open();
+      return { show() {}, dispose() {} };
+    },
   });
 
   const outcome = feature.handlers.build() as Promise<BuildOutcome>;

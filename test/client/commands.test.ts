@@ -144,14 +144,28 @@ test('Optimize All shows the summary afterwards', async () => {
   ]);
 });
 
-test('Optimize All offers to rebuild the changed services when the build command exists', async () => {
+test('"Rebuild changed services" runs Build All restricted to the changed services', async () => {
   const builds: unknown[][] = [];
-  const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]), {
-    commands: { 'dockopt.build': (...args: unknown[]) => builds.push(args) },
+  const { api, state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]), {
+    commands: { 'dockopt.buildAll': (...args: unknown[]) => builds.push(args) },
   });
+  api.window.showInformationMessage = (async (text: string, ...buttons: string[]) => {
+    state.messages.push({ level: 'info', text, buttons });
+    return buttons[0];
+  }) as unknown as typeof api.window.showInformationMessage;
   await run(COMMANDS.optimizeAll);
   await settle();
   assert.deepEqual(state.messages[0].buttons, ['Rebuild changed services']);
+  // One Build All (its progress, Cancel, parallelism and summary), of api only: web was already optimal.
+  assert.deepEqual(builds, [[{ changedServices: [{ dockerfileUri: 'file:///w/shop/api/Dockerfile', service: 'api' }] }]]);
+  assert.ok(!state.executed.some((e) => e.command === 'dockopt.build'), 'never one build command per service');
+});
+
+test('in Restricted Mode the rebuild is not offered (a build could not run there)', async () => {
+  const { state, run } = setup([{ name: 'shop', path: '/w/shop' }], (p) => apiFixes(p.folders![0]), { trusted: false });
+  await run(COMMANDS.optimizeAll);
+  await settle();
+  assert.deepEqual(state.messages[0].buttons, []);
 });
 
 test('Optimize All invoked on a folder in the explorer optimizes only that workspace folder', async () => {

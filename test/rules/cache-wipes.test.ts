@@ -90,6 +90,28 @@ describe('pip-cache-mount: the fix also removes the wipes of the new mount', () 
     assert.equal(fixOnce(pipRule, text), text);
   });
 
+  test('relative operands are read against the WORKDIR and a cd of the RUN; .. is resolved', () => {
+    assert.equal(
+      fix(pipRule, 'FROM python:3.12\nWORKDIR /root\nRUN pip install flask && rm -rf .cache/pip\n'),
+      `FROM python:3.12\nWORKDIR /root\nRUN ${PIP} pip install flask\n`,
+    );
+    assert.equal(fix(pipRule, 'FROM python:3.12\nRUN pip install flask && cd /root && rm -rf .cache\n'), `FROM python:3.12\nRUN ${PIP} pip install flask && cd /root\n`);
+    assert.equal(fix(pipRule, 'FROM python:3.12\nRUN pip install flask && rm -rf /root/x/../.cache/pip\n'), `FROM python:3.12\nRUN ${PIP} pip install flask\n`);
+  });
+
+  test('an rm dockopt cannot resolve may remove the cache: the fix is offered, not applied', () => {
+    for (const run of ['pip install flask && rm -rf $CLEANUP', 'pip install flask && cd "$(mktemp -d)" && rm -rf ../*']) {
+      const text = `FROM python:3.12\nRUN ${run}\n`;
+      const finding = only(check(pipRule, text));
+      assert.match(finding.message, /dockopt cannot tell what `rm -rf [^`]+` removes/, run);
+      assert.equal(finding.fixes[0].isPreferred, false);
+      assert.match(finding.fixes[0].title, /\(check that rm -rf .+ leaves it alone\)$/);
+      assert.equal(fixOnce(pipRule, text), text);
+    }
+    // Known to miss the cache: no doubt.
+    assert.equal(only(check(pipRule, 'FROM python:3.12\nENV D=/tmp/x\nRUN pip install flask && rm -rf $D\n')).fixes[0].isPreferred, true);
+  });
+
   test('not wipes: other dirs, other users\' caches, globs that do not match the dot dir, pip cache list', () => {
     for (const run of [
       'pip install flask && rm -rf /tmp/* /var/lib/apt/lists/*',

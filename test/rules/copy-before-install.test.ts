@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { rule } from '../../server/src/rules/copy-before-install';
 import type { BuildContext } from '../../server/src/workspace/build-context';
 import { check as checkIn, fix as fixIn, type RuleTestOptions } from '../helpers/rule-tester';
@@ -233,9 +234,9 @@ describe('copy-before-install: the fix', () => {
       '',
       'RUN apk add --no-cache gcc musl-dev',
       '',
-      '# Copy everything, then install',
       'COPY requirements-prod.txt .',
       'RUN pip install --no-cache-dir --user -r requirements-prod.txt',
+      '# Copy everything, then install',
       'COPY . .',
       '',
       'ENV PATH=/root/.local/bin:$PATH',
@@ -355,7 +356,7 @@ describe('copy-before-install: the fix', () => {
   test('only moves COPY . . when the manifest is already copied before it', () => {
     assert.equal(
       fix(rule, 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n# the code\nCOPY . .\nRUN pip install -r requirements.txt\n'),
-      'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n# the code\nRUN pip install -r requirements.txt\nCOPY . .\n',
+      'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n# the code\nCOPY . .\n',
     );
   });
 
@@ -459,6 +460,54 @@ describe('copy-before-install: the fix', () => {
   test('the fix edits only the Dockerfile it reports on', () => {
     const finding = only('FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n', { path: '/w/svc/Dockerfile' });
     assert.deepEqual(finding.fixes[0].changes.map((c) => c.path), ['/w/svc/Dockerfile']);
+  });
+});
+
+describe('copy-before-install: comments above the broad COPY move with it', () => {
+  const P = 'FROM python:3.12\nWORKDIR /app\n';
+  const INSTALL = 'RUN pip install -r requirements.txt\n';
+  const cases: Array<[string, string, string]> = [
+    ['one comment line', `${P}# Copy everything, then install\nCOPY . .\n${INSTALL}CMD ["python", "app.py"]\n`,
+      `${P}COPY requirements.txt .\n${INSTALL}# Copy everything, then install\nCOPY . .\nCMD ["python", "app.py"]\n`],
+    ['two comment lines', `${P}# the source\n# (see .dockerignore)\nCOPY . .\n${INSTALL}`,
+      `${P}COPY requirements.txt .\n${INSTALL}# the source\n# (see .dockerignore)\nCOPY . .\n`],
+    ['a comment separated by a blank line stays', `${P}# Application\n\nCOPY . .\n${INSTALL}`,
+      `${P}# Application\n\nCOPY requirements.txt .\n${INSTALL}COPY . .\n`],
+    ['only the lines below the blank line move', `${P}# Application\n\n# the source\nCOPY . .\n${INSTALL}`,
+      `${P}# Application\n\nCOPY requirements.txt .\n${INSTALL}# the source\nCOPY . .\n`],
+    ['a comment above the install stays with the install', `${P}COPY . .\n# dependencies\n${INSTALL}`,
+      `${P}COPY requirements.txt .\n# dependencies\n${INSTALL}COPY . .\n`],
+    ['a comment above what follows the install stays there', `${P}# code\nCOPY . .\n${INSTALL}# run it\nCMD ["python", "app.py"]\n`,
+      `${P}COPY requirements.txt .\n${INSTALL}# code\nCOPY . .\n# run it\nCMD ["python", "app.py"]\n`],
+    ['CRLF, indentation and a continuation kept',
+      'FROM python:3.12\r\nWORKDIR /app\r\n  # the source\r\n\t# all of it\r\n  COPY --chown=app:app \\\r\n    . .\r\nRUN pip install \\\r\n    -r requirements.txt\r\nUSER app\r\n',
+      'FROM python:3.12\r\nWORKDIR /app\r\n  COPY --chown=app:app requirements.txt .\r\nRUN pip install \\\r\n    -r requirements.txt\r\n  # the source\r\n\t# all of it\r\n  COPY --chown=app:app \\\r\n    . .\r\nUSER app\r\n'],
+    ['when only the COPY moves (manifest already copied), its comment does not land on the install',
+      `${P}COPY requirements.txt .\n# the code\nCOPY . .\n${INSTALL}`,
+      `${P}COPY requirements.txt .\n${INSTALL}# the code\nCOPY . .\n`],
+    ['a heredoc body above is the RUN\'s, not a comment', `${P}RUN <<EOF\n# inside\nEOF\n# the code\nCOPY . .\n${INSTALL}`,
+      `${P}RUN <<EOF\n# inside\nEOF\nCOPY requirements.txt .\n${INSTALL}# the code\nCOPY . .\n`],
+    ['a file-wide suppression stays where it is', `${P}# dockopt global ignore=pip-no-cache-dir\n# the code\nCOPY . .\n${INSTALL}`,
+      `${P}# dockopt global ignore=pip-no-cache-dir\nCOPY requirements.txt .\n${INSTALL}# the code\nCOPY . .\n`],
+    ['the escape directive and the comments above FROM stay',
+      '# escape=`\n# image for the API\nFROM python:3.12\n# the code\nCOPY . .\nRUN pip install `\n  -r requirements.txt\n',
+      '# escape=`\n# image for the API\nFROM python:3.12\nCOPY requirements.txt .\nRUN pip install `\n  -r requirements.txt\n# the code\nCOPY . .\n'],
+  ];
+  for (const [name, before, after] of cases) {
+    test(name, () => {
+      assert.equal(only(before).fixes[0].isPreferred, true);
+      assert.equal(fix(rule, before), after);
+    });
+  }
+
+  test('a suppression comment stays on the instruction it suppresses: the broad COPY', () => {
+    const before = `${P}COPY requirements.txt .\n# the code\n# dockopt ignore=pip-cache-mount\nCOPY . .\n${INSTALL}`;
+    const after = fix(rule, before);
+    assert.equal(after, `${P}COPY requirements.txt .\n${INSTALL}# the code\n# dockopt ignore=pip-cache-mount\nCOPY . .\n`);
+    // Left behind, it would have landed on the install and silenced pip-cache-mount there.
+    const model = parseDockerfile(after);
+    const suppressed = model.instructions.filter((i) => i.ignored.has('pip-cache-mount')).map((i) => model.text.slice(i.startOffset, i.endOffset));
+    assert.deepEqual(suppressed, ['COPY . .']);
   });
 });
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
 import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { applyTextEdits } from '../../server/src/fixes/apply';
 import { rule } from '../../server/src/rules/dockerignore-incomplete';
@@ -192,4 +194,56 @@ test('prepareScan precomputes in the background and changes no result', async ()
   await prepareScan(w.ws.buildsFor(w.at('Dockerfile'))[0].scan!);
   const [finding] = await w.onDockerfile(rule, 'Dockerfile');
   assert.equal(editedText(THIN['.dockerignore'], finding), '# mine\n  .git  \n' + APPENDED);
+});
+
+/** New files in the workspace's context, as the editor's watcher would report them. */
+function addFiles(w: Awaited<ReturnType<typeof workspace>>, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(w.at(rel)), { recursive: true });
+    fs.writeFileSync(w.at(rel), text);
+    w.ws.invalidate(w.at(rel));
+  }
+}
+
+const HEADER = '# dockopt: recommended patterns for files found in the build context';
+
+describe('a second fix, after the context gained files, adds its patterns under the header the first wrote', () => {
+  const cases: Array<{ name: string; ignore: string; edit?: (once: string) => string; once: string; twice: string }> = [
+    {
+      name: 'the header section is the last one: at the end of the file',
+      ignore: '# mine\n  .git  \n',
+      once: `# mine\n  .git  \n${APPENDED}`,
+      twice: `# mine\n  .git  \n${APPENDED}**/.venv\n**/*.tmp\n`,
+    },
+    {
+      name: 'the user wrote lines below it: at the end of the section, the user lines untouched after it',
+      ignore: '# mine\n  .git  \n',
+      edit: (once) => `${once}\n# mine too\nsecret.txt\n!secret.txt.example\n`,
+      once: `# mine\n  .git  \n${APPENDED}`,
+      twice: `# mine\n  .git  \n${APPENDED}**/.venv\n**/*.tmp\n\n# mine too\nsecret.txt\n!secret.txt.example\n`,
+    },
+    {
+      name: 'CRLF, and a file that ends without a line break after the section',
+      ignore: '.git\r\n',
+      edit: (once) => once.replace(/\r\n$/, ''),
+      once: `.git\r\n${APPENDED.replace(/\n/g, '\r\n')}`,
+      twice: `.git\r\n${APPENDED.replace(/\n/g, '\r\n')}**/.venv\r\n**/*.tmp\r\n`,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const w = await workspace({ ...THIN, '.dockerignore': c.ignore });
+      w.apply(preferred(await w.onDockerfile(rule, 'Dockerfile')));
+      assert.equal(w.read('.dockerignore'), c.once);
+      if (c.edit) addFiles(w, { '.dockerignore': c.edit(c.once) });
+      addFiles(w, { 'notes.tmp': 'x', '.venv/bin/python': 'y' });
+      const [finding] = await w.onDockerfile(rule, 'Dockerfile');
+      assert.match(finding.message, /add \*\*\/\.venv \(\.venv\/\), \*\*\/\*\.tmp \(notes\.tmp\)\.$/);
+      w.apply(preferred([finding]));
+      const twice = w.read('.dockerignore')!;
+      assert.equal(twice, c.twice);
+      assert.equal(twice.split(/\r?\n/).filter((l) => l === HEADER).length, 1);
+      assert.deepEqual(await w.onDockerfile(rule, 'Dockerfile'), []);
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import * as fs from 'node:fs';
+import { describe, test } from 'node:test';
 import { applyTextEdits } from '../../server/src/fixes/apply';
 import { rule as incomplete } from '../../server/src/rules/dockerignore-incomplete';
 import { rule as missing } from '../../server/src/rules/dockerignore-missing';
@@ -165,4 +166,59 @@ test('stays silent until the context is scanned', async () => {
   const builds = w.ws.buildsForIgnoreFile(path);
   assert.equal(builds[0].scan, undefined);
   assert.deepEqual(rule.checkDockerignore!({ path, text: X_IGNORE, builds, settings: { rules: {}, python: { targetVersion: '3.12' }, contextOverrides: [], exclude: [] } }), []);
+});
+
+const UNREAD_HEADER = '# dockopt: patterns of an unread .dockerignore, rewritten relative to the context';
+
+/** Rewrites files of the workspace, as the editor's watcher would report them. */
+function rewrite(w: Awaited<ReturnType<typeof workspace>>, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.writeFileSync(w.at(rel), text);
+    w.ws.invalidate(w.at(rel));
+  }
+}
+
+describe('a second copy, after the unread file gained patterns, adds only them, under the header the first wrote', () => {
+  test('into the Dockerfile.dockerignore that wins', async () => {
+    const w = await workspace({
+      'app/Dockerfile': 'FROM python:3.12\nCOPY . .\n',
+      'app/Dockerfile.dockerignore': '.git',
+      'app/.dockerignore': '# junk\ntests\n',
+    });
+    w.apply(preferred(await w.onIgnoreFile(rule, 'app/.dockerignore')));
+    assert.equal(w.read('app/Dockerfile.dockerignore'), `.git\n\n${UNREAD_HEADER}\n# junk\ntests\n`);
+    rewrite(w, { 'app/.dockerignore': '# junk\ntests\n\n# scratch\n*.tmp\n!keep.tmp\n' });
+    w.apply(preferred(await w.onIgnoreFile(rule, 'app/.dockerignore')));
+    const twice = w.read('app/Dockerfile.dockerignore')!;
+    assert.equal(twice, `.git\n\n${UNREAD_HEADER}\n# junk\ntests\n# scratch\n*.tmp\n!keep.tmp\n`);
+    assert.equal(twice.split('\n').filter((l) => l === UNREAD_HEADER).length, 1);
+    assert.deepEqual(await w.onIgnoreFile(rule, 'app/.dockerignore'), []);
+  });
+
+  test('into the context root, CRLF: blank lines copied from the unread file do not end the section', async () => {
+    const w = await workspace({ ...ROOTED, 'services/x/.dockerignore': X_IGNORE.replace(/\n/g, '\r\n') });
+    const [finding] = await w.onIgnoreFile(rule, 'services/x/.dockerignore');
+    w.apply([finding.fixes[1]]);
+    const once = [UNREAD_HEADER, ...MOVED, ''].join('\r\n');
+    assert.equal(w.read('.dockerignore'), once);
+    // The user adds a line of their own below it, and one to the unread file.
+    rewrite(w, { '.dockerignore': once + '\r\nsecrets/\r\n', 'services/x/.dockerignore': X_IGNORE.replace(/\n/g, '\r\n') + '*.bak\r\n' });
+    const [again] = await w.onIgnoreFile(rule, 'services/x/.dockerignore');
+    assert.equal(again.fixes[1].changes[0].kind, 'edit');
+    w.apply([again.fixes[1]]);
+    assert.equal(w.read('.dockerignore'), once + '\r\nsecrets/\r\nservices/x/*.bak\r\n');
+    assert.deepEqual(await w.onIgnoreFile(rule, 'services/x/.dockerignore'), []);
+  });
+
+  test('before the next section dockopt wrote', async () => {
+    const recommended = '# dockopt: recommended patterns for files found in the build context\n**/*.log\n';
+    const target = `.git\n\n${UNREAD_HEADER}\ntests\n\n${recommended}`;
+    const w = await workspace({
+      'app/Dockerfile': 'FROM python:3.12\nCOPY . .\n',
+      'app/Dockerfile.dockerignore': target,
+      'app/.dockerignore': 'tests\n*.tmp\n',
+    });
+    w.apply(preferred(await w.onIgnoreFile(rule, 'app/.dockerignore')));
+    assert.equal(w.read('app/Dockerfile.dockerignore'), `.git\n\n${UNREAD_HEADER}\ntests\n*.tmp\n\n${recommended}`);
+  });
 });

@@ -16,6 +16,12 @@ const PEP440: Array<[string, string[], string[]]> = [
   ['>3.9', ['3.9.1', '3.10'], ['3.9', '3.9.0']],
   [' >= 3.7 ', ['3.7'], ['3.6.15']],
   ['', ['2.7', '3.12'], []],
+  // A pre-release bound sits just below its final release; no final release equals it.
+  ['>= 3.11, < 3.13.0a1', ['3.11', '3.12.4'], ['3.10.9', '3.13.0']],
+  ['>=3.13.0rc1', ['3.13.0', '3.14'], ['3.12.9']],
+  ['<=3.12.dev0', ['3.11.9'], ['3.12.0']],
+  ['!=3.13.0b2', ['3.13.0', '3.12'], []],
+  ['==3.13.0a1', [], ['3.13.0', '3.12']],
 ];
 
 const POETRY: Array<[string, string[], string[]]> = [
@@ -43,7 +49,7 @@ describe('PEP 440 specifiers on final releases', () => {
       for (const version of refused) assert.equal(allows(v(version)), false, `refuses ${version}`);
     });
   }
-  for (const spec of ['>=3.8rc1', '3.8', '>=', '~=3', '>=3.*', 'python>=3.8']) {
+  for (const spec of ['~=3.8rc1', '3.8', '>=', '~=3', '>=3.*', 'python>=3.8']) {
     test(`cannot read "${spec}"`, () => assert.equal(allowsPep440(spec), undefined));
   }
 });

@@ -99,3 +99,27 @@ export async function runPooled<T, R>(items: readonly T[], limit: number, work: 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
 }
+
+/** A service Optimize All changed: its Dockerfile, and its compose service name(s) ("api, worker") or its folder's name. */
+export interface ChangedServiceRef {
+  dockerfileUri: string;
+  service?: string;
+}
+
+/**
+ * "Rebuild changed services": the builds of the Dockerfiles Optimize All changed. A Dockerfile
+ * that compose services build means those services (the ones named, when names are given);
+ * a Dockerfile no compose file names is built from its folder.
+ */
+export function changedTargets(all: readonly ServiceTarget[], changed: readonly ChangedServiceRef[], toPath: (uri: string) => string): ServiceTarget[] {
+  const out: ServiceTarget[] = [];
+  for (const ref of changed) {
+    const dockerfile = path.resolve(toPath(ref.dockerfileUri));
+    const builds = uniqueTargets(all.filter((t) => t.key.dockerfile === dockerfile));
+    const composed = builds.filter((t) => t.service);
+    const names = new Set((ref.service ?? '').split(',').map((n) => n.trim()).filter(Boolean));
+    const named = composed.filter((t) => names.has(t.service!));
+    out.push(...(named.length ? named : composed.length ? composed : builds));
+  }
+  return uniqueTargets(out).sort((a, b) => a.label.localeCompare(b.label));
+}

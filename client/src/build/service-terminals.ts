@@ -1,8 +1,9 @@
 /**
  * One terminal per service: the service's BuildTerminal, kept after its build and reused by the
- * next one (VS Code opens a new terminal for every task run of a custom execution, so builds
- * are not tasks: a rebuild, or Build All run twice, must not leave a terminal per run behind).
- * A terminal the user closed is forgotten; the service's next build opens a new one.
+ * next one. Builds used to run as tasks with a custom execution, and each run opened a new
+ * terminal (a rebuild added one, Build All left one per service per run); a terminal we create
+ * ourselves can simply be written to again. A terminal the user closed is forgotten; the
+ * service's next build opens a new one.
  */
 import type { VscodeApi } from '../vscode-api';
 import { BuildTerminal } from './build-terminal';

@@ -58,9 +58,14 @@ export interface ConfigurationReader {
   inspect?(key: string): { globalValue?: unknown } | undefined;
 }
 
-export function describeCommandSource(config: ConfigurationReader, command: string): string {
+export function describeCommandSource(config: ConfigurationReader, command: string, remoteName?: string): string {
   const set = config.inspect?.('command')?.globalValue;
-  return typeof set === 'string' && set.trim() !== '' ? `dockopt.build.command = ${command}` : `dockopt.build.command not set for this machine: default '${command}'`;
+  if (typeof set === 'string' && set.trim() !== '') return `dockopt.build.command = ${command}`;
+  // VS Code ignores a machine setting's User-tab value in a remote window (it may apply it only
+  // until the extension's settings are registered): the Remote tab is where it takes effect.
+  return remoteName
+    ? `dockopt.build.command not set for this machine (remote window: set it on the Remote tab of the settings): default '${command}'`
+    : `dockopt.build.command not set: default '${command}'`;
 }
 
 /**

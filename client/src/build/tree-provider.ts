@@ -1,6 +1,7 @@
 /**
  * "BuildKit Cache" (view `dockopt.buildkitCache`): tree-model.ts's nodes as TreeItems. Refreshed
- * when builds start, progress (at most twice a second) and finish, and each second while one runs.
+ * when builds start, progress (at most twice a second) and finish, each second while one runs,
+ * and when the workspace becomes trusted (in Restricted Mode it is empty: the welcome explains).
  */
 import type * as vscode from 'vscode';
 import type { VscodeApi } from '../vscode-api';
@@ -32,6 +33,10 @@ export class BuildTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         this.refresh();
       }),
       feature.onDidChangeKnown(() => this.refresh()),
+      api.workspace.onDidGrantWorkspaceTrust(() => {
+        void feature.refreshKnown(true);
+        this.refresh();
+      }),
     );
     void feature.records.load().then(() => this.refresh());
   }
@@ -65,6 +70,10 @@ export class BuildTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.children ?? [];
+    // Restricted Mode: always the view's welcome text (why builds are off, and Manage Workspace
+    // Trust), whether or not the language server has listed the services yet; never a list of
+    // services that cannot be built, with nothing to say why.
+    if (!this.api.workspace.isTrusted) return [];
     // Until the history is read the view shows its progress bar, not the "no builds" welcome.
     await this.feature.records.load();
     void this.feature.refreshKnown();

@@ -20,8 +20,13 @@ export interface OptimizeAllEnv {
   progressDelayMs?: number;
 }
 
-/** The build runner's command, when that part of dockopt is installed: offered after a change. */
-const BUILD_COMMAND = 'dockopt.build';
+/**
+ * The build runner's Build All, when that part of dockopt is installed: offered after a change,
+ * for the changed services only (same progress, cancel, parallelism and summary as Build All,
+ * plus each service's speed-up against its last build).
+ */
+const BUILD_ALL_COMMAND = 'dockopt.buildAll';
+export const REBUILD_CHANGED = 'Rebuild changed services';
 
 export async function optimizeAllCommand(env: OptimizeAllEnv, arg?: unknown): Promise<OptimizeAllOutcome> {
   const { vscode: api } = env;
@@ -100,14 +105,14 @@ async function announce(api: VscodeApi, outcome: OptimizeAllOutcome): Promise<vo
       await api.window.showInformationMessage(outcome.message);
       return;
     case 'applied': {
-      const changed = outcome.result.services.filter((s) => outcome.summary.changedServices.includes(s.service));
-      const canBuild = changed.length > 0 && (await api.commands.getCommands(true)).includes(BUILD_COMMAND);
-      const rebuild = 'Rebuild changed services';
-      const choice = await api.window.showInformationMessage(outcome.message, ...(canBuild ? [rebuild] : []));
-      if (choice === rebuild) {
-        for (const service of changed) {
-          await api.commands.executeCommand(BUILD_COMMAND, api.Uri.parse(service.dockerfileUri), { service: service.service });
-        }
+      const changed = outcome.result.services.filter((s) => outcome.summary.changedServices.includes(s.service) && typeof s.dockerfileUri === 'string');
+      // Builds run the workspace's code: not offered in Restricted Mode, where clicking could only say no.
+      const canBuild = changed.length > 0 && api.workspace.isTrusted && (await api.commands.getCommands(true)).includes(BUILD_ALL_COMMAND);
+      const choice = await api.window.showInformationMessage(outcome.message, ...(canBuild ? [REBUILD_CHANGED] : []));
+      if (choice === REBUILD_CHANGED) {
+        await api.commands.executeCommand(BUILD_ALL_COMMAND, {
+          changedServices: changed.map((s) => ({ dockerfileUri: s.dockerfileUri, service: s.service })),
+        });
       }
       return;
     }

@@ -3,9 +3,10 @@
  * ENV made a long Dockerfile cost ENVs² in time and memory (rules read the environment of every
  * RUN). A stage keeps its ENV definitions once, in order, with an index by name; the
  * environment at an instruction is a view of the first `count` of them over the environment the
- * stage started from. `get` is a binary search; only iterating a view builds its map (cached).
+ * stage started from. `get` is a binary search; only iterating a view builds a map.
  */
 import { chargeWork } from '../work-budget';
+import { work } from '../work-counters';
 
 interface Definition { key: string; value: string }
 
@@ -17,7 +18,9 @@ export class EnvChain {
   /** Inherited values by name, looked up once (a stage can build on a long chain of stages). */
   private readonly inheritedCache = new Map<string, string | undefined>();
 
-  constructor(private readonly inherited?: EnvView) {}
+  constructor(private readonly inherited?: EnvView) {
+    inherited?.keepMaterialized();
+  }
 
   /** Adds an ENV's definitions; returns the view for the instructions after it. */
   define(pairs: ReadonlyArray<[string, string]>): EnvView {
@@ -53,10 +56,16 @@ export class EnvChain {
     return this.inheritedCache.get(key);
   }
 
+  /** The last map built, kept: a rule reads one RUN's environment several times in a row. */
+  private last?: { count: number; map: Map<string, string> };
+
   /** Every variable after the first `count` definitions, in the order a Map built by `set` keeps. */
   materialize(count: number): Map<string, string> {
+    if (this.last?.count === count) return this.last.map;
     const map = new Map(this.inherited?.entries());
     for (let k = 0; k < count; k++) map.set(this.ordered[k].key, this.ordered[k].value);
+    work.envEntriesMaterialized += map.size;
+    this.last = { count, map };
     return map;
   }
 }
@@ -64,6 +73,7 @@ export class EnvChain {
 /** The environment in force at an instruction. */
 export class EnvView implements ReadonlyMap<string, string> {
   private map?: Map<string, string>;
+  private keep = false;
 
   constructor(private readonly chain: EnvChain, private readonly count: number) {}
 
@@ -100,10 +110,20 @@ export class EnvView implements ReadonlyMap<string, string> {
     return this.entries();
   }
 
-  /** Built on first use; reading every variable costs work in proportion to their number. */
+  /** A stage builds on this environment: keep its map once built, the stage's views start from it. */
+  keepMaterialized(): void {
+    this.keep = true;
+  }
+
+  /**
+   * Every variable, built when asked; reading them costs work in proportion to their number.
+   * Kept for the environments stages inherit, and the chain keeps the last one built; a map kept
+   * for each RUN a rule iterates made a long file hold ENVs² entries while the editor kept its parse.
+   */
   private all(): Map<string, string> {
-    this.map ??= this.chain.materialize(this.count);
-    chargeWork(this.map.size);
-    return this.map;
+    const map = this.map ?? this.chain.materialize(this.count);
+    if (this.keep) this.map = map;
+    chargeWork(map.size);
+    return map;
   }
 }

@@ -9,6 +9,7 @@ import type { Position, Range, RuleId } from '../rules/types';
 import { readSuppressions } from '../suppressions';
 import { work } from '../work-counters';
 import { chargeWork } from '../work-budget';
+import { chargedList } from './charged-list';
 import { EnvChain, type EnvView } from './env-scope';
 import { collectKnownUsers, imageDefaultUser, readArgDefaults, resolveFromImage, type KnownUser } from './users';
 
@@ -97,7 +98,7 @@ export function parseDockerfile(text: string): DockerfileModel {
   const allInstructions = safeInstructions();
   const knownUsers = collectKnownUsers({ text, escapeChar, offsetAt: (p) => document.offsetAt(p) }, allInstructions);
 
-  const instructions: InstructionInfo[] = [];
+  const instructions = chargedList<InstructionInfo>();
   const stages: Stage[] = [];
   const stagesByName = new Map<string, Stage>();
   let stage: Stage | undefined;
@@ -117,7 +118,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       range,
       startOffset: document.offsetAt(range.start),
       endOffset: document.offsetAt(range.end),
-      ignored: lineIgnores.get(range.start.line) ?? new Set<string>(),
+      ignored: lineIgnores.get(range.start.line) ?? NO_IGNORES,
       stage: undefined,
     } as Omit<InstructionInfo, 'env'> as InstructionInfo;
 
@@ -132,7 +133,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       if (stage) finalState.set(stage, { user, env });
       const windows = parent ? parent.windows : WINDOWS_IMAGE.test(image);
       const resolved = parent ? parent.image : resolveFromImage(image, globalArgs);
-      stage = chargedInstructions({ index: stages.length, from, fromInfo: info, name, parent, windows, image: resolved }, []);
+      stage = chargedParent({ index: stages.length, from, fromInfo: info, name, windows, image: resolved, instructions: chargedList<InstructionInfo>() }, parent);
       stages.push(stage);
       if (name) stagesByName.set(name, stage);
       // A stage starts from its parent's USER and ENV after its last instruction, or from the
@@ -161,12 +162,13 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
   }
 
-  return chargedInstructions({
+  return {
     text,
     document,
     ast,
     escapeChar,
     eol,
+    instructions,
     stages,
     globallyIgnored,
     knownUsers,
@@ -177,7 +179,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     isSuppressed(ruleId, instruction) {
       return globallyIgnored.has(ruleId) || (instruction?.ignored.has(ruleId) ?? false);
     },
-  }, instructions);
+  };
 
   function safeInstructions(): Instruction[] {
     try {
@@ -223,19 +225,23 @@ function dominantEol(text: string): '\n' | '\r\n' {
 
 
 /**
- * Gives `target` an `instructions` that charges the running rule's work budget (work-budget.ts)
- * its length on each read: a rule reads the list to walk it, and a walk per RUN is how a rule
- * turns quadratic on a huge file. Outside a rule the charge is free.
+ * Gives `target` a `parent` that charges the running rule's work budget (work-budget.ts) one
+ * unit a read: a rule that walks the chain of stages for each instruction is quadratic in a file
+ * of thousands of stages, each built on the last. (Instruction lists are charged lists: a walk
+ * costs its length.)
  */
-function chargedInstructions<T extends object>(target: T, list: InstructionInfo[]): T & { instructions: InstructionInfo[] } {
-  return Object.defineProperty(target, 'instructions', {
+function chargedParent<T extends object>(target: T, parent: Stage | undefined): T & { parent?: Stage } {
+  return Object.defineProperty(target, 'parent', {
     enumerable: true,
     get: () => {
-      chargeWork(list.length);
-      return list;
+      chargeWork(1);
+      return parent;
     },
-  }) as T & { instructions: InstructionInfo[] };
+  }) as T & { parent?: Stage };
 }
+
+/** Shared by the instructions without a suppression comment (nearly all): no set each. */
+const NO_IGNORES: ReadonlySet<string> = new Set();
 
 /** The environment of the ARGs before the first FROM: none. */
 const EMPTY_ENV: ReadonlyMap<string, string> = new Map();

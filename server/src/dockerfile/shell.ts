@@ -54,6 +54,7 @@ export function parseRunScript(source: SourceView, run: Instruction): RunScript 
   // Each call stands for a rule visiting the RUN's text, read or not: charged by its length, so
   // that a rule looping over every earlier RUN for every RUN runs out of budget on a huge file,
   // and a RUN of a megabyte is never read at all.
+  work.runScriptVisits++;
   const range = run.getRange();
   chargeWork(source.offsetAt(range.end) - source.offsetAt(range.start) + 1);
   // Several rules read the same RUN of the same parse: read it once.

@@ -125,16 +125,13 @@ export function npmCacheLocation(model: DockerfileModel, info: InstructionInfo, 
  * same user (a user's ~/.npmrc) or wrote the global config (`-g`, `--location=global`).
  */
 function npmConfigSetCache(model: DockerfileModel, info: InstructionInfo, call: NpmCall, script: RunScript | undefined): string | undefined {
-  const runs: InstructionInfo[] = [];
-  for (let stage = info.stage; stage; stage = stage.parent) runs.unshift(...stage.instructions.filter((i) => i.keyword === 'RUN' && i.index < info.index));
+  const stages = new Set<InstructionInfo['stage']>();
+  for (let stage = info.stage; stage; stage = stage.parent) stages.add(stage);
+  const userOf = (i: InstructionInfo) => (i.user?.unknown ? '' : i.user?.name ?? 'root');
   let found: string | undefined;
-  const sameUser = (other: InstructionInfo) => (other.user?.name ?? 'root') === (info.user?.name ?? 'root') && !other.user?.unknown;
-  for (const run of runs) {
-    if (!/\bnpm\b[\s\S]*\bcache\b/.test(model.text.slice(run.startOffset, run.endOffset))) continue; // most RUNs: skip reading them
-    for (const command of parseRunScript(model, run.ast).commands) {
-      const set = readNpmConfigSetCache(command);
-      if (set && (set.global || sameUser(run))) found = set.dir;
-    }
+  for (const set of npmConfigSets(model)) {
+    if (set.run.index >= info.index || !stages.has(set.run.stage)) continue;
+    if (set.global || userOf(set.run) === userOf(info)) found = set.dir;
   }
   for (const command of script?.commands ?? []) {
     if (command === call.command) break;
@@ -143,6 +140,26 @@ function npmConfigSetCache(model: DockerfileModel, info: InstructionInfo, call: 
   }
   return found;
 }
+
+/** Every `npm config set cache` of the file, read once per parse: rules ask for each npm call. */
+function npmConfigSets(model: DockerfileModel): Array<{ run: InstructionInfo; dir: string; global: boolean }> {
+  let sets = CONFIG_SETS.get(model);
+  if (!sets) {
+    sets = [];
+    for (const run of model.stages.flatMap((stage) => stage.instructions)) {
+      // Most RUNs set no npm config: skip reading them (`npm cache clean` is no reason to).
+      if (run.keyword !== 'RUN' || !/\bnpm\s+(?:config\s+|c\s+)?set\b/.test(model.text.slice(run.startOffset, run.endOffset))) continue;
+      for (const command of parseRunScript(model, run.ast).commands) {
+        const set = readNpmConfigSetCache(command);
+        if (set) sets.push({ run, ...set });
+      }
+    }
+    CONFIG_SETS.set(model, sets);
+  }
+  return sets;
+}
+
+const CONFIG_SETS = new WeakMap<DockerfileModel, Array<{ run: InstructionInfo; dir: string; global: boolean }>>();
 
 function readNpmConfigSetCache(command: SimpleCommand): { dir: string; global: boolean } | undefined {
   const { index } = commandStart(command);
@@ -167,7 +184,7 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
   const owner = sudo === undefined ? ownerOf(model, info, info.user) : sudoOwner(model, info, sudo.user);
   // sudo resets the environment (env_reset) unless -E: ENV values and assignments before it do not reach the command.
   const keepsEnv = sudo === undefined || sudo.preservesEnv;
-  const buildEnv: ReadonlyMap<string, string> = keepsEnv ? environmentOf(model, info) : new Map();
+  const buildEnv: VariableSource = keepsEnv ? environmentOf(model, info) : NO_VARIABLES;
   const { envAssignments } = commandStart(command);
   const runtime = new Map<string, string>();
   for (const word of [...(keepsEnv ? command.assignments : []), ...envAssignments]) {
@@ -177,15 +194,21 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
   const homeFromEnv = nonEmpty(runtime.get('HOME')) ?? nonEmpty(buildEnv.get('HOME'));
   const homeVia = homeFromEnv !== undefined ? '$HOME' : owner.root ? 'root' : `the home of ${owner.label}`;
 
+  // `anyCase`: npm reads its `npm_config_*` variables in any case; the two spellings people write
+  // are looked up by name (iterating the whole environment for each call would cost ENVs × RUNs).
   const lookup = (name: string, anyCase = false): Lookup | undefined => {
-    const find = (vars: ReadonlyMap<string, string>) => {
-      for (const [key, value] of vars) if ((anyCase ? key.toLowerCase() === name.toLowerCase() : key === name) && value !== '') return { key, value };
+    const names = anyCase ? [name.toLowerCase(), name.toUpperCase()] : [name];
+    const find = (vars: VariableSource) => {
+      for (const key of names) {
+        const value = vars.get(key);
+        if (value !== undefined && value !== '') return { key, value };
+      }
       return undefined;
     };
-    const fromRun = find(runtime);
+    const fromRun = find({ get: (key) => runtime.get(key), origin: () => '' });
     if (fromRun) return { value: fromRun.value, via: `${fromRun.key}=`, when: 'runtime' };
     const fromEnv = find(buildEnv);
-    if (fromEnv) return { value: fromEnv.value, via: `ENV ${fromEnv.key}`, when: 'build' };
+    if (fromEnv) return { value: fromEnv.value, via: `${buildEnv.origin(fromEnv.key)} ${fromEnv.key}`, when: 'build' };
     return undefined;
   };
 
@@ -219,29 +242,65 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
  * The variables a RUN sees from the Dockerfile: the stage's ARGs with a value (an ARG is in the
  * environment of the RUNs after it, in its stage only), then the ENVs, which win over an ARG.
  */
-function environmentOf(model: DockerfileModel, info: InstructionInfo): ReadonlyMap<string, string> {
-  const stage = info.stage;
-  if (!stage || !stage.instructions.some((i) => i.keyword === 'ARG' && i.index < info.index)) return info.env;
-  const globals = new Map<string, string>();
-  for (const i of model.instructions) {
-    if (i.stage) break;
-    if (i.keyword === 'ARG') for (const [k, v] of readArgDefaults(i.ast)) globals.set(k, v);
-  }
-  const vars = new Map<string, string>();
-  for (const i of stage.instructions) {
-    if (i.index >= info.index) break;
-    if (i.keyword !== 'ARG') continue;
+/** Variables looked up by name only: reading a whole environment per RUN would cost ENVs × RUNs. */
+export interface VariableSource {
+  get(name: string): string | undefined;
+  /** `ENV` or `ARG`: where a variable it has comes from, for messages. */
+  origin(name: string): string;
+}
+
+const NO_VARIABLES: VariableSource = { get: () => undefined, origin: () => 'ENV' };
+
+function environmentOf(model: DockerfileModel, info: InstructionInfo): VariableSource {
+  const env = info.env;
+  const args = info.stage ? stageArgs(model).get(info.stage) : undefined;
+  const argValue = (name: string): string | undefined => {
+    let value: string | undefined;
+    for (const arg of args?.get(name) ?? []) if (arg.index < info.index) value = arg.value;
+    return value;
+  };
+  return {
+    get: (name) => env.get(name) ?? argValue(name),
+    origin: (name) => (env.get(name) !== undefined ? 'ENV' : 'ARG'),
+  };
+}
+
+type ArgsByName = Map<string, Array<{ index: number; value: string }>>;
+
+/** The ARGs with a value of each stage, by name, in order: read once per parse. */
+function stageArgs(model: DockerfileModel): Map<InstructionInfo['stage'], ArgsByName> {
+  let byStage = STAGE_ARGS.get(model);
+  if (byStage) return byStage;
+  byStage = new Map();
+  // The global ARGs (before the first FROM), read only when an `ARG NAME` needs their defaults.
+  let globals: Map<string, string> | undefined;
+  const globalDefault = (name: string) => {
+    if (!globals) {
+      globals = new Map();
+      for (const i of model.instructions) {
+        if (i.stage) break;
+        if (i.keyword === 'ARG') for (const [k, v] of readArgDefaults(i.ast)) globals.set(k, v);
+      }
+    }
+    return globals.get(name);
+  };
+  for (const i of model.stages.flatMap((stage) => stage.instructions)) {
+    if (i.keyword !== 'ARG' || !i.stage) continue;
     const defaults = new Map(readArgDefaults(i.ast));
+    const names: ArgsByName = byStage.get(i.stage) ?? new Map();
     for (const arg of i.ast.getArguments()) {
       const name = arg.getValue().split('=')[0];
       // `ARG NAME` alone takes the default of a global ARG of that name, when there is one.
-      const value = defaults.get(name) ?? globals.get(name);
-      if (value !== undefined) vars.set(name, value);
+      const value = defaults.get(name) ?? globalDefault(name);
+      if (value !== undefined) names.set(name, [...(names.get(name) ?? []), { index: i.index, value }]);
     }
+    byStage.set(i.stage, names);
   }
-  for (const [k, v] of info.env) vars.set(k, v);
-  return vars;
+  STAGE_ARGS.set(model, byStage);
+  return byStage;
 }
+
+const STAGE_ARGS = new WeakMap<DockerfileModel, Map<InstructionInfo['stage'], ArgsByName>>();
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;

@@ -4,10 +4,11 @@
  * Without a cache mount they keep the cache out of the layer; with one they defeat it (the purge
  * empties it on every build) or fail the build (`rm` of the mount point: "Device or resource busy").
  */
-import type { InstructionInfo } from '../dockerfile/model';
+import { posix } from 'node:path';
+import type { InstructionInfo, Stage } from '../dockerfile/model';
 import { commandStart } from '../dockerfile/package-managers';
 import type { RunScript, ShellWord, SimpleCommand } from '../dockerfile/shell';
-import { expandEnv } from './container-paths';
+import { expandEnv, resolveIn, workdirsOf } from './container-paths';
 
 export interface CacheWipe {
   command: SimpleCommand;
@@ -17,6 +18,16 @@ export interface CacheWipe {
   label: string;
   /** True for `rm` of the directory or one above it: with a mount there, the build fails. */
   failsWithMount: boolean;
+}
+
+export interface CacheWipes {
+  wipes: CacheWipe[];
+  /**
+   * `rm` commands with operands dockopt cannot resolve (`rm -rf $DIR`, a relative path after a
+   * `cd` it cannot follow): they may hit the cache. Never removed; a fix that adds a mount is then
+   * only offered, for a human to check them.
+   */
+  unsure: string[];
 }
 
 export type CacheTool = 'pip' | 'npm';
@@ -32,28 +43,39 @@ const PYTHON = /^python(\d+(\.\d+)*)?$/;
  * The commands of the RUN that wipe one of `dirs` (the tool's cache directories in this RUN).
  * An `rm` whose operands are all that cache goes whole; else only those operands go.
  */
-export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: CacheTool, dirs: readonly WipedDir[]): CacheWipe[] {
-  if (dirs.length === 0) return [];
+export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: CacheTool, dirs: readonly WipedDir[]): CacheWipes {
   const wipes: CacheWipe[] = [];
+  const unsure: string[] = [];
+  if (dirs.length === 0) return { wipes, unsure };
+  // Relative operands are relative to the WORKDIR, then to where `cd` went (undefined: unknown).
+  let cwd: string | undefined | null = null; // null: the WORKDIR, not read yet (most RUNs never need it)
+  const currentDir = () => (cwd !== null ? cwd : (cwd = info.stage ? workdirsOf(info.stage, workdirMemo(info.stage)).get(info) ?? '/' : '/'));
   for (const command of script.commands) {
     const { index } = commandStart(command);
     const words = command.words.slice(index);
     if (words.length === 0) continue;
     const label = words.map((w) => w.value).join(' ');
     const name = basename(words[0].value);
-    if (name === 'rm') {
+    if (name === 'cd') {
+      const to = words[1]?.value;
+      const from = currentDir();
+      cwd = to === undefined || from === undefined || to.startsWith('-') || to.includes('$') || to.startsWith('~') ? undefined : resolveIn(from, to);
+    } else if (name === 'rm') {
       const operands = rmOperands(words.slice(1));
-      const hits = operands.filter((o) => dirs.some((d) => hitsDir(expandOperand(o.value, info, d.home), d.dir)));
+      // Each operand as a path for each cache dir (a `~` means the home of that cache's user).
+      const resolved = operands.map((word) => ({ word, paths: dirs.map((d) => expandOperand(word.value, info, d.home, word.value.startsWith('/') ? '/' : currentDir())) }));
+      if (resolved.some((r) => r.paths.includes(undefined))) unsure.push(label);
+      const hits = resolved.filter((r) => dirs.some((d, k) => hitsDir(r.paths[k], d.dir)));
       if (hits.length === 0) continue;
-      const fails = hits.some((o) => dirs.some((d) => containsDir(expandOperand(o.value, info, d.home), d.dir)));
-      wipes.push({ command, operands: hits.length === operands.length ? [] : hits, label, failsWithMount: fails });
+      const fails = hits.some((r) => dirs.some((d, k) => containsDir(r.paths[k], d.dir)));
+      wipes.push({ command, operands: hits.length === operands.length ? [] : hits.map((r) => r.word), label, failsWithMount: fails });
     } else if (tool === 'pip' && isPipCacheWipe(words)) {
       wipes.push({ command, operands: [], label, failsWithMount: false });
     } else if (tool === 'npm' && name === 'npm' && isNpmCacheClean(words.slice(1).map((w) => w.value))) {
       wipes.push({ command, operands: [], label, failsWithMount: false });
     }
   }
-  return wipes;
+  return { wipes, unsure };
 }
 
 /** For the message of a fix that adds a mount: what it does with the RUN's wipes of it, and why. */
@@ -61,6 +83,19 @@ export function wipesNote(wipes: readonly CacheWipe[]): string {
   const labels = wipes.map((w) => `\`${w.label}\``).join(', ');
   const fails = wipes.some((w) => w.failsWithMount);
   return `The RUN also wipes that cache (${labels}): ${fails ? 'with the mount, removing the mount point fails the build' : 'with the mount, that empties it on every build'}, so it must go.`;
+}
+
+/** For the message: `rm`s that may remove the cache, which the fix leaves for a human to check. */
+export function unsureNote(unsure: readonly string[]): string {
+  return `dockopt cannot tell what ${unsure.map((u) => `\`${u}\``).join(', ')} removes: if it removes the cache, the mount would fail the build, so the fix is not applied by itself.`;
+}
+
+/** One memo of WORKDIRs per stage: each RUN of a long stage would otherwise walk the stage again. */
+const WORKDIRS = new WeakMap<Stage, Map<Stage, Map<InstructionInfo, string>>>();
+function workdirMemo(stage: Stage): Map<Stage, Map<InstructionInfo, string>> {
+  let memo = WORKDIRS.get(stage);
+  if (!memo) WORKDIRS.set(stage, (memo = new Map()));
+  return memo;
 }
 
 function rmOperands(args: ShellWord[]): ShellWord[] {
@@ -74,17 +109,24 @@ function rmOperands(args: ShellWord[]): ShellWord[] {
   return operands;
 }
 
-/** `~`, `$HOME` with the user's home; other variables from ENV/ARG; undefined when one is unknown. */
-function expandOperand(value: string, info: InstructionInfo, home: string | undefined): string | undefined {
+/**
+ * The absolute path an operand names: `~`, `$HOME` with the user's home, other variables from
+ * ENV, a relative path against `cwd`; undefined when something is unknown.
+ */
+function expandOperand(value: string, info: InstructionInfo, home: string | undefined, cwd: string | undefined): string | undefined {
   let path = value;
   if (path === '~' || path.startsWith('~/')) {
     if (home === undefined) return undefined;
     path = home + path.slice(1);
   }
-  const env = new Map(info.env);
-  if (!env.has('HOME') && home !== undefined) env.set('HOME', home);
-  path = expandEnv(path, env);
-  return path.startsWith('/') && !path.includes('$') ? path : undefined;
+  // Looked up by name: copying the environment for each operand would cost ENVs × RUNs.
+  path = expandEnv(path, { get: (name) => info.env.get(name) ?? (name === 'HOME' ? home : undefined) });
+  if (path.includes('$') || path.includes('`')) return undefined;
+  if (!path.startsWith('/')) {
+    if (cwd === undefined) return undefined;
+    path = `${cwd}/${path}`;
+  }
+  return posix.normalize(path);
 }
 
 /** The path's components, with `.` and empty ones dropped (no `..` handling: such paths are left alone). */

@@ -30,7 +30,7 @@ export function overlaps(a: string, b: string): boolean {
 }
 
 /** `$NAME` and `${NAME}` replaced by the ENV values in force; unknown ones are kept as written. */
-export function expandEnv(value: string, env: ReadonlyMap<string, string>): string {
+export function expandEnv(value: string, env: { get(name: string): string | undefined }): string {
   if (!value.includes('$')) return value;
   return value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced, bare) => {
     const known = env.get(braced ?? bare);

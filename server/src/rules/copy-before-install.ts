@@ -2,7 +2,8 @@
  * copy-before-install: `COPY . .` (the whole build context) before a dependency install in
  * the same stage puts every source file into the install's cache key, so any code change
  * re-runs the install. The fix copies only the manifests the install reads in place of the
- * broad COPY and moves the broad COPY to just after the install.
+ * broad COPY and moves the broad COPY, with the comment lines right above it, to just after the
+ * install.
  *
  * The move is offered only when it is safe: the install must not need the source itself
  * (`pip install .`, `npm ci && npm run build`), and nothing between the two may read what
@@ -291,20 +292,34 @@ class StageChecker {
     const leading = text.slice(lineStart, startOffset);
     const indent = /^[ \t]*$/.test(leading) ? leading : '';
     const lines = manifestCopyLines(copy, manifests, this.model.escapeChar);
+    // The comments written for the broad COPY go with it; the manifest COPY takes its place bare.
+    const blockStart = attachedCommentsStart(text, lineStart, this.floorOf(copy.info));
     const edits: TextEdit[] = [];
     if (lines.length > 0) {
-      edits.push({ start: startOffset, end: endOffset, newText: lines.join(eol + indent) });
+      edits.push({ start: blockStart, end: endOffset, newText: leading + lines.join(eol + indent) });
     } else {
       const newline = text.indexOf('\n', endOffset);
-      edits.push({ start: lineStart, end: newline < 0 ? text.length : newline + 1, newText: '' });
+      edits.push({ start: blockStart, end: newline < 0 ? text.length : newline + 1, newText: '' });
     }
     const at = lineEnd(text, lastRun.endOffset);
-    edits.push({ start: at, end: at, newText: eol + text.slice(lineStart, endOffset) });
+    edits.push({ start: at, end: at, newText: eol + text.slice(blockStart, endOffset) });
     const title =
       (manifests.length > 0
         ? `Copy ${listOf(manifests.map((m) => m.source))} first, ${label} after the install`
         : `Move ${label} after the install`) + (assumption ? ` (assumes ${assumption})` : '');
     return { title, isPreferred: assumption === undefined, changes: [{ kind: 'edit', path: this.ctx.path, edits }] };
+  }
+
+  /**
+   * Where the lines that may belong to `info` start: the line after the instruction before it
+   * (a heredoc body or continuation of that one is not a comment on this one). Without one, its
+   * own line: what is above the first instruction (parser directives, a file header) stays.
+   */
+  private floorOf(info: InstructionInfo): number {
+    const previous = info.index > 0 ? this.model.instructions[info.index - 1] : undefined;
+    if (!previous) return this.model.text.lastIndexOf('\n', info.startOffset - 1) + 1;
+    const newline = this.model.text.indexOf('\n', previous.endOffset);
+    return newline < 0 ? this.model.text.length : newline + 1;
   }
 
   private files(): ContextFiles {
@@ -351,6 +366,28 @@ function escapeRegExp(text: string): string {
 function listOf(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const GLOBAL_IGNORE = /^#\s*dockopt\s+global\s+ignore\s*=/i;
+
+/**
+ * Where the comment lines right above the line starting at `lineStart` start: the `#` lines with
+ * no blank line between them and it, from `floor` on. They describe the instruction (`# Copy
+ * everything, then install`) or suppress a rule on it (`# dockopt ignore=…` applies to the line
+ * right below it), so they move with it: one left behind would describe, or suppress a rule on,
+ * whatever comes next. A file-wide `# dockopt global ignore=` belongs to no instruction: it stays,
+ * and so does everything above it.
+ */
+function attachedCommentsStart(text: string, lineStart: number, floor: number): number {
+  let start = lineStart;
+  while (start > floor) {
+    const above = text.lastIndexOf('\n', start - 2) + 1;
+    if (above < floor || above >= start) break;
+    const line = text.slice(above, start - 1).trim();
+    if (!line.startsWith('#') || GLOBAL_IGNORE.test(line)) break;
+    start = above;
+  }
+  return start;
 }
 
 /** The offset where the line holding `offset` ends (before its `\r\n` or `\n`). */

@@ -2,7 +2,8 @@
  * dockerignore-incomplete: the .dockerignore a build reads lets through files that the
  * recommended patterns exclude (VCS dirs, docs, tests, logs, caches, virtualenvs, .env, editor
  * files) and that really are in the context. The fix appends only those patterns, below the
- * user's own lines, which stay untouched.
+ * user's own lines, which stay untouched; once it has written its header, later fixes add their
+ * patterns under it.
  */
 import * as path from 'node:path';
 import type { BuildContext } from '../workspace/build-context';
@@ -81,6 +82,6 @@ function fixOf(filePath: string, name: string, text: string, plan: PatternPlan):
   return {
     title: `Add ${plan.entries.length} recommended pattern${plan.entries.length === 1 ? '' : 's'} to ${name}`,
     isPreferred: true,
-    changes: [{ kind: 'edit', path: filePath, edits: [appendEdit(text, APPENDED_TITLE, plan.entries.flatMap((e) => e.lines))] }],
+    changes: [{ kind: 'edit', path: filePath, edits: [appendEdit(text, APPENDED_TITLE, plan.entries.flatMap((e) => e.lines), 'patterns')] }],
   };
 }

@@ -5,7 +5,8 @@
  * BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile first, then `<context>/.dockerignore`.
  *
  * The fix copies the patterns, rewritten relative to the context, to `<Dockerfile>.dockerignore`
- * (created like dockerignore-missing creates it, or appended to when it exists). The original
+ * (created like dockerignore-missing creates it, or appended to when it exists: only the lines
+ * it lacks, under the header an earlier copy wrote if there is one). The original
  * file stays: `docker build services/x` still reads it. Once its patterns are in the file the
  * build reads, the rule is quiet.
  */
@@ -98,9 +99,33 @@ function changeToDockerfileSpecific(build: BuildContext, dockerfilePath: string,
 
 function appendOrCreate(file: { path: string; exists: boolean; text?: string }, moved: string[], sourceText: string): FileChange {
   const title = 'dockopt: patterns of an unread .dockerignore, rewritten relative to the context';
-  if (file.exists) return { kind: 'edit', path: file.path, edits: [appendEdit(file.text ?? '', title, moved)] };
+  if (file.exists) return { kind: 'edit', path: file.path, edits: [appendEdit(file.text ?? '', title, missingLines(moved, file.text ?? ''), 'lines')] };
   const eol = /\r\n/.test(sourceText) ? '\r\n' : '\n';
   return { kind: 'create', path: file.path, text: appendEdit('', title, moved).newText.replace(/\r?\n/g, eol) };
+}
+
+/**
+ * The moved lines the file lacks: rules it does not have yet and comments it does not hold, with
+ * blank lines only between lines kept. After a first copy, a second one (the unread file gained a
+ * pattern) adds the new patterns rather than everything again.
+ */
+function missingLines(moved: readonly string[], targetText: string): string[] {
+  const key = (r: { pattern: string; exception: boolean }) => `${r.exception ? '!' : ''}${r.pattern}`;
+  const have = new Set(parseIgnoreLines(targetText).map(key));
+  const written = new Set(targetText.split(/\r?\n|\r/).map((l) => l.trimEnd()));
+  const kept: string[] = [];
+  for (const line of moved) {
+    if (line.trim() === '') {
+      if (kept.length > 0 && kept[kept.length - 1].trim() !== '') kept.push(line);
+      continue;
+    }
+    // A comment (or a line that is no rule) is new when the file does not hold it already.
+    const rules = line.startsWith('#') ? [] : parseIgnoreLines(line);
+    const present = rules.length > 0 ? rules.every((r) => have.has(key(r))) : written.has(line.trimEnd());
+    if (!present) kept.push(line);
+  }
+  while (kept.length > 0 && kept[kept.length - 1].trim() === '') kept.pop();
+  return kept;
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {

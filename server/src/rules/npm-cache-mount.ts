@@ -21,7 +21,7 @@ import {
   type CacheLocation,
   type CacheOwner,
 } from './cache-mount-edits';
-import { findCacheWipes, wipesNote, type CacheWipe } from './cache-wipes';
+import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from './cache-wipes';
 import { readDependencyInstall } from './dependency-installs';
 import { withLazyFixes, type Finding, type Fix, type Rule, type TextEdit } from './types';
 
@@ -101,8 +101,9 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
         `another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.`,
     );
   }
-  const wipes = findCacheWipes(info, run.script, 'npm', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
+  const { wipes, unsure } = findCacheWipes(info, run.script, 'npm', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
   if (wipes.length > 0) parts.push(wipesNote(wipes));
+  if (unsure.length > 0) parts.push(unsureNote(unsure));
   if (main.call.global) {
     const real = realInstallAfter(run.script, main.call.command);
     if (real) {
@@ -117,7 +118,7 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
     }
   }
   const message = parts.join(' ');
-  return withLazyFixes({ ruleId: 'npm-cache-mount', path, range, message }, () => fixes(path, model, info, run, plan, homeless, wipes));
+  return withLazyFixes({ ruleId: 'npm-cache-mount', path, range, message }, () => fixes(path, model, info, run, plan, homeless, wipes, unsure));
 }
 
 /** A `pnpm install` / `yarn install` after the command in the same RUN: the install whose downloads count. */
@@ -137,7 +138,7 @@ function realInstallAfter(script: RunScript, after: SimpleCommand): { label: str
 /** The mount is there, but the RUN wipes the cache it holds: every build starts empty, or fails. */
 function checkWipes(path: string, model: DockerfileModel, info: InstructionInfo, run: NpmRun, mounts: ReturnType<typeof readMounts>): Finding | undefined {
   const mounted = distinctDirs(run.calls.map((c) => c.location)).filter((l) => coveringCacheMount(mounts, l.dir));
-  const wipes = findCacheWipes(info, run.script, 'npm', mounted.map((l) => ({ dir: l.dir, home: l.owner.home })));
+  const { wipes } = findCacheWipes(info, run.script, 'npm', mounted.map((l) => ({ dir: l.dir, home: l.owner.home })));
   if (wipes.length === 0) return undefined;
   const first = wipes[0].command.words[0];
   const last = wipes[0].command.words[wipes[0].command.words.length - 1];
@@ -159,15 +160,26 @@ function removeWipesEdits(model: DockerfileModel, info: InstructionInfo, script:
   return removeWordsEdits(model, info, script, words, commands);
 }
 
-function fixes(path: string, model: DockerfileModel, info: InstructionInfo, run: NpmRun, plan: Plan, homeless: NpmRun['calls'], wipes: readonly CacheWipe[]): Fix[] {
+function fixes(
+  path: string,
+  model: DockerfileModel,
+  info: InstructionInfo,
+  run: NpmRun,
+  plan: Plan,
+  homeless: NpmRun['calls'],
+  wipes: readonly CacheWipe[],
+  unsure: readonly string[],
+): Fix[] {
   const options = homeless.length > 0 ? afterSubcommandEdits(model.text, run.script, homeless.map((c) => c.call), `--cache=${SET_CACHE_DIRS.npm}`) : [];
   // Without --cache the mount would not be where npm writes: no fix.
   if (!options) return [];
   const dirs = plan.map((l) => l.dir).join(' and ');
   // Assumed, not known: the uid of the user that runs npm. The title says so; a human picks it.
   const assumed = plan.find(ownerUnknown)?.owner;
-  const safe = assumed === undefined;
-  const assumption = assumed ? `, assuming ${assumed.label} ${assumed.unknown ? 'is root' : 'can write to it (else add uid=<its uid>)'}` : '';
+  const safe = assumed === undefined && unsure.length === 0;
+  const assumption =
+    (assumed ? `, assuming ${assumed.label} ${assumed.unknown ? 'is root' : 'can write to it (else add uid=<its uid>)'}` : '') +
+    (unsure.length > 0 ? ` (check that ${unsure.join(', ')} leaves it alone)` : '');
   const anyUser = (homeless.length > 0 ? ` (--cache=${SET_CACHE_DIRS.npm})` : '');
   const removals = removeWipesEdits(model, info, run.script, wipes);
   const clean = removals !== undefined && !options.some((o) => removals.some((d) => d.start < o.start && o.start < d.end));

@@ -23,7 +23,7 @@ import {
   type CacheOwner,
   type PipRun,
 } from './cache-mount-edits';
-import { findCacheWipes, wipesNote, type CacheWipe } from './cache-wipes';
+import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from './cache-wipes';
 import { withLazyFixes, type Finding, type Fix, type Rule, type TextEdit } from './types';
 
 export const rule: Rule = {
@@ -65,13 +65,14 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   if (run.calls.some(({ call }) => pipCacheSwitches(info, call).env)) {
     message += ` ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).`;
   }
-  const wipes = findCacheWipes(info, run.script, 'pip', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
+  const { wipes, unsure } = findCacheWipes(info, run.script, 'pip', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
   if (wipes.length > 0) message += ` ${wipesNote(wipes)}`;
+  if (unsure.length > 0) message += ` ${unsureNote(unsure)}`;
   if (main === run.calls[0] && isMinorPipInstall(main.call) && run.calls.every((c) => isMinorPipInstall(c.call))) {
     message += ` (This RUN only upgrades pip's own tools, which download little: the mount saves little here.)`;
   }
   return withLazyFixes({ ruleId: 'pip-cache-mount', path, range, message }, () =>
-    plan.length > 0 ? mountFix(path, model, info, run, plan, homeless, wipes) : [],
+    plan.length > 0 ? mountFix(path, model, info, run, plan, homeless, wipes, unsure) : [],
   );
 }
 
@@ -164,6 +165,7 @@ function mountFix(
   plan: Array<{ dir: string; owner: CacheOwner }>,
   homeless: PipRun['calls'],
   wipes: readonly CacheWipe[],
+  unsure: readonly string[],
 ): Fix[] {
   const switches = run.calls.flatMap(({ call }) => [
     ...call.noCacheDirWords,
@@ -180,8 +182,10 @@ function mountFix(
   const clean = deletions && !options.some((o) => deletions.some((d) => d.start < o.start && o.start < d.end));
   // Assumed, not known: the uid of the user that runs pip. The title says so; a human picks it.
   const assumed = plan.find(ownerUnknown)?.owner;
-  const safe = assumed === undefined;
-  const assumption = assumed ? `, assuming ${assumed.label} ${assumed.unknown ? 'is root' : 'can write to it (else add uid=<its uid>)'}` : '';
+  const safe = assumed === undefined && unsure.length === 0;
+  const assumption =
+    (assumed ? `, assuming ${assumed.label} ${assumed.unknown ? 'is root' : 'can write to it (else add uid=<its uid>)'}` : '') +
+    (unsure.length > 0 ? ` (check that ${unsure.join(', ')} leaves it alone)` : '');
   const anyUser = (homeless.length > 0 ? ` (--cache-dir=${SET_CACHE_DIRS.pip})` : '');
   // (removeWordsEdits checked that the RUN reads the same without the switches and wipes; new flags
   // before its first argument and a --cache-dir after a subcommand change nothing else.)

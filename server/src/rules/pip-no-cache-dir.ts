@@ -5,7 +5,7 @@
  * and keeping the flag. Its kin: the same RUN wipes the mounted cache (`pip cache purge`,
  * `rm -rf /root/.cache/pip`), which empties it on every build or fails the build.
  */
-import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
+import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import type { ShellWord } from '../dockerfile/shell';
 import {
@@ -32,19 +32,24 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     // ENV instructions that switch the cache off for mounted RUNs, with those RUNs' mounts.
     const envs = new Map<InstructionInfo, Array<{ run: InstructionInfo; target: string }>>();
+    // pip RUNs with a call the RUN mounts no cache for, with the ENVs in force there: an ENV's
+    // finding names them (read in this one pass: a pass per ENV would cost ENVs × RUNs).
+    const unmounted: Array<{ run: InstructionInfo; envs: InstructionInfo[] }> = [];
+    const envLists = new Map<Stage, InstructionInfo[]>();
     for (const info of model.instructions) {
       const run = pipRun(model, info);
       if (!run) continue;
       const mounted = mountedCalls(info, run);
+      if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(info, envLists) });
       if (mounted.length === 0) continue;
       const words = mounted.flatMap((m) => m.switches.words);
       const unsure = mounted.find((m) => !m.writable && m.switches.words.length > 0);
       if (words.length > 0) findings.push(runFinding(path, model, info, run, words, mounted[0].target, unsure?.owner));
-      const wipes = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home })));
+      const { wipes } = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home })));
       if (wipes.length > 0) findings.push(wipeFinding(path, model, info, run, wipes, [...new Set(mounted.map((m) => m.target))]));
       const viaEnv = mounted.find((m) => m.switches.env);
       if (viaEnv) {
-        for (const env of envsInForce(info)) {
+        for (const env of envsInForce(info, envLists)) {
           const runs = envs.get(env) ?? [];
           runs.push({ run: info, target: viaEnv.target });
           envs.set(env, runs);
@@ -52,7 +57,7 @@ export const rule: Rule = {
       }
     }
     for (const [env, runs] of envs) {
-      const finding = envFinding(path, model, env, runs);
+      const finding = envFinding(path, model, env, runs, unmounted);
       if (finding) findings.push(finding);
     }
     return findings;
@@ -108,14 +113,15 @@ function wipeFinding(path: string, model: DockerfileModel, info: InstructionInfo
  * its stage, then the stages it builds on), and the ones before that which removing it would
  * bring back — up to one that sets it empty.
  */
-function envsInForce(run: InstructionInfo): InstructionInfo[] {
+function envsInForce(run: InstructionInfo, envLists: Map<Stage, InstructionInfo[]>): InstructionInfo[] {
   const found: InstructionInfo[] = [];
   let stage = run.stage;
   let before = run.index;
   while (stage) {
-    for (let k = stage.instructions.length - 1; k >= 0; k--) {
-      const info = stage.instructions[k];
-      if (info.index >= before || info.keyword !== 'ENV') continue;
+    const list = envsOf(stage, envLists);
+    for (let k = list.length - 1; k >= 0; k--) {
+      const info = list[k];
+      if (info.index >= before) continue;
       const values = propertiesOf(info).filter((p) => p.getName() === VARIABLE);
       if (values.length === 0) continue;
       if ((values[values.length - 1].getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2') === '') return found;
@@ -127,11 +133,27 @@ function envsInForce(run: InstructionInfo): InstructionInfo[] {
   return found;
 }
 
+/** The ENVs of a stage that set PIP_NO_CACHE_DIR, in order: found once per stage. */
+function envsOf(stage: Stage, envLists: Map<Stage, InstructionInfo[]>): InstructionInfo[] {
+  let list = envLists.get(stage);
+  if (!list) {
+    list = stage.instructions.filter((i) => i.keyword === 'ENV' && propertiesOf(i).some((p) => p.getName() === VARIABLE));
+    envLists.set(stage, list);
+  }
+  return list;
+}
+
 function propertiesOf(info: InstructionInfo) {
   return ((info.ast as any).getProperties?.() ?? []) as Array<{ getName(): string; getValue(): string | null; getRange(): any }>;
 }
 
-function envFinding(path: string, model: DockerfileModel, env: InstructionInfo, runs: Array<{ run: InstructionInfo; target: string }>): Finding | undefined {
+function envFinding(
+  path: string,
+  model: DockerfileModel,
+  env: InstructionInfo,
+  runs: Array<{ run: InstructionInfo; target: string }>,
+  unmounted: ReadonlyArray<{ run: InstructionInfo; envs: InstructionInfo[] }>,
+): Finding | undefined {
   const property = propertiesOf(env).find((p) => p.getName() === VARIABLE);
   if (!property) return undefined;
   const range = property.getRange();
@@ -142,7 +164,7 @@ function envFinding(path: string, model: DockerfileModel, env: InstructionInfo, 
   const message =
     `ENV ${written} turns off pip's cache, so the cache mount on ${targets} (${where}) stays empty and every build downloads again. ` +
     `Remove it: with a cache mount, pip's cache never ends up in the image anyway.` +
-    unmountedNote(model, env);
+    unmountedNote(env, unmounted);
   const findingRange = model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end));
   return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range: findingRange, message }, (): Fix[] => {
     const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
@@ -151,13 +173,8 @@ function envFinding(path: string, model: DockerfileModel, env: InstructionInfo, 
 }
 
 /** pip RUNs under this ENV without a cache mount would keep pip's cache in their layer once it goes. */
-function unmountedNote(model: DockerfileModel, env: InstructionInfo): string {
-  const lines: number[] = [];
-  for (const info of model.instructions) {
-    if (info.index <= env.index || info.keyword !== 'RUN') continue;
-    const run = pipRun(model, info);
-    if (run && mountedCalls(info, run).length < run.calls.length && envsInForce(info).includes(env)) lines.push(info.range.start.line + 1);
-  }
+function unmountedNote(env: InstructionInfo, unmounted: ReadonlyArray<{ run: InstructionInfo; envs: InstructionInfo[] }>): string {
+  const lines = unmounted.filter((u) => u.envs.includes(env)).map((u) => u.run.range.start.line + 1);
   if (lines.length === 0) return '';
   return ` It also applies to pip without a cache mount on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}: give ${lines.length > 1 ? 'them' : 'it'} one (pip-cache-mount) so pip's cache stays out of the image.`;
 }

@@ -13,6 +13,7 @@ import type { DockerfileModel, Stage } from '../dockerfile/model';
 import type { BuildContext } from '../workspace/build-context';
 import { readCopy } from './copy-instructions';
 import { readPythonConstraints, type PythonConstraint } from './python-constraints';
+import { versionDependence } from './python-version-dependence';
 import type { DockerfileCheckContext, Finding, Fix, Rule, RuleMeta, TextEdit } from './types';
 import {
   endOfLifeMonth,
@@ -493,9 +494,11 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (blocked) {
       note += ` ARG ${blockedArg?.name ?? ''} also feeds FROM ${imageText(blocked)}, which cannot simply take it: check that FROM before applying the fix.`;
     }
+    const tiedToVersion = tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, Number(chosenText.split('.')[1]));
+    if (tiedToVersion) note += ` ${tiedToVersion}`;
     const fix: Fix = {
       title,
-      isPreferred: plan.kind === 'keep' && !blocked && !choice.assumption,
+      isPreferred: plan.kind === 'keep' && !blocked && !choice.assumption && !tiedToVersion,
       changes: [{ kind: 'edit', path: ctx.path, edits }],
     };
     return result([fix], note);

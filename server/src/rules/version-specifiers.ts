@@ -2,7 +2,7 @@
  * Version specifiers as Python projects write their Python requirement, evaluated on final
  * releases (`3.12.4`): PEP 440 (`>=3.8,<3.11`, `~=3.9`, `==3.10.*`, `!=3.9.0`) and Poetry's
  * syntax (`^3.9`, `~3.9`, `3.9.*`, `>=3.8 <3.11`, `^3.8 || ^3.10`). A specifier dockopt cannot
- * read (a pre-release bound, a typo) gives undefined: the caller then knows there is a
+ * read (a typo, `~=` on a pre-release) gives undefined: the caller then knows there is a
  * constraint but not what it allows.
  */
 
@@ -21,6 +21,8 @@ function compare(a: Release, b: Release): number {
 const hasPrefix = (version: Release, prefix: Release) => prefix.every((part, i) => (version[i] ?? 0) === part);
 
 const VERSION = String.raw`v?(\d+(?:\.\d+)*)(\.\*)?`;
+/** A pre-release or development suffix (`3.13.0a1`, `3.13rc2`, `3.13.dev0`): it sits just below the final release. */
+const PRE_RELEASE = String.raw`(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*|[-_.]?dev[-_.]?\d*)`;
 
 function parts(text: string): Release {
   return text.split('.').map(Number);
@@ -28,6 +30,15 @@ function parts(text: string): Release {
 
 /** One PEP 440 clause: `>=3.8`, `==3.10.*`, `~=3.9`. */
 function pep440Clause(clause: string): Test | undefined {
+  const pre = new RegExp(`^(==|!=|<=|>=|<|>)\\s*v?(\\d+(?:\\.\\d+)*)${PRE_RELEASE}$`, 'i').exec(clause);
+  if (pre) {
+    // Only final releases are asked about: none equals a pre-release, and none lies between it and its release.
+    const [, op, text] = pre;
+    const release = parts(text);
+    if (op === '==') return () => false;
+    if (op === '!=') return () => true;
+    return op.startsWith('<') ? (v) => compare(v, release) < 0 : (v) => compare(v, release) >= 0;
+  }
   const match = new RegExp(`^(~=|===|==|!=|<=|>=|<|>)\\s*${VERSION}$`).exec(clause);
   if (!match) return undefined;
   const [, op, text, wildcard] = match;

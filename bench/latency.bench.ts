@@ -1,0 +1,117 @@
+/**
+ * Editor latency over LSP stdio (issue 8, target 1), dockopt against
+ * dockerfile-language-server-nodejs on the same files, in one run:
+ *  - three shapes (dense with findings, real-world, no findings) at 50, 200, 2 000 and 10 000
+ *    lines: didChange → publishDiagnostics of that change, both servers open at once and the
+ *    changes interleaved (ours, peer, ours, peer…) so that the machine's load hits both alike;
+ *  - the pathological inputs of item 5: open → first diagnostics, then one edit.
+ * Prints medians, the ratio dockopt / peer, and each server's RSS after the runs.
+ *
+ * BENCH_RUNS (default 15), BENCH_WARMUP (default 10), BENCH_SIZES (default 50,200,2000,10000),
+ * BENCH_SERVER (default dist/server.js), BENCH_PATHOLOGICAL=0 to skip the pathological inputs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVER_PATH, TestLspClient } from '../test/helpers/lsp-client';
+import { makeWorkspace, removeWorkspace } from '../test/helpers/temp-workspace';
+import { cleanDockerfile } from './clean-dockerfile';
+import { denseDockerfile } from './dense-dockerfile';
+import { median, realWorldDockerfile } from './dockerfiles';
+import { pathologicalInputs } from './pathological-dockerfiles';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
+const SIZES = (process.env.BENCH_SIZES ?? '50,200,2000,10000').split(',').map(Number);
+const OURS = process.env.BENCH_SERVER ?? SERVER_PATH;
+const PEER = join(__dirname, '..', 'node_modules', 'dockerfile-language-server-nodejs', 'lib', 'server.js');
+const PEER_VERSION = JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', 'dockerfile-language-server-nodejs', 'package.json'), 'utf8')).version;
+const TIMEOUT = 120_000;
+
+interface Side {
+  name: string;
+  client: TestLspClient;
+  uri: string;
+}
+
+async function start(name: string, serverPath: string, root: string, file: string, text: string): Promise<Side & { openMs: number }> {
+  const client = new TestLspClient({ folders: [root], serverArgs: [serverPath, '--stdio'] });
+  await client.initialize();
+  const started = performance.now();
+  const uri = client.open(join(root, file), text);
+  await client.diagnostics(uri, undefined, TIMEOUT);
+  return { name, client, uri, openMs: performance.now() - started };
+}
+
+/** One change, timed to the diagnostics of that change (the peer sends no version: its next publish). */
+async function timeChange(side: Side, text: string): Promise<number> {
+  const published = side.client.publishes(side.uri);
+  const started = performance.now();
+  const version = side.client.change(side.uri, text);
+  await side.client.diagnostics(side.uri, (_d, p) => p.version === version || (p.version === undefined && side.client.publishes(side.uri) > published), TIMEOUT);
+  return performance.now() - started;
+}
+
+function rssMb(side: Side): number {
+  try {
+    const status = readFileSync(`/proc/${side.client.process.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Both servers on the same file; each change really changes the text, as typing does. */
+async function compare(root: string, text: string, runs: number, warmup: number) {
+  const ours = await start('dockopt', OURS, root, 'Dockerfile', text);
+  const peer = await start('peer', PEER, root, 'Dockerfile', text);
+  try {
+    const times = { ours: [] as number[], peer: [] as number[] };
+    for (let k = -warmup; k < runs; k++) {
+      const changed = `${text}# edit ${k}\n`;
+      const a = await timeChange(ours, changed);
+      const b = await timeChange(peer, changed);
+      if (k >= 0) {
+        times.ours.push(a);
+        times.peer.push(b);
+      }
+    }
+    return { ours: median(times.ours), peer: median(times.peer), open: [ours.openMs, peer.openMs], rss: [rssMb(ours), rssMb(peer)] };
+  } finally {
+    await ours.client.stop();
+    await peer.client.stop();
+  }
+}
+
+const fmt = (ms: number) => ms.toFixed(1).padStart(9);
+
+async function main() {
+  const root = makeWorkspace({ 'requirements.txt': 'flask\n', '.dockerignore': '.git\n' });
+  try {
+    console.log(`didChange → publishDiagnostics over stdio, median of ${RUNS} interleaved changes after ${WARMUP} warm-up ones (ms)`);
+    console.log(`peer: dockerfile-language-server-nodejs ${PEER_VERSION}; ratio = dockopt / peer; RSS after the runs (MB)\n`);
+    console.log('shape        lines   dockopt      peer   ratio  dockopt RSS  peer RSS');
+    const shapes: Array<[string, (n: number) => string]> = [['dense', denseDockerfile], ['real-world', realWorldDockerfile], ['no findings', cleanDockerfile]];
+    for (const [shape, make] of shapes) {
+      for (const lines of SIZES) {
+        const big = lines >= 10_000;
+        const r = await compare(root, make(lines), big ? Math.min(RUNS, 7) : RUNS, big ? Math.min(WARMUP, 3) : WARMUP);
+        console.log(`${shape.padEnd(12)} ${String(lines).padStart(5)} ${fmt(r.ours)} ${fmt(r.peer)} ${(r.ours / r.peer).toFixed(2).padStart(7)} ${r.rss[0].toFixed(0).padStart(12)} ${r.rss[1].toFixed(0).padStart(9)}`);
+      }
+    }
+    if (process.env.BENCH_PATHOLOGICAL !== '0') {
+      console.log('\npathological inputs: open → first diagnostics, then the median of 3 edits (ms)\n');
+      console.log('input                          open dockopt  open peer  edit dockopt  edit peer');
+      for (const input of pathologicalInputs()) {
+        const r = await compare(root, input.text, 3, 0);
+        console.log(`${input.name.padEnd(30)} ${fmt(r.open[0])}   ${fmt(r.open[1])}    ${fmt(r.ours)}  ${fmt(r.peer)}`);
+      }
+    }
+  } finally {
+    removeWorkspace(root);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+/**
+ * Scaling without timing (issue 8): the work a lint does is counted (work-counters.ts), and a
+ * file 10× longer must cost at most about 10× the work. A quadratic fails here on any machine,
+ * however loaded; timed targets live in bench/.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { denseDockerfile } from '../../bench/dense-dockerfile';
+import { realWorldDockerfile } from '../../bench/dockerfiles';
+import { parseDockerfile } from '../../server/src/dockerfile/model';
+import { lintDockerfile } from '../../server/src/engine';
+import { rules } from '../../server/src/rules';
+import type { Rule } from '../../server/src/rules/types';
+import { DEFAULT_SETTINGS, type ResolvedSettings } from '../../server/src/settings';
+import { snapshotWork, workSince, type WorkCounters } from '../../server/src/work-counters';
+
+const PATH = '/work/app/Dockerfile';
+
+function lintCounting(text: string, settings: ResolvedSettings = DEFAULT_SETTINGS) {
+  const before = snapshotWork();
+  const model = parseDockerfile(text);
+  const findings = lintDockerfile({ path: PATH, model, builds: [], settings });
+  return { work: workSince(before), findings, instructions: model.instructions.length, runs: model.instructions.filter((i) => i.keyword === 'RUN').length };
+}
+
+function onlyRule(rule: Rule): ResolvedSettings {
+  return { ...DEFAULT_SETTINGS, rules: Object.fromEntries(rules.map((r) => [r.meta.id, r === rule ? 'warning' : 'off'])) };
+}
+
+/** `large` is at most `factor` × `small` (a generous margin for the file's head and tail). */
+function proportional(name: keyof WorkCounters, small: WorkCounters, large: WorkCounters, factor = 12): void {
+  assert.ok(small[name] > 0, `${name}: the counter counts (${small[name]})`);
+  assert.ok(large[name] <= factor * small[name], `${name}: ${small[name]} for the file, ${large[name]} for the file 10× longer`);
+}
+
+describe('the engine, the model and the shell reader do work proportional to the file', () => {
+  // 80 and 800 lines: below every rule's work budget, so each rule runs to its end.
+  const small = lintCounting(denseDockerfile(80));
+  const large = lintCounting(denseDockerfile(800));
+
+  test('the dense file finds about one problem per three lines, 10× the lines 10× the findings', () => {
+    assert.ok(small.findings.length >= 20, `${small.findings.length} findings in 80 lines`);
+    assert.ok(large.findings.length >= 9 * small.findings.length, `${small.findings.length} → ${large.findings.length}`);
+    assert.equal(large.work.rulesOverBudget, 0);
+  });
+
+  test('each finding is placed in its instruction by a binary search, not a scan', () => {
+    assert.equal(large.work.instructionLookups, large.work.findingsChecked);
+    const perLookup = Math.ceil(Math.log2(large.instructions)) + 1;
+    assert.ok(large.work.instructionLookupSteps <= large.work.instructionLookups * perLookup, `${large.work.instructionLookupSteps} steps for ${large.work.instructionLookups} look-ups of ${large.instructions} instructions`);
+  });
+
+  test('rules run once per file (per build), whatever its length', () => {
+    assert.equal(large.work.ruleVisits, small.work.ruleVisits);
+  });
+
+  test('each RUN is read once per parse, and the shell reader reads characters in proportion', () => {
+    assert.ok(large.work.runScriptsRead <= large.runs, `${large.work.runScriptsRead} reads of ${large.runs} RUNs`);
+    proportional('runScriptsRead', small.work, large.work);
+    proportional('shellCharsRead', small.work, large.work);
+    proportional('findingsChecked', small.work, large.work);
+  });
+});
+
+describe('per rule: the budget units a rule spends grow with the file, not its square', () => {
+  // Units are RUN text visited, ENV variables read and instruction lists walked (work-budget.ts).
+  const shapes = { dense: denseDockerfile, 'real-world': realWorldDockerfile };
+  // 300 lines and more: the real-world shape cycles through its pieces, a shorter file is not
+  // a tenth of a longer one.
+  for (const [shape, make] of Object.entries(shapes)) {
+    for (const rule of rules.filter((r) => r.checkDockerfile)) {
+      test(`${rule.meta.id} on the ${shape} shape: 10× the lines, at most 12× the units`, () => {
+        const settings = onlyRule(rule);
+        const small = lintCounting(make(300), settings).work;
+        const large = lintCounting(make(3000), settings).work;
+        assert.equal(large.rulesOverBudget, 0);
+        if (small.budgetUnitsSpent === 0) {
+          assert.equal(large.budgetUnitsSpent, 0, 'a rule that reads no RUN, ENV or instruction list stays so');
+          return;
+        }
+        proportional('budgetUnitsSpent', small, large);
+      });
+    }
+  }
+});

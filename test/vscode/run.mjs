@@ -1,0 +1,224 @@
+// Runs the extension-host suite (test/vscode/) inside a real VS Code: code-server's workbench
+// in headless chromium, its Node extension host running dockopt from this checkout.
+// What @vscode/test-electron's runTests does with a desktop VS Code, which cannot be downloaded
+// on these machines: code-server refuses --extensionDevelopmentPath/--extensionTestsPath on its
+// command line, but its web workbench takes the same options from the page URL's `payload`.
+//
+// Usage: node test/vscode/run.mjs [--no-setup] [--keep]
+//   --no-setup  do not install what is missing (scripts/vscode-setup.sh); fail instead
+//   --keep      keep the scratch folder (workspace copy, user data, code-server log) after a pass
+// Env: DOCKOPT_VSCODE_TIMEOUT_MS (whole run, default 300000).
+// Exit code: the suite's (0 all passed), 1 on any failure, including a launcher error.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSuite } from './build.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.DOCKOPT_VSCODE_TIMEOUT_MS ?? 300_000);
+const args = process.argv.slice(2);
+const log = (message) => console.error(`test:vscode: ${message}`);
+
+const started = Date.now();
+const entry = codeServerEntry(!args.includes('--no-setup'));
+if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
+const suiteBundle = await buildSuite();
+
+const scratch = mkdtempSync(join(tmpdir(), 'dockopt-vscode-'));
+const paths = {
+  userData: join(scratch, 'user-data'),
+  extensions: join(scratch, 'extensions'),
+  workspace: join(scratch, 'ha-ingestor'),
+  results: join(scratch, 'results.json'),
+  suiteLog: join(scratch, 'suite.log'),
+  serverLog: join(scratch, 'code-server.log'),
+  consoleLog: join(scratch, 'browser-console.log'),
+};
+prepareScratch();
+
+let server;
+let browser;
+let code = 1;
+const consoleLines = [];
+try {
+  const port = await freePort();
+  server = startCodeServer(port);
+  await waitForServer(port, server);
+  code = await runInWorkbench(port);
+  code = reportResults(code);
+} catch (error) {
+  log(String(error?.stack ?? error));
+  code = 1;
+} finally {
+  await browser?.close().catch(() => {});
+  await stopProcessGroup(server);
+  writeFileSync(paths.consoleLog, consoleLines.join('\n'));
+  if (code === 0 && !args.includes('--keep')) rmSync(scratch, { recursive: true, force: true });
+  else log(`kept ${scratch} (code-server.log, browser-console.log, suite.log, results.json, the workspace copy)`);
+}
+log(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(code);
+
+function run(command, argv) {
+  const result = spawnSync(command, argv, { cwd: root, stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+/** code-server's entry.js from scripts/vscode-setup.sh (which installs it unless told not to). */
+function codeServerEntry(install) {
+  const script = join(root, 'scripts', 'vscode-setup.sh');
+  const result = spawnSync('bash', install ? [script] : [script, '--check'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const path = result.stdout.trim().split('\n').pop();
+  if (result.status !== 0 || !path || !existsSync(path)) {
+    log(install ? 'scripts/vscode-setup.sh failed (see above)' : 'not set up: run `bash scripts/vscode-setup.sh`');
+    process.exit(1);
+  }
+  return path;
+}
+
+function prepareScratch() {
+  cpSync(join(root, 'examples', 'ha-ingestor'), paths.workspace, { recursive: true });
+  mkdirSync(join(paths.userData, 'User'), { recursive: true });
+  mkdirSync(paths.extensions, { recursive: true });
+  const settings = {
+    // No trust prompt: the suite runs in a trusted workspace.
+    'security.workspace.trust.enabled': false,
+    // code-server saves about a second after each edit by default: tests look at unsaved edits and undo.
+    'files.autoSave': 'off',
+    'workbench.startupEditor': 'none',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+  };
+  writeFileSync(join(paths.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function startCodeServer(port) {
+  const out = openSync(paths.serverLog, 'a');
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      // Its own config file: otherwise code-server writes a default one into ~/.config.
+      '--config', join(scratch, 'config.yaml'),
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--user-data-dir', paths.userData,
+      '--extensions-dir', paths.extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      paths.workspace,
+    ],
+    // Its own process group: stopping it also stops its extension host and pty host.
+    { detached: true, stdio: ['ignore', out, out], env: { ...process.env, DOCKOPT_VSCODE_RESULTS: paths.results, DOCKOPT_VSCODE_LOG: paths.suiteLog } },
+  );
+  log(`code-server (pid ${child.pid}) on 127.0.0.1:${port}, log ${paths.serverLog}`);
+  return child;
+}
+
+/** Resolves once code-server answers /healthz; rejects if it exits or the deadline passes. */
+async function waitForServer(port, child) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}); see ${paths.serverLog}`);
+    const ok = await new Promise((resolve) => {
+      const request = get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      request.on('error', () => resolve(false));
+      request.on('timeout', () => request.destroy());
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`code-server did not answer within 60 s; see ${paths.serverLog}`);
+}
+
+/**
+ * Loads the workbench with the test options and resolves with the code the workbench passes to
+ * `codeAutomationExit` when `run()` settles (the extension host process itself always exits 0).
+ */
+async function runInWorkbench(port) {
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage();
+  page.on('console', (message) => {
+    // Kept for a failure's post-mortem; the suite's own report comes from its log file.
+    consoleLines.push(`[${message.type()}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
+  const exited = new Promise((resolve) => void page.exposeFunction('codeAutomationExit', (exitCode) => resolve(Number(exitCode))));
+  // The authority must be the page's own: plain paths or file:// URIs find no extension host.
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root)],
+    ['extensionTestsPath', remote(suiteBundle)],
+  ];
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(paths.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  await page.goto(url);
+  const remaining = Math.max(10_000, TIMEOUT_MS - (Date.now() - started));
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the suite did not finish within ${TIMEOUT_MS} ms`)), remaining);
+  });
+  try {
+    return await Promise.race([exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The run passes only if the workbench said 0 AND the suite's results file shows passes and no failure. */
+function reportResults(exitCode) {
+  if (existsSync(paths.suiteLog)) process.stdout.write(readFileSync(paths.suiteLog, 'utf8'));
+  if (!existsSync(paths.results)) {
+    log(`the suite wrote no results (${paths.results}); workbench exit code ${exitCode}`);
+    return 1;
+  }
+  const results = JSON.parse(readFileSync(paths.results, 'utf8'));
+  for (const failure of results.failed) log(`FAILED ${failure.title}\n${failure.error}`);
+  log(`${results.passed.length} passed, ${results.failed.length} failed; workbench exit code ${exitCode}`);
+  return exitCode === 0 && results.failed.length === 0 && results.passed.length > 0 ? 0 : 1;
+}
+
+/** SIGTERM to code-server's process group, SIGKILL after 5 s if anything is left. */
+async function stopProcessGroup(child) {
+  if (!child?.pid) return;
+  const alive = () => {
+    try {
+      process.kill(-child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 5000;
+  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive()) process.kill(-child.pid, 'SIGKILL');
+}
