@@ -1,12 +1,14 @@
 // `npm test`: installs what is missing, type-checks, builds the bundles (protocol and CLI tests run them),
 // prepares the stand-in base images when a docker daemon answers, then runs every test file with
-// node's own test runner, and ends with one line per skipped suite and its reason.
+// node's own test runner, then the extension-host suite in a real VS Code (scripts/test-vscode-step.mjs),
+// and ends with one line per skipped suite and its reason.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDependencies, run } from './ensure-deps.mjs';
 import { prepareDockerImages } from './test-images.mjs';
 import { readSkipSummary } from './test-skips.mjs';
+import { runVscodeSuite } from './test-vscode-step.mjs';
 
 ensureDependencies();
 // The tests run through tsx, which strips types without checking them: check them here.
@@ -29,8 +31,11 @@ const reporters = [
 const status = run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...reporters, ...files]);
 const skips = readSkipSummary(skipsFile);
 rmSync(scratch, { recursive: true, force: true });
+// Then the same extension in a real VS Code (skipped, with the reason, where none is installed).
+const vscode = runVscodeSuite({ onlyFiles: only.length > 0 });
+if (vscode.skipped) skips.push(vscode.skipped);
 console.log(skips.length ? `\nnpm test: ${skips.length} skipped:\n${skips.join('\n')}` : '\nnpm test: nothing skipped.');
-process.exit(status);
+process.exit(status || vscode.status);
 
 function findTests(dir) {
   return readdirSync(dir)

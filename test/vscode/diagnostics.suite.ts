@@ -37,7 +37,7 @@ export function diagnosticsSuite(): void {
       for (const d of diagnostics) {
         const page = rulePageOf(d);
         assert.ok(page?.endsWith(`/docs/rules/${ruleOf(d)}.md`), `${ruleOf(d)} links to its rule page, got ${docsLinkOf(d)?.toString()}`);
-        assert.ok(existsSync(fileURLToPath(page)), `${page} is shipped`);
+        assert.ok(page && existsSync(fileURLToPath(page)), `${page} is shipped`);
       }
     });
 

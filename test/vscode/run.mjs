@@ -4,8 +4,9 @@
 // on these machines: code-server refuses --extensionDevelopmentPath/--extensionTestsPath on its
 // command line, but its web workbench takes the same options from the page URL's `payload`.
 //
-// Usage: node test/vscode/run.mjs [--no-setup] [--keep]
+// Usage: node test/vscode/run.mjs [--no-setup] [--no-build] [--keep]
 //   --no-setup  do not install what is missing (scripts/vscode-setup.sh); fail instead
+//   --no-build  use the extension bundles in dist/ as they are (npm test has just built them)
 //   --keep      keep the scratch folder (workspace copy, user data, code-server log) after a pass
 // Env: DOCKOPT_VSCODE_TIMEOUT_MS (whole run, default 300000).
 // Exit code: the suite's (0 all passed), 1 on any failure, including a launcher error.
@@ -26,7 +27,7 @@ const log = (message) => console.error(`test:vscode: ${message}`);
 
 const started = Date.now();
 const entry = codeServerEntry(!args.includes('--no-setup'));
-if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
+if (!args.includes('--no-build') && run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 const suiteBundle = await buildSuite();
 
 const scratch = mkdtempSync(join(tmpdir(), 'dockopt-vscode-'));
@@ -45,6 +46,17 @@ let server;
 let browser;
 let code = 1;
 const consoleLines = [];
+// Interrupted (Ctrl+C, a CI timeout): code-server runs in its own process group, stop it too.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    try {
+      if (server?.pid) process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    process.exit(1);
+  });
+}
 try {
   const port = await freePort();
   server = startCodeServer(port);
