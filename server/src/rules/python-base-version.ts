@@ -14,6 +14,7 @@ import type { BuildContext } from '../workspace/build-context';
 import { readCopy } from './copy-instructions';
 import { readPythonConstraints, type PythonConstraint } from './python-constraints';
 import { versionDependence } from './python-version-dependence';
+import { pinTooOldFor } from './python-wheel-support';
 import type { DockerfileCheckContext, Finding, Fix, Rule, RuleMeta, TextEdit } from './types';
 import {
   endOfLifeMonth,
@@ -494,7 +495,11 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (blocked) {
       note += ` ARG ${blockedArg?.name ?? ''} also feeds FROM ${imageText(blocked)}, which cannot simply take it: check that FROM before applying the fix.`;
     }
-    const tiedToVersion = tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, Number(chosenText.split('.')[1]));
+    const toMinor = Number(chosenText.split('.')[1]);
+    const oldPin = pinTooOldFor(ctx.buildContext, toMinor);
+    const tiedToVersion =
+      (tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, toMinor)) ??
+      (oldPin && `${oldPin}: that pin does not install on Python ${chosenText}, so the fix is not applied automatically.`);
     if (tiedToVersion) note += ` ${tiedToVersion}`;
     const fix: Fix = {
       title,
