@@ -149,11 +149,14 @@ export function fakeRunner() {
   return { start, runs, maxActive: () => maxActive };
 }
 
-/** Waits until `check` holds, letting queued callbacks run in between (no timers). */
-export async function until(check: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
+/**
+ * Waits until `check` holds, letting queued callbacks and I/O (history files, terminals) run in
+ * between. The deadline is in time, not turns: a loaded machine needs more turns for the same I/O.
+ */
+export async function until(check: () => boolean, what = 'condition', timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
