@@ -5,7 +5,7 @@
  * services/api/Dockerfile .` run from the repository root. Then a .dockerignore written beside
  * the Dockerfile is one no build reads; better to say where the context probably is.
  */
-import * as path from 'node:path';
+import { indicesUnder } from '../workspace/context-scan';
 import type { BuildContext } from '../workspace/build-context';
 
 export interface ContextElsewhere {
@@ -17,23 +17,16 @@ export interface ContextElsewhere {
 
 const GLOB = /[*?[\]{}$]/;
 
+/** `sources` as buildInputs gives them: context-relative, cleaned, variables read as globs. */
 export function contextElsewhere(build: BuildContext, sources: readonly string[]): ContextElsewhere | undefined {
   if (build.source !== 'dockerfile-folder' || !build.scan || build.scan.truncated || !build.findAbove) return undefined;
-  const present = build.scan.files.map((f) => f.path);
-  const missing = [...new Set(sources.map(cleanSource).filter((s): s is string => s !== undefined))].filter(
-    (source) => !present.some((file) => file === source || file.startsWith(`${source}/`)),
-  );
+  const scan = build.scan;
+  const literal = sources.filter((source) => source !== '.' && !GLOB.test(source));
+  // The scan is sorted: a binary search per source, not a pass over every file.
+  const missing = [...new Set(literal)].filter((source) => indicesUnder(scan, source).length === 0);
   if (missing.length === 0) return undefined;
   const found = missing.map((source) => build.findAbove!(source));
   const dir = found[0];
   if (!dir || found.some((d) => d !== dir)) return undefined; // not all in one place: no guess
   return { dir, missing };
-}
-
-/** A literal, context-relative source (`./src/` → `src`); undefined for globs, `.`, or paths out of the context. */
-function cleanSource(source: string): string | undefined {
-  if (GLOB.test(source) || /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return undefined;
-  const clean = path.posix.normalize(source.replace(/^\/+/, '')).replace(/\/+$/, '');
-  if (clean === '.' || clean === '' || clean.startsWith('../') || clean === '..') return undefined;
-  return clean;
 }

@@ -147,10 +147,10 @@ export function buildInputs(model: DockerfileModel): BuildInputs {
   if (cached) return cached;
   const sources: string[] = [];
   const commands: string[] = [];
-  const workdirs = new Map<DockerfileModel['stages'][number], Map<InstructionInfo, string>>();
+  const stageContexts = new StageContextDirs(model);
   for (const info of model.instructions) {
     try {
-      if (info.keyword === 'COPY' || info.keyword === 'ADD') sources.push(...copySources(model, info), ...contextFilesCopiedFromStage(model, info, workdirs));
+      if (info.keyword === 'COPY' || info.keyword === 'ADD') sources.push(...copySources(model, info), ...contextFilesCopiedFromStage(model, info, stageContexts));
       else if (info.keyword === 'RUN') {
         for (const mount of readMounts(info.ast)) {
           if (mount.type !== 'bind' || mount.options.has('from')) continue;
@@ -190,36 +190,45 @@ function copySources(model: DockerfileModel, info: InstructionInfo): string[] {
   return keyword === 'ADD' ? sources.filter((s) => !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s)) : sources;
 }
 
+type Stage = DockerfileModel['stages'][number];
+
+/** Where each stage (or a stage it builds on) put the whole context: computed once per stage. */
+class StageContextDirs {
+  private readonly workdirs = new Map<Stage, Map<InstructionInfo, string>>();
+  private readonly dirs = new Map<Stage, string[]>();
+
+  constructor(private readonly model: DockerfileModel) {}
+
+  of(stage: Stage): string[] {
+    let known = this.dirs.get(stage);
+    if (known) return known;
+    const parent = stage.parent && stage.parent.index < stage.index ? this.of(stage.parent) : [];
+    known = [...parent];
+    const workdirs = workdirsOf(stage, this.workdirs);
+    for (const copy of stage.instructions) {
+      if (copy.keyword !== 'COPY' && copy.keyword !== 'ADD') continue;
+      if (!copySources(this.model, copy).some((a) => normalizeSource(a) === '.')) continue;
+      const dest = copyArguments(this.model, copy).at(-1);
+      if (dest && !dest.includes('$')) known.push(resolveIn(workdirs.get(copy) ?? '/', dest));
+    }
+    this.dirs.set(stage, known);
+    return known;
+  }
+}
+
 /**
  * `COPY --from=web /app/NOTES.md .` where stage `web` did `WORKDIR /app` + `COPY . .`: the file
  * comes from the context through that stage, so it is as much a source as a direct COPY's.
  */
-function contextFilesCopiedFromStage(
-  model: DockerfileModel,
-  info: InstructionInfo,
-  workdirs: Map<DockerfileModel['stages'][number], Map<InstructionInfo, string>>,
-): string[] {
+function contextFilesCopiedFromStage(model: DockerfileModel, info: InstructionInfo, stageContexts: StageContextDirs): string[] {
   const flags = (info.ast as any).getFlags?.() as Array<{ getName(): string; getValue(): string | null }> | undefined;
   const from = flags?.find((f) => f.getName().toLowerCase() === 'from')?.getValue()?.toLowerCase();
   if (!from) return [];
   const stage = model.stages.find((s) => s.name === from || String(s.index) === from);
   if (!stage || stage.index >= (info.stage?.index ?? 0)) return [];
-  // Where that stage (or one it builds on) put the whole context.
-  const contextDirs: string[] = [];
-  for (let s: typeof stage | undefined = stage; s; s = s.parent && s.parent.index < s.index ? s.parent : undefined) {
-    const dirs = workdirsOf(s, workdirs);
-    for (const copy of s.instructions) {
-      if ((copy.keyword !== 'COPY' && copy.keyword !== 'ADD') || copy === info) continue;
-      const args = copySources(model, copy);
-      if (args.length === 0 || !args.some((a) => normalizeSource(a) === '.')) continue;
-      const all = copy.ast.getArguments().map((a) => a.getValue());
-      const dest = all[all.length - 1];
-      if (dest && !dest.includes('$')) contextDirs.push(resolveIn(dirs.get(copy) ?? '/', dest));
-    }
-  }
+  const contextDirs = stageContexts.of(stage);
   if (contextDirs.length === 0) return [];
-  const wanted = copyArguments(model, info).slice(0, -1);
-  return wanted.flatMap((source) => {
+  return copyArguments(model, info).slice(0, -1).flatMap((source) => {
     const inStage = resolveIn('/', source);
     for (const dir of contextDirs) {
       const rel = pathWithin(dir, inStage);

@@ -6,6 +6,7 @@
  * pyproject.toml is read with a small scanner for those keys only (no TOML library in the
  * engine): a file it cannot follow yields fewer names, never an error.
  */
+import { parseJsonObject } from './manifest-references';
 
 export interface DeclaredPaths {
   /** Folders or files, relative to the manifest's folder (forward slashes). */
@@ -47,13 +48,7 @@ export function pyprojectDeclares(text: string): DeclaredPaths {
 /** The `files` of a package.json (negated entries are left out: they take files away). */
 export function packageJsonDeclares(text: string): DeclaredPaths {
   const out: DeclaredPaths = { paths: [], globs: [] };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return out;
-  }
-  const files = (json as { files?: unknown } | null)?.files;
+  const files = parseJsonObject(text)?.files;
   if (!Array.isArray(files)) return out;
   for (const entry of files) {
     if (typeof entry !== 'string' || entry.startsWith('!')) continue;

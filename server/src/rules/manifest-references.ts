@@ -60,13 +60,8 @@ export interface PackageFacts {
 
 /** Reads a package.json; undefined when it is not a JSON object (the install fails on it wherever the COPY stands). */
 export function readPackageJson(text: string): PackageFacts | undefined {
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(manifest)) return undefined;
+  const manifest = parseJsonObject(text);
+  if (!manifest) return undefined;
   const declared = Array.isArray(manifest.workspaces)
     ? manifest.workspaces
     : isObject(manifest.workspaces) && Array.isArray(manifest.workspaces.packages)
@@ -194,19 +189,24 @@ function gemfile(path: string, text: string, label: string): ManifestReference |
 }
 
 function composerJson(path: string, text: string, label: string): ManifestReference | undefined {
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(manifest)) return undefined;
+  const manifest = parseJsonObject(text);
+  if (!manifest) return undefined;
   const repositories = Array.isArray(manifest.repositories) ? manifest.repositories : isObject(manifest.repositories) ? Object.values(manifest.repositories) : [];
   const local = repositories.find((r) => isObject(r) && r.type === 'path');
   if (isObject(local)) {
     return { kind: 'problem', reason: `${path} installs from a local folder (a "path" repository: ${String(local.url)}), which \`${label}\` reads` };
   }
   return undefined;
+}
+
+/** A JSON file's top-level object; undefined when the text is not JSON or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,7 @@
  * chosen on the safe side: a pin below them leaves the upgrade to the user.
  */
 import type { BuildContext, ContextScan } from '../workspace/build-context';
+import { compareReleases } from './version-specifiers';
 
 /** Package → Python minor → first release that supports it. */
 const FIRST_SUPPORTING: Readonly<Record<string, Readonly<Record<number, string>>>> = {
@@ -73,10 +74,7 @@ function highestBelow(floors: Readonly<Record<number, string>> | undefined, mino
 }
 
 function olderThan(version: string, floor: string): boolean {
-  const parts = (v: string) => v.split('.').map((p) => parseInt(p, 10) || 0);
-  const [a, b] = [parts(version), parts(floor)];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  }
-  return false;
+  // `2.0.0rc1` reads as 2.0.0: parseInt stops at the pre-release letters.
+  const release = (v: string) => v.split('.').map((p) => parseInt(p, 10) || 0);
+  return compareReleases(release(version), release(floor)) < 0;
 }

@@ -10,7 +10,8 @@
 export type Release = number[];
 type Test = (version: Release) => boolean;
 
-function compare(a: Release, b: Release): number {
+/** Negative, zero or positive as `a` is older than, equal to or newer than `b` (missing parts are 0). */
+export function compareReleases(a: Release, b: Release): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d;
@@ -37,7 +38,7 @@ function pep440Clause(clause: string): Test | undefined {
     const release = parts(text);
     if (op === '==') return () => false;
     if (op === '!=') return () => true;
-    return op.startsWith('<') ? (v) => compare(v, release) < 0 : (v) => compare(v, release) >= 0;
+    return op.startsWith('<') ? (v) => compareReleases(v, release) < 0 : (v) => compareReleases(v, release) >= 0;
   }
   const match = new RegExp(`^(~=|===|==|!=|<=|>=|<|>)\\s*${VERSION}$`).exec(clause);
   if (!match) return undefined;
@@ -50,21 +51,21 @@ function pep440Clause(clause: string): Test | undefined {
   }
   switch (op) {
     case '~=':
-      return bound.length < 2 ? undefined : (v) => compare(v, bound) >= 0 && hasPrefix(v, bound.slice(0, -1));
+      return bound.length < 2 ? undefined : (v) => compareReleases(v, bound) >= 0 && hasPrefix(v, bound.slice(0, -1));
     case '===':
       return (v) => v.join('.') === text;
     case '==':
-      return (v) => compare(v, bound) === 0;
+      return (v) => compareReleases(v, bound) === 0;
     case '!=':
-      return (v) => compare(v, bound) !== 0;
+      return (v) => compareReleases(v, bound) !== 0;
     case '<=':
-      return (v) => compare(v, bound) <= 0;
+      return (v) => compareReleases(v, bound) <= 0;
     case '>=':
-      return (v) => compare(v, bound) >= 0;
+      return (v) => compareReleases(v, bound) >= 0;
     case '<':
-      return (v) => compare(v, bound) < 0;
+      return (v) => compareReleases(v, bound) < 0;
     default:
-      return (v) => compare(v, bound) > 0;
+      return (v) => compareReleases(v, bound) > 0;
   }
 }
 
@@ -92,17 +93,17 @@ function poetryTerm(op: string, text: string, wildcard: string | undefined): Tes
   switch (op) {
     case '^': {
       const upper = caretUpper(bound);
-      return (v) => compare(v, bound) >= 0 && compare(v, upper) < 0;
+      return (v) => compareReleases(v, bound) >= 0 && compareReleases(v, upper) < 0;
     }
     case '~': {
       const upper = bound.length === 1 ? [bound[0] + 1] : [bound[0], bound[1] + 1];
-      return (v) => compare(v, bound) >= 0 && compare(v, upper) < 0;
+      return (v) => compareReleases(v, bound) >= 0 && compareReleases(v, upper) < 0;
     }
     case '':
     case '=':
     case '==':
       // Poetry reads a Python requirement of `3.9` (or `==3.9`) as the whole 3.9 line.
-      return bound.length < 3 ? (v) => hasPrefix(v, bound) : (v) => compare(v, bound) === 0;
+      return bound.length < 3 ? (v) => hasPrefix(v, bound) : (v) => compareReleases(v, bound) === 0;
     default:
       return pep440Clause(`${op}${text}`);
   }

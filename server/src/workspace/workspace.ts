@@ -17,6 +17,7 @@ import { isDevcontainerFile, parseDevcontainerFile } from './devcontainer';
 import { discover, kindOf } from './discover';
 import { ignoreFileCandidates } from './ignore-file-choice';
 import { compilePatterns, type IgnoreMatcher } from './ignore-matcher';
+import { isInsideAny } from './containment';
 import { readTextFile, readTextFileSync, shownPath, type ReadResult } from './safe-read';
 import { writeRefusal } from './write-policy';
 
@@ -361,7 +362,7 @@ export class WorkspaceModel {
 
     const named = new Set<string>();
     for (const [dockerfile, specs] of byDockerfile) {
-      if (specs.some((s) => s.source === 'compose') && kindOf(dockerfile) !== 'dockerfile' && this.isInsideRoots(dockerfile) && !this.isExcluded(dockerfile) && this.read(dockerfile).text !== undefined) {
+      if (specs.some((s) => s.source === 'compose') && kindOf(dockerfile) !== 'dockerfile' && isInsideAny(dockerfile, this.roots) && !this.isExcluded(dockerfile) && this.read(dockerfile).text !== undefined) {
         named.add(dockerfile);
       }
     }
@@ -441,7 +442,7 @@ export class WorkspaceModel {
     const key = `${dir}\0${relPath}`;
     if (this.foundAbove.has(key)) return this.foundAbove.get(key);
     let found: string | undefined;
-    for (let up = path.dirname(dir); up !== dir && this.isInsideRoots(path.join(up, 'x')); dir = up, up = path.dirname(up)) {
+    for (let up = path.dirname(dir); up !== dir && isInsideAny(up, this.roots); dir = up, up = path.dirname(up)) {
       const candidate = path.join(up, relPath);
       if (!isInsideDir(up, relPath)) break;
       if (fs.lstatSync(candidate, { throwIfNoEntry: false })) {
@@ -452,10 +453,6 @@ export class WorkspaceModel {
     if (this.foundAbove.size > 10_000) this.foundAbove.clear();
     this.foundAbove.set(key, found);
     return found;
-  }
-
-  private isInsideRoots(abs: string): boolean {
-    return this.roots.some((root) => abs.startsWith(root + path.sep));
   }
 
   private excludeMatchers = new Map<WorkspaceSettings, IgnoreMatcher>();
