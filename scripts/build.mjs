@@ -1,8 +1,7 @@
-// Bundles the extension, the language server and the CLI into dist/ with esbuild.
+// Bundles the extension, the language server, the CLI and the context-scan worker into dist/ with esbuild.
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
-const watch = process.argv.includes('--watch');
 // `--minify` for the .vsix: smaller downloads; names stay readable (keepNames) in stack traces.
 const minify = process.argv.includes('--minify');
 const common = {
@@ -20,12 +19,15 @@ const common = {
   // jsonc-parser's main entry is UMD, whose inner requires esbuild cannot follow: bundle its ESM build.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // Named only where the scan worker runs from source under tsx (tests), never in a bundle.
+  external: ['tsx'],
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
+  // The worker thread server.js and cli.js start from the file beside them (context-scan.ts, scanWorkerEntry).
+  build({ ...common, entryPoints: ['server/src/workspace/context-scan-worker.ts'], outfile: 'dist/context-scan-worker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
-if (watch) console.error('dockopt: --watch is not supported; run `npm run build` again.');

@@ -1,4 +1,4 @@
-// `npm test`: installs what is missing, type-checks, builds the bundles (protocol and CLI tests run them),
+// `npm test`: installs what is missing, type-checks, lints, builds the bundles (protocol and CLI tests run them),
 // prepares the stand-in base images when a docker daemon answers, then runs every test file with
 // node's own test runner, then the extension-host suite in a real VS Code (scripts/test-vscode-step.mjs),
 // and ends with one line per skipped suite and its reason.
@@ -11,8 +11,14 @@ import { readSkipSummary } from './test-skips.mjs';
 import { runVscodeSuite } from './test-vscode-step.mjs';
 
 ensureDependencies();
-// The tests run through tsx, which strips types without checking them: check them here.
-if (run('node', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']) !== 0) process.exit(1);
+// The tests run through tsx, which strips types without checking them: check them here, in build
+// mode, so each folder's project (shared, buildkit, server, CLI, client, tests) is checked against
+// the projects it references and a wrong import across the process boundary fails.
+if (run('node', ['node_modules/typescript/bin/tsc', '-b']) !== 0) process.exit(1);
+// The guard rails (eslint.config.mjs: no `any` in engine code, no floating promises, no import
+// cycle, the client never importing server code) and no export or file nothing uses (knip.json).
+if (run('node', ['node_modules/eslint/bin/eslint.js', '--max-warnings=0', '.']) !== 0) process.exit(1);
+if (run('node', ['node_modules/knip/bin/knip.js', '--no-progress']) !== 0) process.exit(1);
 if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 prepareDockerImages();
 

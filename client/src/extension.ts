@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BuildFeature } from './build/feature';
-import { showBuildFeature } from './build/ui';
+import { BuildFeature } from './builds/feature';
+import { showBuildFeature } from './builds/ui';
 import { commandHandlers, registerCommands, type CommandHandler } from './commands/register';
 import type { CommandId } from './commands/ids';
 import { LanguageStatus } from './language-status';

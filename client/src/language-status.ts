@@ -3,7 +3,7 @@
  * in the active file, rules active, "Optimize all" as its action.
  */
 import type * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../shared/src/protocol';
 import { StatusStore, statusView, type ServerState, type StatusView } from './status-text';
 import type { VscodeApi } from './vscode-api';
 

@@ -14,7 +14,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, TRUST_NOTIFICATION, type StatusParams, type TrustParams } from '../../server/src/lsp/protocol';
+import type { RequestParam, RequestType } from 'vscode-jsonrpc';
+import { STATUS_NOTIFICATION, TRUST_NOTIFICATION, type StatusParams, type TrustParams } from '../../shared/src/protocol';
 import { RestartPolicy } from './restart-policy';
 import { withRenderedDocsLinks } from './rule-docs';
 import type { ServerState } from './status-text';
@@ -72,7 +73,7 @@ export class ServerHost implements ServerAccess {
     // Id 'dockopt' makes the client read `dockopt.trace.server` for the LSP trace.
     this.client = new LanguageClient('dockopt', 'dockopt', serverOptions, clientOptions);
     this.client.onDidChangeState(({ newState }) => options.onState(toServerState(newState)));
-    this.client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => options.onStatus(params));
+    this.client.onNotification(STATUS_NOTIFICATION, (params) => options.onStatus(params));
     context.subscriptions.push(
       options.api.workspace.onDidGrantWorkspaceTrust(() => {
         const params: TrustParams = { trusted: true };
@@ -85,8 +86,8 @@ export class ServerHost implements ServerAccess {
     return this.client.isRunning();
   }
 
-  sendRequest<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
-    return this.client.sendRequest<R>(method, params, token);
+  sendRequest<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>, token?: vscode.CancellationToken): Promise<R> {
+    return this.client.sendRequest(type, params, token);
   }
 
   async start(): Promise<void> {

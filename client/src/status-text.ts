@@ -3,7 +3,7 @@
  * in the active file, the rules active for it, and "Optimize all" as its action. Fed by the
  * server's `dockopt/status` notification and the client's own state.
  */
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../shared/src/protocol';
 
 export type ServerState = 'starting' | 'running' | 'stopped';
 

@@ -71,7 +71,7 @@ if (require.main === module) {
       throw error;
     });
   }
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, version }).then(
+  void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, version }).then(
     (code) => {
       process.exitCode = code;
     },

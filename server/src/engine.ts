@@ -6,7 +6,8 @@ import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { rules } from './rules';
 import { readSuppressions } from './suppressions';
 import { work } from './work-counters';
-import { RULE_WORK_BUDGET, runWithBudget } from './work-budget';
+import { contextFor, walkDockerfile, type ContractRule, type DockerfileVisitors } from './rules/create-rule';
+import { RULE_WORK_BUDGET, WorkAccount } from './work-budget';
 import type { Finding, Rule, Severity } from './rules/types';
 import type { ResolvedSettings } from './settings';
 import type { BuildContext } from './workspace/build-context';
@@ -47,30 +48,60 @@ export function levelOf(rule: Rule, settings: ResolvedSettings): Severity | 'off
 export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
   const model = input.model ?? parseDockerfile(input.text ?? '');
   const contexts: Array<BuildContext | undefined> = input.builds.length > 0 ? [...input.builds] : [undefined];
-  const found: ReportedFinding[] = [];
+  const runs: RuleRun[] = [];
   for (const rule of rules) {
     const level = levelOf(rule, input.settings);
     if (level === 'off' || !rule.checkDockerfile || model.globallyIgnored.has(rule.meta.id)) continue;
     // A rule that does not read the build context would only repeat itself for each service.
-    for (const buildContext of rule.meta.perBuild ? contexts : contexts.slice(0, 1)) {
+    const ruleContexts = rule.meta.perBuild ? contexts : contexts.slice(0, 1);
+    ruleContexts.forEach((buildContext, contextIndex) => {
       work.ruleVisits++;
-      const run = runWithBudget(RULE_WORK_BUDGET, () =>
-        rule.checkDockerfile!({ path: input.path, model, buildContext, settings: input.settings }),
-      );
-      if (run.exceeded) {
-        found.push(tooLargeFor(rule, input.path, model));
-        continue;
+      const run: RuleRun = { rule, level, contextIndex, account: new WorkAccount(RULE_WORK_BUDGET), findings: [] };
+      const checkInput = { path: input.path, model, buildContext, settings: input.settings };
+      if (isContractRule(rule)) {
+        run.account.run(() => (run.visitors = rule.create(contextFor(rule.meta.id, rule.messages, checkInput, run.findings))));
+      } else {
+        run.account.run(() => run.findings.push(...rule.checkDockerfile!(checkInput)));
       }
-      if (run.error !== undefined) reportRuleError(rule, run.error);
-      for (const finding of run.result ?? []) {
-        work.findingsChecked++;
-        if (isSuppressedAt(model, finding)) continue;
-        found.push(withSeverity(finding, level));
-      }
+      runs.push(run);
+    });
+  }
+  // One walk over the instructions per build, every rule on the contract visiting it.
+  for (let contextIndex = 0; contextIndex < contexts.length; contextIndex++) {
+    const walkers = runs.filter((r) => r.visitors && r.contextIndex === contextIndex);
+    if (walkers.length === 0) continue;
+    walkDockerfile(model, walkers.map((r) => r.visitors), (index, call) => walkers[index].account.run(call));
+  }
+  const found: ReportedFinding[] = [];
+  for (const { rule, level, account, findings } of runs) {
+    if (account.exceeded) {
+      found.push(tooLargeFor(rule, input.path, model));
+      continue;
+    }
+    if (account.error !== undefined) {
+      // A rule that throws is reported, and its findings of this file dropped: they may be half.
+      reportRuleError(rule, account.error);
+      continue;
+    }
+    for (const finding of findings) {
+      work.findingsChecked++;
+      if (isSuppressedAt(model, finding)) continue;
+      found.push(withSeverity(finding, finding.minor ? lowerOf(level, 'info') : level));
     }
   }
   return dedupe(found);
 }
+
+interface RuleRun {
+  rule: Rule;
+  level: Severity;
+  contextIndex: number;
+  account: WorkAccount;
+  findings: Finding[];
+  visitors?: DockerfileVisitors;
+}
+
+const isContractRule = (rule: Rule): rule is ContractRule => typeof (rule as Partial<ContractRule>).create === 'function';
 
 export function lintDockerignore(input: DockerignoreInput): ReportedFinding[] {
   const found: ReportedFinding[] = [];
@@ -87,6 +118,9 @@ export function lintDockerignore(input: DockerignoreInput): ReportedFinding[] {
   }
   return dedupe(found);
 }
+
+const SEVERITY_ORDER: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
+const lowerOf = (a: Severity, b: Severity): Severity => (SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b);
 
 /** Adds the severity in place: copying would read (and so compute) lazy fixes. */
 function withSeverity(finding: Finding, severity: Severity): ReportedFinding {

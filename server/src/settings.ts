@@ -2,7 +2,7 @@
  * dockopt's settings as the engine sees them: resolved per document by the front end
  * (LSP: workspace/configuration per resource; CLI: defaults), never stored globally.
  */
-import type { RuleId, Severity } from './rules/types';
+import type { RuleId, Severity } from './rule-ids';
 
 export type RuleLevel = Severity | 'off';
 
@@ -31,9 +31,18 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
 
 const LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
 
+/** Settings as typed by a user: any shape, checked field by field below. */
+interface RawSettings {
+  rules?: unknown;
+  python?: { targetVersion?: unknown };
+  contextOverrides?: unknown;
+  exclude?: unknown;
+  [other: string]: unknown;
+}
+
 /** Turns whatever a user typed into settings; unknown values fall back to defaults. */
 export function resolveSettings(raw: unknown): ResolvedSettings {
-  const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, any>;
+  const input = (raw && typeof raw === 'object' ? raw : {}) as RawSettings;
   const rules: Partial<Record<RuleId, RuleLevel>> = {};
   if (input.rules && typeof input.rules === 'object') {
     for (const [id, level] of Object.entries(input.rules)) {
@@ -43,13 +52,14 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
   const target = input.python?.targetVersion;
   const contextOverrides = Array.isArray(input.contextOverrides)
     ? input.contextOverrides.filter(
-        (o: any) => o && typeof o.dockerfile === 'string' && typeof o.context === 'string',
+        (o: unknown): o is { dockerfile: string; context: string } =>
+          !!o && typeof (o as Record<string, unknown>).dockerfile === 'string' && typeof (o as Record<string, unknown>).context === 'string',
       )
     : [];
-  const exclude = Array.isArray(input.exclude) ? input.exclude.filter((g: any) => typeof g === 'string') : [];
+  const exclude = Array.isArray(input.exclude) ? input.exclude.filter((g: unknown): g is string => typeof g === 'string') : [];
   return {
     rules,
-    python: { targetVersion: typeof target === 'string' && /^\d+\.\d+$/.test(target) ? target : '3.12' },
+    python: { targetVersion: typeof target === 'string' && /^\d+\.\d+$/.test(target) ? target : DEFAULT_SETTINGS.python.targetVersion },
     contextOverrides,
     exclude,
   };

@@ -31,31 +31,48 @@ export function chargeWork(units: number): void {
   }
 }
 
-export interface BudgetedRun<T> {
-  result?: T;
-  /** The rule ran out: its result, if any, is incomplete and dropped. */
-  exceeded: boolean;
-  /** What the rule threw, other than running out. */
-  error?: unknown;
-}
-
 /**
- * Runs `check` with `budget` units. `exceeded` is sticky: a rule that catches the error itself
- * (rules guard their reads against odd input) is still known to have run out.
+ * One rule's budget for one Dockerfile, spent over several calls (the engine calls a rule's
+ * visitors one instruction at a time, between other rules' visitors).
  */
-export function runWithBudget<T>(budget: number, check: () => T): BudgetedRun<T> {
-  const outer = { remaining, exceeded };
-  remaining = budget;
+export class WorkAccount {
+  remaining: number;
   exceeded = false;
-  try {
-    const result = check();
-    return exceeded ? { exceeded: true } : { result, exceeded: false };
-  } catch (error) {
-    return exceeded || error instanceof WorkBudgetExceeded ? { exceeded: true } : { exceeded: false, error };
-  } finally {
-    work.budgetUnitsSpent += budget - Math.max(remaining, 0);
-    if (exceeded) work.rulesOverBudget++;
-    remaining = outer.remaining;
-    exceeded = outer.exceeded;
+  /** What the rule threw, other than running out: the rule is then stopped. */
+  error?: unknown;
+  private failed = false;
+
+  constructor(readonly budget: number) {
+    this.remaining = budget;
+  }
+
+  /** The rule stopped: it ran out or threw. Its later calls are skipped, its findings dropped. */
+  get stopped(): boolean {
+    return this.exceeded || this.failed;
+  }
+
+  /** Runs one call of the rule on this account. */
+  run(call: () => void): void {
+    if (this.stopped) return;
+    const outer = { remaining, exceeded };
+    remaining = this.remaining;
+    exceeded = false;
+    try {
+      call();
+    } catch (error) {
+      if (!(exceeded || error instanceof WorkBudgetExceeded)) {
+        this.failed = true;
+        this.error = error;
+      }
+    } finally {
+      work.budgetUnitsSpent += this.remaining - Math.max(remaining, 0);
+      this.remaining = Math.max(remaining, 0);
+      if (exceeded && !this.exceeded) {
+        this.exceeded = true;
+        work.rulesOverBudget++;
+      }
+      remaining = outer.remaining;
+      exceeded = outer.exceeded;
+    }
   }
 }

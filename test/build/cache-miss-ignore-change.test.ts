@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { analyzeCacheMisses } from '../../server/src/build/cache-miss';
-import { attachLines, readDockerfileSteps } from '../../server/src/build/dockerfile-steps';
-import { fingerprintBuild, type BuildFingerprint } from '../../server/src/build/fingerprint';
-import { parsePlainProgress } from '../../server/src/build/plain-progress';
+import { analyzeCacheMisses } from '../../buildkit/src/cache-miss';
+import { attachLines, readDockerfileSteps } from '../../buildkit/src/dockerfile-steps';
+import { fingerprintBuild, type BuildFingerprint } from '../../buildkit/src/fingerprint';
+import { parsePlainProgress } from '../../buildkit/src/plain-progress';
 import { fixture } from './fixtures';
 
 const dirs: string[] = [];

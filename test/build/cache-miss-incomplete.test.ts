@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeCacheMisses, type PreviousOutcome } from '../../server/src/build/cache-miss';
-import { attachLines, readDockerfileSteps } from '../../server/src/build/dockerfile-steps';
-import type { BuildFingerprint } from '../../server/src/build/fingerprint';
-import { parsePlainProgress } from '../../server/src/build/plain-progress';
+import { analyzeCacheMisses, type PreviousOutcome } from '../../buildkit/src/cache-miss';
+import { attachLines, readDockerfileSteps } from '../../buildkit/src/dockerfile-steps';
+import type { BuildFingerprint } from '../../buildkit/src/fingerprint';
+import { parsePlainProgress } from '../../buildkit/src/plain-progress';
 
 const DOCKERFILE = ['FROM python:3.12-slim', 'COPY requirements.txt .', 'RUN pip install -r requirements.txt', 'COPY src/ ./src/', ''].join('\n');
 const layout = readDockerfileSteps(DOCKERFILE);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { comparablePair, compareBuilds } from '../../server/src/build/compare';
-import type { BuildRecord } from '../../server/src/build/history';
-import { formatBuildReport, formatComparison, formatDuration } from '../../server/src/build/format';
+import { comparablePair, compareBuilds } from '../../buildkit/src/compare';
+import type { BuildRecord } from '../../buildkit/src/history';
+import { formatBuildReport, formatComparison, formatDuration } from '../../buildkit/src/format';
 import { record, step } from './records';
 
 const cold = record(1, [step(null, '[internal] load build definition from Dockerfile', false, 10), step(0, 'FROM python:3.12-slim', true, 0), step(1, 'COPY requirements.txt .', false, 100), step(2, 'RUN pip install -r requirements.txt', false, 8000), step(3, 'COPY src/ ./src/', false, 50)], 9000);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attachLines, matchStep, readDockerfileSteps } from '../../server/src/build/dockerfile-steps';
-import { parsePlainProgress } from '../../server/src/build/plain-progress';
-import { parseRawJsonProgress } from '../../server/src/build/rawjson-progress';
-import { parseStepName } from '../../server/src/build/step-name';
+import { attachLines, matchStep, readDockerfileSteps } from '../../buildkit/src/dockerfile-steps';
+import { parsePlainProgress } from '../../buildkit/src/plain-progress';
+import { parseRawJsonProgress } from '../../buildkit/src/rawjson-progress';
+import { parseStepName } from '../../buildkit/src/step-name';
 import { fixture } from './fixtures';
 
 const lineOf = (dockerfile: string, stepName: string) => matchStep(readDockerfileSteps(dockerfile), parseStepName(stepName))?.line ?? null;

@@ -14,7 +14,7 @@ import { alive, killLeftovers, recordedPids, STUB_PROCESS_COUNT, waitFor, writeS
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-exit-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const RUNNER = path.join(__dirname, '..', '..', 'server', 'src', 'build', 'runner.ts');
+const RUNNER = path.join(__dirname, '..', '..', 'buildkit', 'src', 'runner.ts');
 
 test('when the process that started a build exits, the build\'s whole group is killed', { skip: process.platform === 'win32' ? 'POSIX process groups' : false }, async () => {
   const client = writeSpawningClient(root);

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { startServiceBuild } from '../../server/src/build/build-service';
-import { BuildHistory, serviceKey } from '../../server/src/build/history';
+import { startServiceBuild } from '../../buildkit/src/build-service';
+import { BuildHistory, serviceKey } from '../../buildkit/src/history';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-history-errors-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));

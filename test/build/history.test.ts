@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { BuildHistory, defaultHistoryDir, serviceKey } from '../../server/src/build/history';
+import { BuildHistory, defaultHistoryDir, serviceKey } from '../../buildkit/src/history';
 import { record } from './records';
 
 const dirs: string[] = [];

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startServiceBuild, type ServiceBuildResult } from '../../server/src/build/build-service';
-import { BuildHistory } from '../../server/src/build/history';
+import { startServiceBuild, type ServiceBuildResult } from '../../buildkit/src/build-service';
+import { BuildHistory } from '../../buildkit/src/history';
 import { dockerSkipReason, TEST_DOCKER } from './docker-gate';
 
 const skip = dockerSkipReason();

@@ -9,7 +9,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { forgetClientProbes } from '../../server/src/build/client';
 import { runBuildCommand } from '../../server/src/cli/build-command';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-inject-'));
@@ -47,7 +46,6 @@ function calls(): string[][] {
 
 async function cli(args: string[]) {
   fs.rmSync(callsFile, { force: true });
-  forgetClientProbes();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let err = '';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeTotals, isCachedStep } from '../../server/src/build/model';
-import { PlainProgressParser, parsePlainProgress } from '../../server/src/build/plain-progress';
-import { formatHitRatio } from '../../server/src/build/format';
+import { computeTotals, isCachedStep } from '../../buildkit/src/model';
+import { PlainProgressParser, parsePlainProgress } from '../../buildkit/src/plain-progress';
+import { formatHitRatio } from '../../buildkit/src/format';
 import { fixture } from './fixtures';
 
 const dockerfileSteps = (text: string) => parsePlainProgress(text).steps.filter((s) => !s.internal);

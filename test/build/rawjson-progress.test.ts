@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeTotals, isCachedStep } from '../../server/src/build/model';
-import { RawJsonEcho } from '../../server/src/build/rawjson-echo';
-import { RawJsonProgressParser, parseRawJsonProgress } from '../../server/src/build/rawjson-progress';
+import { computeTotals, isCachedStep } from '../../buildkit/src/model';
+import { RawJsonEcho } from '../../buildkit/src/rawjson-echo';
+import { RawJsonProgressParser, parseRawJsonProgress } from '../../buildkit/src/rawjson-progress';
 import { fixture } from './fixtures';
 
 const dockerfileSteps = (text: string) => parseRawJsonProgress(text).steps.filter((s) => !s.internal);

@@ -1,5 +1,5 @@
 /** Build records for tests of history, comparison and formatting. */
-import { serviceKey, type BuildRecord, type RecordedStep } from '../../server/src/build/history';
+import { serviceKey, type BuildRecord, type RecordedStep } from '../../buildkit/src/history';
 
 export function step(line: number | null, text: string, cached: boolean, durationMs: number | null, extra: Partial<RecordedStep> = {}): RecordedStep {
   return {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { probeClient, progressModeFromHelp, type ClientCapabilities } from '../../server/src/build/client';
-import { classifyClientError } from '../../server/src/build/problems';
-import { buildArgv, startBuild } from '../../server/src/build/runner';
+import { probeClient, progressModeFromHelp, type ClientCapabilities } from '../../buildkit/src/client';
+import { classifyClientError } from '../../buildkit/src/problems';
+import { buildArgv, startBuild } from '../../buildkit/src/runner';
 
 const DOCKER_CLI = '/usr/bin/docker';
 const noDebianClient = fs.existsSync(DOCKER_CLI) ? false : `${DOCKER_CLI} is not installed (run: bash scripts/docker-setup.sh)`;

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { BuildOutcome } from '../../client/src/build/feature';
-import { UNTRUSTED_BUILD_MESSAGE } from '../../client/src/build/trust';
+import type { BuildOutcome } from '../../client/src/builds/feature-contract';
+import { UNTRUSTED_BUILD_MESSAGE } from '../../client/src/builds/trust';
 import { COMMANDS } from '../../client/src/commands/ids';
 import { settle } from './fake-vscode';
 import { API_DOCKERFILE, makeRecord, ROOT, until } from './build-fixtures';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparisonMarkdown, speedupText } from '../../client/src/build/comparison';
+import { comparisonMarkdown, speedupText } from '../../client/src/builds/comparison';
 import { makeRecord } from './build-fixtures';
 
 const cold = makeRecord({ outcomes: { 0: 'cached', 1: 100, 2: 50, 3: 8000, 4: 60, 5: 900 }, durationMs: 12_300, startedAt: '2025-01-02T10:00:00.000Z' });

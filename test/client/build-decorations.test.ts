@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lineDecorations } from '../../client/src/build/decoration-model';
+import { lineDecorations } from '../../client/src/builds/decoration-model';
 import { API_TEXT, makeRecord } from './build-fixtures';
 
 const afterCodeChange = makeRecord({

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { BuildFeature, type BuildOutcome } from '../../client/src/build/feature';
-import { runningBuildGroups } from '../../server/src/build/runner';
-import type { ServiceBuildInfo } from '../../server/src/lsp/protocol';
+import type { BuildOutcome } from '../../client/src/builds/feature-contract';
+import { BuildFeature } from '../../client/src/builds/feature';
+import { runningBuildGroups } from '../../buildkit/src/runner';
+import type { ServiceBuildInfo } from '../../shared/src/protocol';
 import { alive, killLeftovers, recordedPids, STUB_PROCESS_COUNT, waitFor, writeSpawningClient } from '../build/process-stubs';
 import { fakeVscode } from './fake-vscode';
 

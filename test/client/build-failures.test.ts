@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { BuildOutcome } from '../../client/src/build/feature';
-import { statusBarView } from '../../client/src/build/status-model';
-import { serviceNodes } from '../../client/src/build/tree-model';
+import type { BuildOutcome } from '../../client/src/builds/feature-contract';
+import { statusBarView } from '../../client/src/builds/status-model';
+import { serviceNodes } from '../../client/src/builds/tree-model';
 import { COMMANDS } from '../../client/src/commands/ids';
 import { settle } from './fake-vscode';
 import { API_DOCKERFILE, makeRecord, ROOT, until } from './build-fixtures';
@@ -197,7 +197,7 @@ test('Compare Builds opens the comparison as rendered Markdown (the Markdown pre
 });
 
 test('output written before VS Code opens the new terminal is shown when it opens', async () => {
-  const { BuildTerminal } = await import('../../client/src/build/build-terminal');
+  const { BuildTerminal } = await import('../../client/src/builds/build-terminal');
   const pty = new BuildTerminal('api');
   let shown = '';
   pty.onDidWrite((text) => (shown += text));

@@ -14,8 +14,8 @@ import {
   type RunningServiceBuild,
   type ServiceBuildOptions,
   type ServiceBuildResult,
-} from '../../server/src/build';
-import { toTarget, type ServiceTarget } from '../../client/src/build/plan';
+} from '../../buildkit/src';
+import { toTarget, type ServiceTarget } from '../../client/src/builds/plan';
 
 export const ROOT = '/w/shop';
 export const API_DOCKERFILE = path.join(ROOT, 'api/Dockerfile');

@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
-import type { ServiceBuildInfo } from '../../server/src/lsp/protocol';
-import type { BuildTerminal } from '../../client/src/build/build-terminal';
-import { BuildFeature } from '../../client/src/build/feature';
+import type { RequestParam, RequestType } from 'vscode-jsonrpc';
+import type { ServiceBuildInfo } from '../../shared/src/protocol';
+import type { BuildTerminal } from '../../client/src/builds/build-terminal';
+import { BuildFeature } from '../../client/src/builds/feature';
 import { commandHandlers, registerCommands } from '../../client/src/commands/register';
 import { fakeVscode } from './fake-vscode';
 import { API_DOCKERFILE, API_TEXT, fakeRunner, ROOT } from './build-fixtures';
@@ -75,9 +76,9 @@ export function setup(options: SetupOptions = {}) {
   const requests: Array<{ method: string; params: unknown }> = [];
   const server = {
     isRunning: () => true,
-    sendRequest: async <R>(method: string, params: unknown) => {
-      requests.push({ method, params });
-      return (method === 'dockopt/builds' ? (options.builds ?? [API_INFO]) : (options.allBuilds ?? [API_INFO])) as R;
+    sendRequest: async <P, R>(type: RequestType<P, R, void>, params: RequestParam<P>) => {
+      requests.push({ method: type.method, params });
+      return (type.method === 'dockopt/builds' ? (options.builds ?? [API_INFO]) : (options.allBuilds ?? [API_INFO])) as R;
     },
   };
   const runner = fakeRunner();

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparablePair, speedChange } from '../../server/src/build';
-import { commandLine } from '../../client/src/build/feature';
-import { changedTargets, toTarget } from '../../client/src/build/plan';
-import { buildClientSettingsCommand, describeCommandSource } from '../../client/src/build/settings';
-import { speedupText } from '../../client/src/build/comparison';
+import { comparablePair, speedChange } from '../../buildkit/src';
+import { commandLine } from '../../client/src/builds/feature-contract';
+import { changedTargets, toTarget } from '../../client/src/builds/plan';
+import { buildClientSettingsCommand, describeCommandSource } from '../../client/src/builds/settings';
+import { speedupText } from '../../client/src/builds/comparison';
 import { makeRecord } from './build-fixtures';
 
 const ROOT = '/w/shop';

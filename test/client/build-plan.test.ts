@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildAllTargets, chooseTarget, pickItems, runPooled, toRequest, toTarget } from '../../client/src/build/plan';
-import { readBuildSettings } from '../../client/src/build/settings';
+import { buildAllTargets, chooseTarget, pickItems, runPooled, toRequest, toTarget } from '../../client/src/builds/plan';
+import { readBuildSettings } from '../../client/src/builds/settings';
 
 const ROOT = '/w/shop';
 const api = toTarget({ service: 'api', dockerfile: '/w/shop/api/Dockerfile', contextDir: '/w/shop/api', composeFile: '/w/shop/compose.yaml' }, ROOT);

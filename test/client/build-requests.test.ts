@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
-import { ALL_BUILDS_REQUEST, BUILDS_REQUEST, type ServiceBuildInfo } from '../../server/src/lsp/protocol';
+import { ALL_BUILDS_REQUEST, BUILDS_REQUEST, type AllBuildsParams, type ServiceBuildInfo } from '../../shared/src/protocol';
 import { TestLspClient } from '../helpers/lsp-client';
 import { makeWorkspace, removeWorkspace } from '../helpers/temp-workspace';
 
@@ -41,10 +41,10 @@ describe('build requests', () => {
   });
 
   /** The workspace is read in the background after `initialized`: ask until it has been. */
-  async function allBuilds(params: object): Promise<ServiceBuildInfo[]> {
+  async function allBuilds(params: AllBuildsParams): Promise<ServiceBuildInfo[]> {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      const result = await client.connection.sendRequest<ServiceBuildInfo[]>(ALL_BUILDS_REQUEST, params);
+      const result = await client.connection.sendRequest(ALL_BUILDS_REQUEST, params);
       if (result.length > 0) return result;
     }
     throw new Error('the server never listed any build');
@@ -65,13 +65,13 @@ describe('build requests', () => {
 
   it('dockopt/builds answers for one Dockerfile: one entry per service that builds it', async () => {
     await allBuilds({});
-    const builds = await client.connection.sendRequest<ServiceBuildInfo[]>(BUILDS_REQUEST, { uri: URI.file(join(root, 'api/Dockerfile')).toString() });
+    const builds = await client.connection.sendRequest(BUILDS_REQUEST, { uri: URI.file(join(root, 'api/Dockerfile')).toString() });
     assert.deepEqual(builds.map((b) => b.service).sort(), ['api', 'worker']);
   });
 
   it('dockopt/allBuilds for a folder outside the workspace lists nothing', async () => {
     await allBuilds({});
-    const builds = await client.connection.sendRequest<ServiceBuildInfo[]>(ALL_BUILDS_REQUEST, { folders: [URI.file(join(root, 'elsewhere')).toString()] });
+    const builds = await client.connection.sendRequest(ALL_BUILDS_REQUEST, { folders: [URI.file(join(root, 'elsewhere')).toString()] });
     assert.deepEqual(builds, []);
   });
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BuildController } from '../../client/src/build/controller';
-import { toTarget } from '../../client/src/build/plan';
-import { DEFAULT_BUILD_SETTINGS } from '../../client/src/build/settings';
-import { BuildStatusBar, type Clock } from '../../client/src/build/status-bar';
-import { statusBarView } from '../../client/src/build/status-model';
+import { BuildController } from '../../client/src/builds/controller';
+import { toTarget } from '../../client/src/builds/plan';
+import { DEFAULT_BUILD_SETTINGS } from '../../client/src/builds/settings';
+import { BuildStatusBar, type Clock } from '../../client/src/builds/status-bar';
+import { statusBarView } from '../../client/src/builds/status-model';
 import { API_DOCKERFILE, apiTarget, fakeRunner, makeRecord, until } from './build-fixtures';
 
 const ok = makeRecord({ outcomes: { 0: 'cached', 1: 'cached', 2: 'cached', 3: 'cached', 4: 70, 5: 800 }, durationMs: 2_100, startedAt: '2025-01-02T10:04:00.000Z' });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BuildTreeProvider } from '../../client/src/build/tree-provider';
+import { BuildTreeProvider } from '../../client/src/builds/tree-provider';
 import { makeRecord } from './build-fixtures';
 import { API_INFO, setup } from './build-harness';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { serviceNode, serviceNodes, type TreeNode } from '../../client/src/build/tree-model';
+import { serviceNode, serviceNodes, type TreeNode } from '../../client/src/builds/tree-model';
 import { API_DOCKERFILE, apiTarget, makeRecord } from './build-fixtures';
 
 const NOW = Date.parse('2025-01-02T10:05:00.000Z');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WorkspaceFixesParams, WorkspaceFixesResult } from '../../server/src/lsp/protocol';
+import type { RequestParam, RequestType } from 'vscode-jsonrpc';
+import type { WorkspaceFixesParams, WorkspaceFixesResult } from '../../shared/src/protocol';
 import { COMMANDS, COMMAND_IDS } from '../../client/src/commands/ids';
 import { commandHandlers, registerCommands, type CommandDeps } from '../../client/src/commands/register';
 import type { OptimizeAllOutcome } from '../../client/src/optimize-all/run';
@@ -12,8 +13,8 @@ function fakeServer(answer: (params: WorkspaceFixesParams) => WorkspaceFixesResu
   let restarts = 0;
   const server: CommandDeps['server'] = {
     isRunning: () => running,
-    sendRequest: async <R>(method: string, params: unknown) => {
-      requests.push({ method, params: params as WorkspaceFixesParams });
+    sendRequest: async <P, R>(type: RequestType<P, R, void>, params: RequestParam<P>) => {
+      requests.push({ method: type.method, params: params as WorkspaceFixesParams });
       return answer(params as WorkspaceFixesParams) as R;
     },
     restart: async (): Promise<ServerState> => {
@@ -79,7 +80,7 @@ test('Optimize All asks the server per folder with files.exclude and dockopt.exc
   assert.deepEqual(
     server.requests.map((r) => [r.method, r.params]),
     [
-      ['dockopt/workspaceFixes', { folders: ['file:///w/shop'], exclude: ['**/.git', '**/tmp', '**/dist', 'vendor/**'] }],
+      ['dockopt/workspaceFixes', { folders: ['file:///w/shop'], exclude: ['**/.git', '**/{tmp,dist}', 'vendor/**'] }],
       ['dockopt/workspaceFixes', { folders: ['file:///w/blog'], exclude: [] }],
     ],
   );

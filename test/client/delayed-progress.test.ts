@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CancellationSource } from '../../client/src/cancellation';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { DelayedProgress, type ProgressSession, type Timers } from '../../client/src/optimize-all/delayed-progress';
 
 /** Timers the test fires by hand: no waiting on the clock. */
@@ -36,7 +36,7 @@ test('work that finishes before the delay never shows a notification', () => {
 test('long work shows the notification with the latest message, then forwards new ones', () => {
   const clock = manualTimers();
   const shown: string[] = [];
-  const progress = new DelayedProgress((session) => session.attach((m) => shown.push(m), new CancellationSource()), 500, clock.timers);
+  const progress = new DelayedProgress((session) => session.attach((m) => shown.push(m), new CancellationTokenSource().token), 500, clock.timers);
   progress.report('Checking a (1/2)…');
   clock.fireAll();
   progress.report('Checking b (2/2)…');
@@ -56,8 +56,8 @@ test('the notification closes when the work finishes', async () => {
 
 test('Cancel in the notification cancels the work', () => {
   const clock = manualTimers();
-  const button = new CancellationSource();
-  const progress = new DelayedProgress((session) => session.attach(() => {}, button), 500, clock.timers);
+  const button = new CancellationTokenSource();
+  const progress = new DelayedProgress((session) => session.attach(() => {}, button.token), 500, clock.timers);
   clock.fireAll();
   assert.equal(progress.cancellation.isCancellationRequested, false);
   button.cancel();

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   enabledFilesExcludeGlobs,
-  expandBraces,
   folderExcludeGlobs,
   toFolderRelativeGlob,
 } from '../../client/src/optimize-all/excludes';
@@ -20,20 +19,6 @@ test('files.exclude: a value that is not an object gives no globs', () => {
   assert.deepEqual(enabledFilesExcludeGlobs('**/.git'), []);
 });
 
-test('braces expand into one glob per alternative, nested ones too', () => {
-  assert.deepEqual(expandBraces('**/{node_modules,.venv}'), ['**/node_modules', '**/.venv']);
-  assert.deepEqual(expandBraces('{a,b{1,2}}/x'), ['a/x', 'b1/x', 'b2/x']);
-});
-
-test('a glob without braces, or with unbalanced ones, is kept as written', () => {
-  assert.deepEqual(expandBraces('**/build'), ['**/build']);
-  assert.deepEqual(expandBraces('weird{name'), ['weird{name']);
-});
-
-test('escaped braces are not alternatives', () => {
-  assert.deepEqual(expandBraces('lit\\{a,b\\}'), ['lit\\{a,b\\}']);
-});
-
 test('an absolute glob inside the folder becomes relative; one outside it is dropped', () => {
   assert.equal(toFolderRelativeGlob('/work/app/vendor/**', '/work/app'), 'vendor/**');
   assert.equal(toFolderRelativeGlob('/elsewhere/vendor', '/work/app'), undefined);
@@ -49,14 +34,14 @@ test('a leading ./ and trailing slashes are removed', () => {
   assert.equal(toFolderRelativeGlob('./vendor/', '/w'), 'vendor');
 });
 
-test('a leading # is escaped so the server does not read the glob as a comment', () => {
-  assert.equal(toFolderRelativeGlob('#scratch', '/w'), '[#]scratch');
+test('a leading # is sent as written: in a VS Code glob it is a plain character', () => {
+  assert.equal(toFolderRelativeGlob('#scratch', '/w'), '#scratch');
 });
 
 test('a folder gets files.exclude and dockopt.exclude together, each once', () => {
   assert.deepEqual(
     folderExcludeGlobs({ '**/.git': true, '**/{tmp,cache}': true }, ['**/.git', 'third_party/**', 42], '/w'),
-    ['**/.git', '**/tmp', '**/cache', 'third_party/**'],
+    ['**/.git', '**/{tmp,cache}', 'third_party/**'],
   );
 });
 

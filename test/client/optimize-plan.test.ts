@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AnnotatedEdit, FileFix, WorkspaceFixesResult } from '../../server/src/lsp/protocol';
+import type { AnnotatedEdit, FileFix, WorkspaceFixesResult } from '../../shared/src/protocol';
 import { annotationId, planWorkspaceEdit, plannedEditCount } from '../../client/src/optimize-all/plan';
 import { mergeFolderResults } from '../../client/src/optimize-all/merge';
 

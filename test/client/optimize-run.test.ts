@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WorkspaceFixesParams, WorkspaceFixesResult } from '../../server/src/lsp/protocol';
-import { CancellationSource, type CancellationLike } from '../../client/src/cancellation';
+import type { WorkspaceFixesParams, WorkspaceFixesResult } from '../../shared/src/protocol';
+import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc';
 import type { OptimizePlan } from '../../client/src/optimize-all/plan';
 import { runOptimizeAll, type FolderTarget, type OptimizeAllDeps } from '../../client/src/optimize-all/run';
 
@@ -23,9 +23,9 @@ function fakes(answers: Record<string, WorkspaceFixesResult | Error>, applyResul
   const requests: WorkspaceFixesParams[] = [];
   const applied: OptimizePlan[] = [];
   const events: string[] = [];
-  const cancellation = new CancellationSource();
+  const cancellation = new CancellationTokenSource();
   const deps: OptimizeAllDeps = {
-    requestFixes: async (params: WorkspaceFixesParams, _token: CancellationLike) => {
+    requestFixes: async (params: WorkspaceFixesParams, _token: CancellationToken) => {
       requests.push(params);
       events.push('request');
       const answer = answers[params.folders![0]];
@@ -38,7 +38,7 @@ function fakes(answers: Record<string, WorkspaceFixesResult | Error>, applyResul
       return applyResult;
     },
     progress: {
-      cancellation,
+      cancellation: cancellation.token,
       report: (m) => events.push(`report:${m}`),
       finish: () => events.push('finish'),
     },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WorkspaceFixesResult } from '../../server/src/lsp/protocol';
+import type { WorkspaceFixesResult } from '../../shared/src/protocol';
 import { planWorkspaceEdit } from '../../client/src/optimize-all/plan';
 import { formatBytes, summarize, summaryText } from '../../client/src/optimize-all/summary';
 

@@ -12,7 +12,7 @@ import { rule as npmRule } from '../../server/src/rules/npm-cache-mount';
 import { rule as pipRule } from '../../server/src/rules/pip-cache-mount';
 import { rule as noCacheRule } from '../../server/src/rules/pip-no-cache-dir';
 import type { Finding } from '../../server/src/rules/types';
-import { check, fix, fixOnce } from '../helpers/rule-tester';
+import { check, fix, fixOnce, runRuleTests } from '../helpers/rule-tester';
 
 const SET_DIR_PIP = '--mount=type=cache,target=/var/cache/pip';
 
@@ -67,84 +67,119 @@ describe('the base image user in the model', () => {
   });
 });
 
-describe('cache rules under a base image user', () => {
-  test('Jupyter: the cache is jovyan\'s, with its uid and gid', () => {
-    const text = 'FROM jupyter/scipy-notebook:latest\nRUN pip install --no-cache-dir flask\n';
-    assert.equal(fix(pipRule, text), 'FROM jupyter/scipy-notebook:latest\nRUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install flask\n');
-  });
+// The cache rules under a base image user. Unknown is not root: nothing is applied without a human.
+const UNKNOWN_IMAGE = 'FROM myorg/app:1\nRUN pip install --no-cache-dir -r requirements.txt\n';
+const UNKNOWN_CHAIN = 'FROM myorg/app\nRUN pip install -U pip && python -m pip install -r r.txt\n';
+const UNKNOWN_EXEC = 'FROM myorg/app\nRUN ["pip", "install", "--no-cache-dir", "flask"]\n';
+const UNKNOWN_HOME_SET = 'FROM myorg/app\nENV HOME=/srv\nRUN pip install flask\n';
+const UNPLACEABLE = 'FROM myorg/app\nRUN pip "install" flask\n';
+const UNKNOWN_NODE = 'FROM myorg/node-app\nRUN npm ci\n';
 
-  test('an unknown image: no automatic fix, never /root/.cache/pip; the quick fix states its assumption', () => {
-    const text = 'FROM myorg/app:1\nRUN pip install --no-cache-dir -r requirements.txt\n';
-    const finding = only(check(pipRule, text));
+runRuleTests(pipRule, {
+  valid: [
+    { name: 'an unknown image whose RUN already has some cache mount: silent (it may be the right one)', code: 'FROM myorg/app\nRUN --mount=type=cache,target=/home/app/.cache/pip pip install flask\n' },
+  ],
+  invalid: [
+    {
+      name: "Jupyter: the cache is jovyan's, with its uid and gid",
+      code: 'FROM jupyter/scipy-notebook:latest\nRUN pip install --no-cache-dir flask\n',
+      errors: [{ messageId: 'mountMissing', line: 2, data: { dirs: '/home/jovyan/.cache/pip (pip runs as jovyan)' } }],
+      output: 'FROM jupyter/scipy-notebook:latest\nRUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install flask\n',
+    },
+    {
+      name: 'an unknown image: never /root/.cache/pip, nothing applied',
+      code: UNKNOWN_IMAGE,
+      errors: [{ messageId: 'homeUnknown', line: 2, data: { user: 'the user of myorg/app:1' } }],
+      output: null,
+    },
+    { name: 'an unknown image, several pip calls: nothing applied', code: UNKNOWN_CHAIN, errors: [{ messageId: 'homeUnknown', line: 2 }], output: null },
+    { name: 'an unknown image, exec form: nothing applied', code: UNKNOWN_EXEC, errors: [{ messageId: 'homeUnknown', line: 2 }], output: null },
+    {
+      name: 'a stage built on an unknown-image stage inherits the unknown user',
+      code: 'FROM myorg/app AS base\nFROM base\nRUN pip install flask\n',
+      errors: [{ messageId: 'homeUnknown', line: 3, data: { user: 'the user of myorg/app' } }],
+      output: null,
+    },
+    {
+      name: 'USER root in an unknown image makes /root known',
+      code: 'FROM myorg/app\nUSER root\nRUN pip install flask\n',
+      errors: [{ messageId: 'mountMissing', line: 3, data: { dirs: '/root/.cache/pip' } }],
+      output: 'FROM myorg/app\nUSER root\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n',
+    },
+    {
+      name: 'ENV HOME in an unknown image: the dir is known, the uid is not: nothing applied',
+      code: UNKNOWN_HOME_SET,
+      errors: [{ messageId: 'mountMissingUidUnknown', line: 3, data: { dirs: '/srv/.cache/pip (pip runs as the user of myorg/app)', uidUnknown: 'the user of myorg/app' } }],
+      output: null,
+    },
+    {
+      name: 'sudo in an unknown image runs pip as root: /root is known',
+      code: 'FROM myorg/app\nRUN sudo pip install flask\n',
+      errors: [{ messageId: 'mountMissing', line: 2 }],
+      output: 'FROM myorg/app\nRUN --mount=type=cache,target=/root/.cache/pip sudo pip install flask\n',
+    },
+    {
+      name: 'a numeric USER in an image whose users are known: HOME=/',
+      code: 'FROM python:3.12\nUSER 1000\nRUN pip install flask\n',
+      errors: [{ messageId: 'mountMissing', line: 3 }],
+      output: 'FROM python:3.12\nUSER 1000\nRUN --mount=type=cache,target=/.cache/pip,uid=1000 pip install flask\n',
+    },
+    {
+      name: 'a numeric USER in an unknown image: --cache-dir, and the uid makes it safe',
+      code: 'FROM myorg/app\nUSER 1000\nRUN pip install flask\n',
+      errors: [{ messageId: 'homeUnknown', line: 3 }],
+      output: 'FROM myorg/app\nUSER 1000\nRUN --mount=type=cache,target=/var/cache/pip,uid=1000 pip install --cache-dir=/var/cache/pip flask\n',
+    },
+    { name: 'a --cache-dir that cannot be placed (a quoted subcommand)', code: UNPLACEABLE, errors: [{ messageId: 'homeUnknown', line: 2 }], output: null },
+  ],
+});
+
+runRuleTests(npmRule, {
+  valid: [],
+  invalid: [
+    { name: 'npm in an unknown image: nothing applied', code: UNKNOWN_NODE, errors: [{ messageId: 'homeUnknown', line: 2, data: { user: 'the user of myorg/node-app' } }], output: null },
+  ],
+});
+
+describe('cache rules under a base image user: the fixes a human picks', () => {
+  test('an unknown image: the quick fix states its assumption, and never says /root', () => {
+    const finding = only(check(pipRule, UNKNOWN_IMAGE));
     assert.match(finding.message, /pip runs here as the user of myorg\/app:1, whose home dockopt does not know/);
     assert.doesNotMatch(finding.message, /\/root/);
-    assert.equal(fixOnce(pipRule, text), text); // nothing applied without a human
     assert.deepEqual(finding.fixes.map((f) => [f.title, f.isPreferred]), [
       ['Add a pip cache mount on /var/cache/pip (--cache-dir=/var/cache/pip) and drop --no-cache-dir, assuming the user of myorg/app:1 is root', false],
     ]);
-    assert.equal(applyFix(text, finding), `FROM myorg/app:1\nRUN ${SET_DIR_PIP} pip install --cache-dir=/var/cache/pip -r requirements.txt\n`);
+    assert.equal(applyFix(UNKNOWN_IMAGE, finding), `FROM myorg/app:1\nRUN ${SET_DIR_PIP} pip install --cache-dir=/var/cache/pip -r requirements.txt\n`);
   });
 
   test('an unknown image, several pip calls and exec form: --cache-dir for each', () => {
-    const chain = 'FROM myorg/app\nRUN pip install -U pip && python -m pip install -r r.txt\n';
     assert.equal(
-      applyFix(chain, only(check(pipRule, chain))),
+      applyFix(UNKNOWN_CHAIN, only(check(pipRule, UNKNOWN_CHAIN))),
       `FROM myorg/app\nRUN ${SET_DIR_PIP} pip install --cache-dir=/var/cache/pip -U pip && python -m pip install --cache-dir=/var/cache/pip -r r.txt\n`,
     );
-    const exec = 'FROM myorg/app\nRUN ["pip", "install", "--no-cache-dir", "flask"]\n';
-    assert.equal(applyFix(exec, only(check(pipRule, exec))), `FROM myorg/app\nRUN ${SET_DIR_PIP} ["pip", "install", "--cache-dir=/var/cache/pip", "flask"]\n`);
+    assert.equal(applyFix(UNKNOWN_EXEC, only(check(pipRule, UNKNOWN_EXEC))), `FROM myorg/app\nRUN ${SET_DIR_PIP} ["pip", "install", "--cache-dir=/var/cache/pip", "flask"]\n`);
   });
 
-  test('an unknown image whose RUN already has some cache mount: silent (it may be the right one)', () => {
-    assert.deepEqual(check(pipRule, 'FROM myorg/app\nRUN --mount=type=cache,target=/home/app/.cache/pip pip install flask\n'), []);
+  test('ENV HOME in an unknown image: the mount on the known dir is offered, not preferred', () => {
+    const finding = only(check(pipRule, UNKNOWN_HOME_SET));
+    assert.match(finding.message, /does not know the uid of the user of myorg\/app: add uid=<its uid>/);
+    assert.equal(finding.fixes[0].isPreferred, false);
+    assert.equal(applyFix(UNKNOWN_HOME_SET, finding), 'FROM myorg/app\nENV HOME=/srv\nRUN --mount=type=cache,target=/srv/.cache/pip pip install flask\n');
+  });
+
+  test('a --cache-dir that cannot be placed: a finding without any fix', () => {
+    assert.deepEqual(only(check(pipRule, UNPLACEABLE)).fixes, []);
+  });
+
+  test('npm in an unknown image: --cache on a mount, offered under the root assumption', () => {
+    const finding = only(check(npmRule, UNKNOWN_NODE));
+    assert.deepEqual(finding.fixes.map((f) => f.isPreferred), [false, false]);
+    assert.match(finding.fixes[0].title, /assuming the user of myorg\/node-app is root$/);
+    assert.equal(applyFix(UNKNOWN_NODE, finding), 'FROM myorg/node-app\nRUN --mount=type=cache,target=/var/cache/npm npm ci --cache=/var/cache/npm\n');
   });
 
   test('an unknown image with --no-cache-dir and a mount on /root/.cache/pip: pip-no-cache-dir does not drop the flag', () => {
     assert.deepEqual(check(noCacheRule, 'FROM myorg/app\nRUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask\n'), []);
-  });
-
-  test('a stage built on an unknown-image stage inherits the unknown user; USER root makes /root known', () => {
-    const inherited = 'FROM myorg/app AS base\nFROM base\nRUN pip install flask\n';
-    assert.match(only(check(pipRule, inherited)).message, /pip runs here as the user of myorg\/app/);
-    assert.equal(fixOnce(pipRule, inherited), inherited);
-    assert.equal(
-      fix(pipRule, 'FROM myorg/app\nUSER root\nRUN pip install flask\n'),
-      'FROM myorg/app\nUSER root\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n',
-    );
-  });
-
-  test('ENV HOME in an unknown image: the dir is known, the uid is not: offered, not applied', () => {
-    const text = 'FROM myorg/app\nENV HOME=/srv\nRUN pip install flask\n';
-    const finding = only(check(pipRule, text));
-    assert.match(finding.message, /does not know the uid of the user of myorg\/app: add uid=<its uid>/);
-    assert.equal(finding.fixes[0].isPreferred, false);
-    assert.equal(applyFix(text, finding), 'FROM myorg/app\nENV HOME=/srv\nRUN --mount=type=cache,target=/srv/.cache/pip pip install flask\n');
-  });
-
-  test('sudo in an unknown image runs pip as root: /root is known', () => {
-    assert.equal(fix(pipRule, 'FROM myorg/app\nRUN sudo pip install flask\n'), 'FROM myorg/app\nRUN --mount=type=cache,target=/root/.cache/pip sudo pip install flask\n');
-  });
-
-  test('a numeric USER: HOME=/ in an image whose users are known; elsewhere --cache-dir, and the uid makes it safe', () => {
-    assert.equal(fix(pipRule, 'FROM python:3.12\nUSER 1000\nRUN pip install flask\n'), 'FROM python:3.12\nUSER 1000\nRUN --mount=type=cache,target=/.cache/pip,uid=1000 pip install flask\n');
-    assert.equal(
-      fix(pipRule, 'FROM myorg/app\nUSER 1000\nRUN pip install flask\n'),
-      'FROM myorg/app\nUSER 1000\nRUN --mount=type=cache,target=/var/cache/pip,uid=1000 pip install --cache-dir=/var/cache/pip flask\n',
-    );
-  });
-
-  test('npm in an unknown image: --cache on a mount, offered under the root assumption, not applied', () => {
-    const text = 'FROM myorg/node-app\nRUN npm ci\n';
-    const finding = only(check(npmRule, text));
-    assert.deepEqual(finding.fixes.map((f) => f.isPreferred), [false, false]);
-    assert.match(finding.fixes[0].title, /assuming the user of myorg\/node-app is root$/);
-    assert.equal(applyFix(text, finding), 'FROM myorg/node-app\nRUN --mount=type=cache,target=/var/cache/npm npm ci --cache=/var/cache/npm\n');
-    assert.equal(fixOnce(npmRule, text), text);
-  });
-
-  test('a --cache-dir that cannot be placed (a quoted subcommand): a finding without a fix', () => {
-    const text = 'FROM myorg/app\nRUN pip "install" flask\n';
-    assert.deepEqual(only(check(pipRule, text)).fixes, []);
   });
 });
 

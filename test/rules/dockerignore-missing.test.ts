@@ -1,22 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { rule as incomplete } from '../../server/src/rules/dockerignore-incomplete';
 import { rule } from '../../server/src/rules/dockerignore-missing';
 import { rule as notApplied } from '../../server/src/rules/dockerignore-not-applied';
 import type { FileChange } from '../../server/src/rules/types';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { check, runRuleTests } from '../helpers/rule-tester';
+import { buildOf, CONTEXT_DIR, reportsOnDockerfile } from './dockerignore-reports';
 import { preferred, workspace } from './dockerignore-workspace';
 
-const PY_APP = {
-  'app/Dockerfile': '# syntax=docker/dockerfile:1\nARG PY=3.12\nFROM python:${PY}-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY src/ ./src/\n',
-  'app/requirements.txt': 'flask\n',
-  'app/src/main.py': 'print(1)\n',
-  'app/src/__pycache__/main.cpython-312.pyc': 'xxxxxxxx',
-  'app/tests/test_main.py': 'def test(): pass\n',
-  'app/README.md': '# app\n',
-  'app/.git/HEAD': 'ref: refs/heads/main\n',
+const PY_DOCKERFILE = '# syntax=docker/dockerfile:1\nARG PY=3.12\nFROM python:${PY}-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY src/ ./src/\n';
+
+/** A Python app's context, relative to its folder. */
+const PY_FILES = {
+  'Dockerfile': PY_DOCKERFILE,
+  'requirements.txt': 'flask\n',
+  'src/main.py': 'print(1)\n',
+  'src/__pycache__/main.cpython-312.pyc': 'xxxxxxxx',
+  'tests/test_main.py': 'def test(): pass\n',
+  'README.md': '# app\n',
+  '.git/HEAD': 'ref: refs/heads/main\n',
 };
+
+/** The same app in the folder app/ of a workspace. */
+const PY_APP = Object.fromEntries(Object.entries(PY_FILES).map(([rel, text]) => [`app/${rel}`, text]));
 
 /**
  * Every recommended pattern, for a build that copies a folder (`COPY src/ ./src/`): the content
@@ -93,31 +99,126 @@ const createdText = (changes: FileChange[]) => {
   return changes[0].kind === 'create' ? changes[0].text : '';
 };
 
-test('fires on the FROM line when the context has no .dockerignore, with sizes', async () => {
-  const w = await workspace(PY_APP);
-  const [finding, ...rest] = await w.onDockerfile(rule, 'app/Dockerfile');
+/**
+ * The recommended patterns for a build that copies the whole context (`COPY . .`): no copied
+ * folder to keep out of, so the content patterns reach every folder too.
+ */
+const RECOMMENDED_ANYWHERE = RECOMMENDED.replace(/^(\*\.md|tests|__tests__|\.env|\.env\.\*)$/gm, '**/$1');
+
+const HEADER = '# Written by dockopt\n# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n';
+
+const ROOTED_FILES = {
+  'docker-compose.yml': 'services:\n  x:\n    build:\n      context: .\n      dockerfile: services/x/Dockerfile\n',
+  'services/x/Dockerfile': 'FROM python:3.12\nCOPY services/x/src /app\n',
+  'services/x/.dockerignore': '# local junk\ntests/\n',
+  'services/x/src/app.py': '',
+  '.git/HEAD': 'ref\n',
+};
+
+/** What dockerignore-missing creates for services/x/Dockerfile built from the repository root. */
+const ROOTED_CREATED =
+  '# Written by dockopt for Dockerfile (build context: ../..)\n' +
+  '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
+  '# BuildKit reads this file instead of ../../.dockerignore; paths are relative to the context.\n' +
+  '\n' +
+  '# From .dockerignore, which this build does not read (rewritten relative to the context)\n' +
+  '# local junk\n' +
+  'services/x/tests/\n' +
+  RECOMMENDED;
+
+// The Dockerfile itself never changes: the fix creates the .dockerignore (outputFiles).
+runRuleTests(rule, {
+  valid: [
+    { name: 'the build context is unknown', code: PY_DOCKERFILE },
+    { name: 'the context is not scanned yet', code: PY_DOCKERFILE, options: { buildContext: { ...buildOf(PY_FILES), scan: undefined } } },
+    { name: 'a .dockerignore exists, even an empty one', code: PY_DOCKERFILE, options: { buildContext: buildOf({ ...PY_FILES, '.dockerignore': '' }) } },
+    { name: 'a Dockerfile-specific .dockerignore exists', code: PY_DOCKERFILE, options: { buildContext: buildOf({ ...PY_FILES, 'Dockerfile.dockerignore': 'tests\n' }) } },
+    {
+      name: 'the recommended patterns would leave out no file of the context',
+      code: PY_DOCKERFILE,
+      options: { buildContext: buildOf({ 'Dockerfile': PY_DOCKERFILE, 'requirements.txt': 'flask\n', 'src/main.py': 'print(1)\n' }) },
+    },
+  ],
+  invalid: [
+    {
+      name: 'fires on the FROM line, with sizes; the fix creates .dockerignore with every safe recommended pattern',
+      code: PY_DOCKERFILE,
+      options: { buildContext: buildOf(PY_FILES) },
+      errors: [
+        {
+          messageId: 'noIgnoreFile',
+          line: 3,
+          column: 1,
+          endColumn: 23,
+          data: {
+            contextSize: '7 files, 208 B',
+            sparedSize: '3 files, 46 B',
+            drops: '**/.git (.git/), tests (tests/), **/__pycache__ (src/__pycache__/), **/*.py[cod]',
+          },
+        },
+      ],
+      output: null,
+      outputFiles: { [`${CONTEXT_DIR}/.dockerignore`]: HEADER + RECOMMENDED },
+    },
+    {
+      name: 'a Dockerfile built from the repository root gets its own Dockerfile.dockerignore, with the unread patterns moved in',
+      code: ROOTED_FILES['services/x/Dockerfile'],
+      options: { path: `${CONTEXT_DIR}/services/x/Dockerfile`, buildContext: buildOf(ROOTED_FILES, 'services/x/Dockerfile', { source: 'compose', service: 'x' }) },
+      errors: [{ messageId: 'noIgnoreFileBesideUnread', line: 1, data: { context: '../..', unread: '.dockerignore' } }],
+      output: null,
+      outputFiles: { [`${CONTEXT_DIR}/services/x/Dockerfile.dockerignore`]: ROOTED_CREATED },
+    },
+    {
+      name: 'a context other than the Dockerfile folder, with nothing beside the Dockerfile',
+      code: 'FROM python:3.12\nCOPY . .\n',
+      options: { path: `${CONTEXT_DIR}/docker/Dockerfile`, buildContext: buildOf({ 'docker/Dockerfile': 'FROM python:3.12\nCOPY . .\n', 'app.log': 'x' }, 'docker/Dockerfile', { source: 'compose' }) },
+      errors: [{ messageId: 'noIgnoreFileContextAbove', line: 1, data: { context: '..', contextSize: '2 files, 27 B', sparedSize: '1 file, 1 B', drops: '**/*.log (app.log)' } }],
+      output: null,
+      outputFiles: {
+        [`${CONTEXT_DIR}/docker/Dockerfile.dockerignore`]:
+          '# Written by dockopt for Dockerfile (build context: ..)\n' +
+          '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
+          '# BuildKit reads this file instead of ../.dockerignore; paths are relative to the context.\n' +
+          RECOMMENDED_ANYWHERE,
+      },
+    },
+  ],
+});
+
+test('dockerignore-missing: the messages read in full, and the fix is named', () => {
+  const [finding, ...rest] = check(rule, PY_DOCKERFILE, { buildContext: buildOf(PY_FILES) });
   assert.equal(rest.length, 0);
-  assert.deepEqual(finding.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 22 } });
   assert.equal(
     finding.message,
     'No .dockerignore is read for this build: BuildKit sends the whole context (7 files, 208 B). ' +
       'The recommended patterns would leave out 3 files, 46 B: **/.git (.git/), tests (tests/), ' +
       '**/__pycache__ (src/__pycache__/), **/*.py[cod].',
   );
+  assert.equal(finding.fixes[0].title, 'Create .dockerignore with the recommended patterns');
+  assert.equal(finding.fixes[0].isPreferred, true);
+  const [rooted] = check(rule, ROOTED_FILES['services/x/Dockerfile'], {
+    path: `${CONTEXT_DIR}/services/x/Dockerfile`,
+    buildContext: buildOf(ROOTED_FILES, 'services/x/Dockerfile', { source: 'compose', service: 'x' }),
+  });
+  assert.equal(
+    rooted.message,
+    'No .dockerignore is read for this build: BuildKit sends the whole context ../.. (5 files, 149 B). ' +
+      'The recommended patterns would leave out 1 file, 4 B: **/.git (.git/). ' +
+      'The .dockerignore beside this Dockerfile is not read: the context is elsewhere.',
+  );
+  assert.equal(rooted.fixes[0].title, 'Create Dockerfile.dockerignore with the recommended patterns');
 });
 
-test('the fix creates .dockerignore with every safe recommended pattern', async () => {
+test('the fix creates the file in the real workspace: .dockerignore with every safe recommended pattern', async () => {
   const w = await workspace(PY_APP);
-  const [finding] = await w.onDockerfile(rule, 'app/Dockerfile');
-  const fix = finding.fixes[0];
-  assert.equal(fix.title, 'Create .dockerignore with the recommended patterns');
-  assert.equal(fix.changes[0].path, w.at('app/.dockerignore'));
-  assert.equal(
-    createdText(fix.changes),
-    '# Written by dockopt\n' +
-      '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
-      RECOMMENDED,
+  const [finding, ...rest] = await w.onDockerfile(rule, 'app/Dockerfile');
+  assert.equal(rest.length, 0);
+  assert.deepEqual(finding.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 22 } });
+  assert.deepEqual(
+    (await reportsOnDockerfile(w, rule, 'app/Dockerfile')).map((r) => r.messageId),
+    ['noIgnoreFile'],
   );
+  assert.deepEqual(finding.fixes[0].changes, [{ kind: 'create', path: w.at('app/.dockerignore'), text: HEADER + RECOMMENDED }]);
 });
 
 test('after the fix neither this rule nor dockerignore-incomplete fires, and a second pass changes nothing', async () => {
@@ -129,23 +230,6 @@ test('after the fix neither this rule nor dockerignore-incomplete fires, and a s
   assert.deepEqual(await w.onIgnoreFile(incomplete, 'app/.dockerignore'), []);
   w.apply(preferred(await w.onDockerfile(rule, 'app/Dockerfile')));
   assert.equal(w.read('app/.dockerignore'), created);
-});
-
-test('does not fire when a .dockerignore or a Dockerfile-specific one exists', async () => {
-  const a = await workspace({ ...PY_APP, 'app/.dockerignore': '' });
-  assert.deepEqual(await a.onDockerfile(rule, 'app/Dockerfile'), []);
-  const b = await workspace({ ...PY_APP, 'app/Dockerfile.dockerignore': 'tests\n' });
-  assert.deepEqual(await b.onDockerfile(rule, 'app/Dockerfile'), []);
-});
-
-test('stays silent while the build context is unknown or not scanned yet', async () => {
-  const w = await workspace(PY_APP);
-  const model = parseDockerfile(w.read('app/Dockerfile')!);
-  const path = w.at('app/Dockerfile');
-  assert.deepEqual(rule.checkDockerfile!({ path, model, settings: DEFAULT_SETTINGS }), []);
-  const [unscanned] = w.ws.buildsFor(path);
-  assert.equal(unscanned.scan, undefined);
-  assert.deepEqual(rule.checkDockerfile!({ path, model, buildContext: unscanned, settings: DEFAULT_SETTINGS }), []);
 });
 
 test('never adds a pattern that would exclude a COPY/ADD source', async () => {
@@ -223,20 +307,12 @@ test('a Dockerfile built from the repository root gets its own Dockerfile.docker
     '.git/HEAD': 'ref\n',
   });
   const [finding] = await w.onDockerfile(rule, 'services/x/Dockerfile');
-  assert.match(finding.message, /whole context \.\.\/\.\. .* The \.dockerignore beside this Dockerfile is not read: the context is elsewhere\.$/);
+  const [report] = await reportsOnDockerfile(w, rule, 'services/x/Dockerfile');
+  assert.equal(report.messageId, 'noIgnoreFileBesideUnread');
+  assert.deepEqual({ context: report.data?.context, unread: report.data?.unread }, { context: '../..', unread: '.dockerignore' });
   const change = finding.fixes[0].changes[0];
   assert.equal(change.path, w.at('services/x/Dockerfile.dockerignore'));
-  assert.equal(
-    createdText([change]),
-    '# Written by dockopt for Dockerfile (build context: ../..)\n' +
-      '# Files matched here are not sent to BuildKit: a smaller context and fewer COPY cache misses.\n' +
-      '# BuildKit reads this file instead of ../../.dockerignore; paths are relative to the context.\n' +
-      '\n' +
-      '# From .dockerignore, which this build does not read (rewritten relative to the context)\n' +
-      '# local junk\n' +
-      'services/x/tests/\n' +
-      RECOMMENDED,
-  );
+  assert.equal(createdText([change]), ROOTED_CREATED);
   // dockerignore-not-applied offers the very same file, so whichever fix runs first, the result is one.
   const [other] = await w.onIgnoreFile(notApplied, 'services/x/.dockerignore');
   assert.deepEqual(other.fixes[0].changes, [change]);
@@ -290,8 +366,17 @@ test('a Dockerfile whose COPY sources are only in a folder above says the contex
     'shared/lib.py': 'x = 1\n',
   });
   const [finding] = await ws.onDockerfile(rule, 'services/api/Dockerfile');
-  assert.match(finding.message, /copies services\/api\/requirements\.txt, shared, which is not in its folder but in \.\.\/\.\.: it is probably built with \.\.\/\.\. as its context/);
-  assert.match(finding.message, /dockopt\.contextOverrides/);
+  const reports = await reportsOnDockerfile(ws, rule, 'services/api/Dockerfile');
+  assert.deepEqual(
+    reports.map((r) => ({ messageId: r.messageId, line: r.line, data: r.data })),
+    [{ messageId: 'contextProbablyAbove', line: 1, data: { sources: 'services/api/requirements.txt, shared', dir: '../..' } }],
+  );
+  assert.equal(
+    finding.message,
+    'This Dockerfile copies services/api/requirements.txt, shared, which is not in its folder but in ../..: it is probably built with ' +
+      '../.. as its context, so no .dockerignore is created here. Tell dockopt with the setting ' +
+      '"dockopt.contextOverrides" (or a compose file) to check the context it is really built with.',
+  );
   assert.deepEqual(finding.fixes, []);
 });
 
@@ -300,9 +385,10 @@ test('the guess is only overruled when every missing source is in one folder abo
     'services/api/Dockerfile': 'FROM python:3.12-slim\nCOPY requirements.txt .\nCOPY nowhere.txt .\n',
     'services/api/requirements.txt': 'flask\n',
     'services/api/README.md': '# api\n',
+    'services/api/debug.log': 'x', // so that the rule says something: which message it is tells
   });
-  const findings = await ws.onDockerfile(rule, 'services/api/Dockerfile');
-  assert.ok(findings.every((f) => !/probably built with/.test(f.message)));
+  const reports = await reportsOnDockerfile(ws, rule, 'services/api/Dockerfile');
+  assert.deepEqual(reports.map((r) => r.messageId), ['noIgnoreFile']);
 });
 
 test('a context named by a compose file is never second-guessed', async () => {
@@ -310,8 +396,9 @@ test('a context named by a compose file is never second-guessed', async () => {
     'compose.yaml': 'services:\n  api:\n    build: ./services/api\n',
     'services/api/Dockerfile': 'FROM python:3.12-slim\nCOPY shared/ ./shared/\n',
     'services/api/README.md': '# api\n',
+    'services/api/debug.log': 'x', // so that the rule says something: which message it is tells
     'shared/lib.py': 'x = 1\n',
   });
-  const findings = await ws.onDockerfile(rule, 'services/api/Dockerfile');
-  assert.ok(findings.every((f) => !/probably built with/.test(f.message)));
+  const reports = await reportsOnDockerfile(ws, rule, 'services/api/Dockerfile');
+  assert.deepEqual(reports.map((r) => r.messageId), ['noIgnoreFile']);
 });

@@ -6,6 +6,7 @@ import { rule as incomplete } from '../../server/src/rules/dockerignore-incomple
 import { rule as missing } from '../../server/src/rules/dockerignore-missing';
 import { rule } from '../../server/src/rules/dockerignore-not-applied';
 import type { FileChange } from '../../server/src/rules/types';
+import { reportsOnIgnoreFile } from './dockerignore-reports';
 import { preferred, workspace } from './dockerignore-workspace';
 
 const ROOTED_COMPOSE = 'services:\n  x:\n    build:\n      context: .\n      dockerfile: services/x/Dockerfile\n';
@@ -29,6 +30,11 @@ const MOVED = [
   'services/x/*.log',
 ];
 
+/** The rule's reports on a .dockerignore of the workspace: which message, and the reasons it gives. */
+async function reasonsOf(w: Awaited<ReturnType<typeof workspace>>, rel: string) {
+  return (await reportsOnIgnoreFile(w, rule, rel)).map((r) => ({ messageId: r.messageId, reasons: r.data?.reasons }));
+}
+
 test('fires on a .dockerignore whose Dockerfile is built with the repository root as context', async () => {
   const w = await workspace(ROOTED);
   const [finding, ...rest] = await w.onIgnoreFile(rule, 'services/x/.dockerignore');
@@ -39,6 +45,9 @@ test('fires on a .dockerignore whose Dockerfile is built with the repository roo
     finding.message,
     'No build reads this .dockerignore: compose service x builds Dockerfile with context ../.. and reads no .dockerignore. Its patterns have no effect there.',
   );
+  assert.deepEqual(await reasonsOf(w, 'services/x/.dockerignore'), [
+    { messageId: 'notApplied', reasons: 'compose service x builds Dockerfile with context ../.. and reads no .dockerignore' },
+  ]);
 });
 
 test('the fix creates Dockerfile.dockerignore with the patterns rewritten relative to the context', async () => {
@@ -105,7 +114,9 @@ test('the second fix (context root) also quiets the rule', async () => {
 test('the created file keeps the patterns of the context-root .dockerignore it replaces', async () => {
   const w = await workspace({ ...ROOTED, '.dockerignore': '**/.git\r\nnode_modules\r\n' });
   const [finding] = await w.onIgnoreFile(rule, 'services/x/.dockerignore');
-  assert.match(finding.message, /and reads \.\.\/\.\.\/\.dockerignore\./);
+  assert.deepEqual(await reasonsOf(w, 'services/x/.dockerignore'), [
+    { messageId: 'notApplied', reasons: 'compose service x builds Dockerfile with context ../.. and reads ../../.dockerignore' },
+  ]);
   const change = finding.fixes[0].changes[0] as Extract<FileChange, { kind: 'create' }>;
   assert.ok(
     change.text.includes(
@@ -122,7 +133,7 @@ test('when a Dockerfile.dockerignore wins, the unread .dockerignore beside it is
     'app/.dockerignore': 'tests\r\n',
   });
   const [finding] = await w.onIgnoreFile(rule, 'app/.dockerignore');
-  assert.match(finding.message, /Dockerfile is built with context \. and reads Dockerfile\.dockerignore/);
+  assert.deepEqual(await reasonsOf(w, 'app/.dockerignore'), [{ messageId: 'notApplied', reasons: 'Dockerfile is built with context . and reads Dockerfile.dockerignore' }]);
   const [change] = finding.fixes[0].changes;
   assert.equal(change.kind, 'edit');
   assert.equal(change.path, w.at('app/Dockerfile.dockerignore'));
@@ -156,7 +167,14 @@ test('a context that does not contain the file: reported, with no automatic fix'
     'other/a.txt': '',
   });
   const [finding] = await w.onIgnoreFile(rule, 'services/x/.dockerignore');
-  assert.match(finding.message, /context \.\.\/\.\.\/other .*cannot be rewritten for that context; move them by hand\.$/);
+  assert.equal(
+    finding.message,
+    'No build reads this .dockerignore: compose service x builds Dockerfile with context ../../other and reads no .dockerignore. ' +
+      'Its paths cannot be rewritten for that context; move them by hand.',
+  );
+  assert.deepEqual(await reasonsOf(w, 'services/x/.dockerignore'), [
+    { messageId: 'notAppliedOutsideContext', reasons: 'compose service x builds Dockerfile with context ../../other and reads no .dockerignore' },
+  ]);
   assert.deepEqual(finding.fixes, []);
 });
 
@@ -221,4 +239,24 @@ describe('a second copy, after the unread file gained patterns, adds only them, 
     w.apply(preferred(await w.onIgnoreFile(rule, 'app/.dockerignore')));
     assert.equal(w.read('app/Dockerfile.dockerignore'), `.git\n\n${UNREAD_HEADER}\ntests\n*.tmp\n\n${recommended}`);
   });
+});
+
+test('two Dockerfiles beside the file, both built elsewhere: one finding giving both reasons, one file created for each', async () => {
+  const w = await workspace({
+    ...ROOTED,
+    'docker-compose.yml': ROOTED_COMPOSE + '  w:\n    build:\n      context: .\n      dockerfile: services/x/Dockerfile.worker\n',
+    'services/x/Dockerfile.worker': X_DOCKERFILE,
+  });
+  assert.deepEqual(await reasonsOf(w, 'services/x/.dockerignore'), [
+    {
+      messageId: 'notApplied',
+      reasons:
+        'compose service x builds Dockerfile with context ../.. and reads no .dockerignore; ' +
+        'compose service w builds Dockerfile.worker with context ../.. and reads no .dockerignore',
+    },
+  ]);
+  const [finding] = await w.onIgnoreFile(rule, 'services/x/.dockerignore');
+  assert.equal(finding.fixes[0].title, 'Copy these patterns to Dockerfile.dockerignore, Dockerfile.worker.dockerignore, which BuildKit reads');
+  w.apply(preferred([finding]));
+  assert.deepEqual(await w.onIgnoreFile(rule, 'services/x/.dockerignore'), []);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { couldReachInside } from '../../server/src/rules/application-dirs';
-import { packageJsonDeclares, pyprojectDeclares } from '../../server/src/rules/manifest-packages';
+import { couldReachInside } from '../../server/src/project/application-dirs';
+import { packageJsonDeclares, pyprojectDeclares } from '../../server/src/project/manifest-packages';
 
 test('pyproject.toml: packages and py-modules of setuptools, Poetry and Hatch', () => {
   const cases: Array<[string, ReturnType<typeof pyprojectDeclares>]> = [

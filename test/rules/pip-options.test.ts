@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findPipCall, readPipOption } from '../../server/src/dockerfile/package-managers';
 import type { ShellWord, SimpleCommand } from '../../server/src/dockerfile/shell';
-import { readDependencyInstall } from '../../server/src/rules/dependency-installs';
+import { readDependencyInstall } from '../../server/src/dockerfile/dependency-installs';
 import { rule as pipRule } from '../../server/src/rules/pip-cache-mount';
 import { rule as noCacheRule } from '../../server/src/rules/pip-no-cache-dir';
-import { check, fix } from '../helpers/rule-tester';
+import { runRuleTests } from '../helpers/rule-tester';
 
 const MOUNT = '--mount=type=cache,target=/root/.cache/pip';
 
@@ -63,25 +63,39 @@ describe('readPipOption', () => {
   });
 });
 
-describe('pip abbreviations in the rules', () => {
-  test('--no-cache is --no-cache-dir: the mount fix drops it, pip-no-cache-dir fires on it', () => {
-    assert.equal(fix(pipRule, 'FROM python:3.12\nRUN pip install --no-cache -r r.txt\n'), `FROM python:3.12\nRUN ${MOUNT} pip install -r r.txt\n`);
-    const mounted = `FROM python:3.12\nRUN ${MOUNT} pip install --no-cache-d flask\n`;
-    assert.equal(check(noCacheRule, mounted).length, 1);
-    assert.equal(fix(noCacheRule, mounted), `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`);
-  });
+// pip-cache-mount: the mount fix reads the abbreviations as pip does.
+runRuleTests(pipRule, {
+  valid: [],
+  invalid: [
+    {
+      name: '--no-cache is --no-cache-dir: the mount fix drops it',
+      code: 'FROM python:3.12\nRUN pip install --no-cache -r r.txt\n',
+      errors: [{ messageId: 'mountMissing', line: 2 }],
+      output: `FROM python:3.12\nRUN ${MOUNT} pip install -r r.txt\n`,
+    },
+    {
+      name: '--cache=DIR is --cache-dir: the mount goes there',
+      code: 'FROM python:3.12\nRUN pip install --cache=/pc flask\n',
+      errors: [{ messageId: 'mountMissing', line: 2, data: { dirs: '/pc' } }],
+      output: 'FROM python:3.12\nRUN --mount=type=cache,target=/pc pip install --cache=/pc flask\n',
+    },
+  ],
+});
 
-  test('--cache=DIR is --cache-dir: the mount goes there', () => {
-    assert.equal(
-      fix(pipRule, 'FROM python:3.12\nRUN pip install --cache=/pc flask\n'),
-      'FROM python:3.12\nRUN --mount=type=cache,target=/pc pip install --cache=/pc flask\n',
-    );
-  });
+// pip-no-cache-dir: an abbreviated --no-cache-dir switches the cache off; an ambiguous one is refused by pip.
+runRuleTests(noCacheRule, {
+  valid: [{ name: '--no-c is ambiguous (pip refuses it): not read as --no-cache-dir', code: `FROM python:3.12\nRUN ${MOUNT} pip install --no-c flask\n` }],
+  invalid: [
+    {
+      name: '--no-cache-d is --no-cache-dir: pip-no-cache-dir fires on it and removes it',
+      code: `FROM python:3.12\nRUN ${MOUNT} pip install --no-cache-d flask\n`,
+      errors: [{ messageId: 'cacheSwitchedOff', line: 2, data: { switch: '--no-cache-dir' } }],
+      output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`,
+    },
+  ],
+});
 
-  test('--no-c is ambiguous (pip refuses it): not read as --no-cache-dir', () => {
-    assert.deepEqual(check(noCacheRule, `FROM python:3.12\nRUN ${MOUNT} pip install --no-c flask\n`), []);
-  });
-
+describe('pip abbreviations in copy-before-install', () => {
   test('copy-before-install reads --requirem FILE and --requirement=FILE as -r', () => {
     const install = readDependencyInstall(command('pip install --requirem requirements.txt'));
     assert.ok(typeof install === 'object');

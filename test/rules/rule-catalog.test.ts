@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { rules } from '../../server/src/rules';
 import { docsUrl } from '../../server/src/rules/types';
+import { KNOWN_RULE_IDS, ruleTitle } from '../../client/src/rule-titles';
 import { PUBLIC_RULE_IDS } from '../helpers/public-rule-ids';
 
 const PUBLIC_IDS = PUBLIC_RULE_IDS;
@@ -28,3 +29,26 @@ for (const rule of rules) {
     assert.match(text, /after/i);
   });
 }
+
+// The README's rule table and each page's header say what `meta` says: a test fails when they drift.
+const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+for (const rule of rules) {
+  const { id, defaultSeverity, fixable } = rule.meta;
+  test(`${id}: the docs page header and the README row match the rule's meta`, () => {
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', `${id}.md`), 'utf8');
+    const header = page.split('\n')[2] ?? '';
+    assert.ok(header.startsWith(`**Default severity:** ${defaultSeverity} · **Fixable:** ${fixable ? 'yes' : 'no'}`), header);
+    const row = README.split('\n').find((line) => line.startsWith(`| [\`${id}\`](docs/rules/${id}.md) |`));
+    assert.ok(row, `README has a row for ${id}`);
+    assert.equal(row.split('|')[2].trim(), defaultSeverity);
+  });
+}
+
+test("the client's rule titles are the rules' meta titles", () => {
+  // The client cannot import server code (the project boundary): its table is checked here instead.
+  assert.deepEqual(
+    Object.fromEntries(KNOWN_RULE_IDS.map((id) => [id, ruleTitle(id)])),
+    Object.fromEntries(rules.map((r) => [r.meta.id, r.meta.title])),
+  );
+});

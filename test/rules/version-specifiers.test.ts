@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { allowsPep440, allowsPoetry } from '../../server/src/rules/version-specifiers';
+import { allowsPep440, allowsPoetry } from '../../server/src/python/version-specifiers';
 
 const v = (text: string) => text.split('.').map(Number);
 

@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hashCopySources, ignoreFileFor } from '../../server/src/build/context-sources';
-import { readDockerfileSteps } from '../../server/src/build/dockerfile-steps';
-import { startServiceBuild } from '../../server/src/build/build-service';
+import { hashCopySources, ignoreFileFor } from '../../buildkit/src/context-sources';
+import { readDockerfileSteps } from '../../buildkit/src/dockerfile-steps';
+import { startServiceBuild } from '../../buildkit/src/build-service';
 import { makeWorkspace, removeWorkspace } from '../helpers/temp-workspace';
 
 test('hashing COPY sources skips FIFOs and hashes links by their text, without hanging', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lintDockerfile } from '../../server/src/engine';
 import { rules } from '../../server/src/rules';
+import type { ContractRule } from '../../server/src/rules/create-rule';
 import type { Rule } from '../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import type { BuildContext } from '../../server/src/workspace/build-context';
@@ -19,20 +20,23 @@ function build(service: string): BuildContext {
 }
 
 test('a rule that reads the build context runs once per build; the others run once', () => {
+  // A rule on the contract is created once per run; another is called once per run.
   const calls = new Map<string, number>();
-  const originals = rules.map((rule) => rule.checkDockerfile);
+  const count = (id: string) => calls.set(id, (calls.get(id) ?? 0) + 1);
+  const originals = rules.map((rule) => ({ check: rule.checkDockerfile, create: (rule as Partial<ContractRule>).create }));
   try {
-    for (const rule of rules as Rule[]) {
-      const check = rule.checkDockerfile;
+    for (const rule of rules as Array<Rule & Partial<ContractRule>>) {
+      const { checkDockerfile: check, create } = rule;
       if (!check) continue;
-      rule.checkDockerfile = (ctx) => {
-        calls.set(rule.meta.id, (calls.get(rule.meta.id) ?? 0) + 1);
-        return check(ctx);
-      };
+      if (create) rule.create = (ctx) => (count(rule.meta.id), create(ctx));
+      else rule.checkDockerfile = (ctx) => (count(rule.meta.id), check(ctx));
     }
     lintDockerfile({ path: '/w/Dockerfile', text: 'FROM python:3.12\nRUN pip install flask\n', builds: [build('api'), build('worker'), build('cron')], settings: DEFAULT_SETTINGS });
   } finally {
-    (rules as Rule[]).forEach((rule, i) => (rule.checkDockerfile = originals[i]));
+    (rules as Array<Rule & Partial<ContractRule>>).forEach((rule, i) => {
+      rule.checkDockerfile = originals[i].check;
+      if (originals[i].create) rule.create = originals[i].create;
+    });
   }
   for (const rule of rules) {
     if (!rule.checkDockerfile) continue;

@@ -9,6 +9,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import Mocha from 'mocha';
+import { buildSettingsSuite } from './build-settings.suite';
 import { commandsSuite } from './commands.suite';
 import { diagnosticsSuite } from './diagnostics.suite';
 import { optimizeAllSuite } from './optimize-all.suite';
@@ -36,6 +37,7 @@ export function run(): Promise<void> {
   diagnosticsSuite();
   quickFixSuite();
   optimizeAllSuite();
+  buildSettingsSuite();
 
   const outcome: Outcome = { passed: [], failed: [] };
   return new Promise((resolve, reject) => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { posix } from 'node:path';
 import { test } from 'node:test';
-import { filesForPattern } from '../../server/src/build/context-sources';
-import { GlobAutomaton, type GlobToken } from '../../server/src/workspace/glob-automaton';
+import { filesForPattern } from '../../buildkit/src/context-sources';
+import { GlobAutomaton, type GlobToken } from '../../shared/src/dockerignore/glob-automaton';
 
 const char = (ch: string): GlobToken => ({ kind: 'char', code: ch.codePointAt(0)! });
 const STAR: GlobToken = { kind: 'star' };

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { compileIgnore } from '../../server/src/workspace/ignore-matcher';
+import { compileIgnore } from '../../shared/src/dockerignore/ignore-matcher';
 
 /** mulberry32: a small deterministic generator. */
 function random(seed: number): () => number {

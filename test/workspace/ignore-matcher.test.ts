@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import balena from '@balena/dockerignore';
-import { GlobAutomaton } from '../../server/src/workspace/glob-automaton';
-import { compileIgnore, compilePatterns } from '../../server/src/workspace/ignore-matcher';
+import { GlobAutomaton } from '../../shared/src/dockerignore/glob-automaton';
+import { compileIgnore, compilePatterns } from '../../shared/src/dockerignore/ignore-matcher';
 
 const ignored = (text: string, p: string) => compileIgnore(text).ignores(p);
 

@@ -228,3 +228,14 @@ test("compose ${VAR} take the project's .env, the environment wins over it, and 
   await withEnv.refresh();
   assert.equal(withEnv.buildsFor(at('services/api/Dockerfile'))[0].service, 'api');
 });
+
+test('.env values: single quotes, a trailing comment, CRLF lines and blank lines are read as docker compose reads them', async () => {
+  const { ws, at } = await load({
+    'compose.yaml': 'services:\n  api:\n    build:\n      context: ${API_DIR:-default}\n  web:\n    build:\n      context: ${WEB_DIR}\n',
+    '.env': "\r\nAPI_DIR='services/api'\r\nWEB_DIR=services/web # the front end\r\n",
+    'services/api/Dockerfile': FROM,
+    'services/web/Dockerfile': FROM,
+  });
+  assert.equal(ws.buildsFor(at('services/api/Dockerfile'))[0].service, 'api');
+  assert.equal(ws.buildsFor(at('services/web/Dockerfile'))[0].service, 'web');
+});

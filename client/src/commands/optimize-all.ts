@@ -5,7 +5,7 @@
  * work takes long, applies the plan as one workspace edit (one undo), and reports a summary.
  */
 import type * as vscode from 'vscode';
-import { WORKSPACE_FIXES_REQUEST, type WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
+import { WORKSPACE_FIXES_REQUEST } from '../../../shared/src/protocol';
 import { DelayedProgress } from '../optimize-all/delayed-progress';
 import { folderExcludeGlobs } from '../optimize-all/excludes';
 import { runOptimizeAll, type FolderTarget, type OptimizeAllOutcome } from '../optimize-all/run';
@@ -58,7 +58,7 @@ export async function optimizeAllCommand(env: OptimizeAllEnv, arg?: unknown): Pr
         const source = new api.CancellationTokenSource();
         const link = cancellation.onCancellationRequested(() => source.cancel());
         try {
-          return await env.server.sendRequest<WorkspaceFixesResult>(WORKSPACE_FIXES_REQUEST, params, source.token);
+          return await env.server.sendRequest(WORKSPACE_FIXES_REQUEST, params, source.token);
         } finally {
           link.dispose();
           source.dispose();

@@ -3,7 +3,7 @@
  * object), so tests in a real editor can run a command and check its result.
  */
 import type * as vscode from 'vscode';
-import type { BuildCommandHandlers } from '../build/feature';
+import type { BuildCommandHandlers } from '../builds/feature-contract';
 import type { ServerState } from '../status-text';
 import { isUri, type ServerAccess, type VscodeApi } from '../vscode-api';
 import { fixAllInFile, type FixAllAction, type FixAllOutcome } from './fix-all-in-file';
@@ -14,7 +14,7 @@ export interface CommandDeps {
   vscode: VscodeApi;
   server: ServerAccess & { restart(): Promise<ServerState> };
   output: { show(preserveFocus?: boolean): void; info(message: string): void };
-  /** The build commands (client/src/build); without them those commands say builds are unavailable. */
+  /** The build commands (client/src/builds); without them those commands say builds are unavailable. */
   builds?: BuildCommandHandlers;
 }
 

@@ -3,12 +3,12 @@
  * small workspaces finish before it would show, so they never flash a notification.
  * Cancelling the notification cancels the work.
  */
-import { CancellationSource, type CancellationLike } from '../cancellation';
+import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc';
 
 /** What the notification gets when it opens. */
 export interface ProgressSession {
   /** Wires the notification's message line and its Cancel button to the work. */
-  attach(report: (message: string) => void, cancellation: CancellationLike): void;
+  attach(report: (message: string) => void, cancellation: CancellationToken): void;
   /** Settles when the work is over and the notification should close. */
   readonly closed: Promise<void>;
 }
@@ -27,7 +27,7 @@ const realTimers: Timers = {
 };
 
 export class DelayedProgress {
-  readonly cancellation = new CancellationSource();
+  private readonly source = new CancellationTokenSource();
   private lastMessage: string | undefined;
   private forward: ((message: string) => void) | undefined;
   private finished = false;
@@ -40,6 +40,11 @@ export class DelayedProgress {
     private readonly timers: Timers = realTimers,
   ) {
     this.timer = timers.setTimeout(() => this.open(), delayMs);
+  }
+
+  /** Cancelled when the user cancels the notification. */
+  get cancellation(): CancellationToken {
+    return this.source.token;
   }
 
   get shown(): boolean {
@@ -64,7 +69,7 @@ export class DelayedProgress {
       attach: (report, cancellation) => {
         this.forward = report;
         if (this.lastMessage !== undefined) report(this.lastMessage);
-        cancellation.onCancellationRequested(() => this.cancellation.cancel());
+        cancellation.onCancellationRequested(() => this.source.cancel());
       },
       closed,
     });

@@ -5,7 +5,7 @@
  * reports it, so no edit is ever applied twice. Service names that occur in more than
  * one folder are prefixed with the folder's name, so the preview can tell them apart.
  */
-import type { FileFix, WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
+import type { FileFix, WorkspaceFixesResult } from '../../../shared/src/protocol';
 
 export interface FolderResult {
   folderName: string;

@@ -13,7 +13,7 @@
  *
  * Nothing here touches VS Code: the command turns the plan into a `vscode.WorkspaceEdit`.
  */
-import type { AnnotatedEdit, LspPosition, LspRange, WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
+import type { AnnotatedEdit, LspPosition, LspRange, WorkspaceFixesResult } from '../../../shared/src/protocol';
 import { ruleTitle } from '../rule-titles';
 
 export interface PlanAnnotation {

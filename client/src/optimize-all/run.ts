@@ -4,8 +4,8 @@
  * to apply (through the workspace, so unsaved editors are edited, not their files on disk).
  * Returns what happened, so the command and its tests can check it.
  */
-import type { WorkspaceFixesParams, WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
-import type { CancellationLike } from '../cancellation';
+import type { WorkspaceFixesParams, WorkspaceFixesResult } from '../../../shared/src/protocol';
+import type { CancellationToken } from 'vscode-jsonrpc';
 import { mergeFolderResults, type FolderResult } from './merge';
 import { planWorkspaceEdit, type OptimizePlan } from './plan';
 import { summarize, summaryText, type OptimizeSummary } from './summary';
@@ -25,14 +25,14 @@ export interface OptimizeAllRequest {
 }
 
 export interface OptimizeAllProgress {
-  readonly cancellation: CancellationLike;
+  readonly cancellation: CancellationToken;
   report(message: string): void;
   /** The computing is over: close the notification before the preview opens. */
   finish(): void;
 }
 
 export interface OptimizeAllDeps {
-  requestFixes(params: WorkspaceFixesParams, cancellation: CancellationLike): Promise<WorkspaceFixesResult>;
+  requestFixes(params: WorkspaceFixesParams, cancellation: CancellationToken): Promise<WorkspaceFixesResult>;
   /** Applies the plan as one workspace edit; false when the user discarded it or it failed. */
   applyPlan(plan: OptimizePlan): Promise<boolean>;
   progress: OptimizeAllProgress;

@@ -3,9 +3,9 @@
  * per rule, which services were already optimal, and the build context the .dockerignore
  * changes keep out of every build.
  */
-import type { WorkspaceFixesResult } from '../../../server/src/lsp/protocol';
+import type { WorkspaceFixesResult } from '../../../shared/src/protocol';
 import type { OptimizePlan } from './plan';
-import { formatBytes } from '../../../server/src/format-bytes';
+import { formatBytes } from '../../../shared/src/format-bytes';
 
 export { formatBytes };
 

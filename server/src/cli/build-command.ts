@@ -25,7 +25,8 @@ import {
   startServiceBuild,
   type BuildRecord,
   type RunningServiceBuild,
-} from '../build';
+} from '../../../buildkit/src';
+import { readArgs, UsageError, type OptionSpecs } from './args';
 
 export interface BuildCommandIO {
   stdout: NodeJS.WritableStream;
@@ -50,59 +51,64 @@ interface BuildCommandArgs {
   compare: boolean;
 }
 
-class UsageError extends Error {}
+const OPTIONS: OptionSpecs = {
+  context: { type: 'string' },
+  target: { type: 'string' },
+  command: { type: 'string' },
+  builder: { type: 'string' },
+  network: { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  compare: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
 
-const VALUE_FLAGS = new Set(['--context', '--target', '--command', '--builder', '--network', '--build-arg']);
-
+/** Options are checked in order: `-h` before a wrong option shows the usage, after it the error. */
 function parseArgs(args: string[], cwd: string): BuildCommandArgs | 'help' {
+  const read = readArgs(args, OPTIONS);
   const values: Record<string, string> = {};
-  const positional: string[] = [];
   const buildArgs: Record<string, string> = {};
   let json = false;
   let compare = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      positional.push(...args.slice(i + 1));
-      break;
+  for (const option of read.options) {
+    if (option.problem === 'needs-value') throw new UsageError(`${option.rawName} needs a value`);
+    if (option.problem) {
+      // `--json=1` reads as an option this command does not have, as it always did.
+      throw new UsageError(
+        option.arg.startsWith('--') ? `unknown option ${option.rawName}` : `unknown option ${option.arg} (a Dockerfile named so goes after --)`,
+      );
     }
-    if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--json') json = true;
-    else if (arg === '--compare') compare = true;
-    else if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq >= 0 ? arg.slice(0, eq) : arg;
-      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
-      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-      if (name === '--build-arg') {
-        // Repeatable. Docker's `--build-arg K` (value from the environment) is not taken: the
-        // fingerprint must know the value to tell a changed argument.
-        const eqAt = value.indexOf('=');
-        if (eqAt <= 0) throw new UsageError(`--build-arg needs KEY=VALUE, got ${value}`);
-        buildArgs[value.slice(0, eqAt)] = value.slice(eqAt + 1);
-      } else values[name] = value;
-    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg} (a Dockerfile named so goes after --)`);
-    else positional.push(arg);
+    const value = option.value ?? '';
+    if (option.name === 'help') return 'help';
+    else if (option.name === 'json') json = true;
+    else if (option.name === 'compare') compare = true;
+    else if (option.name === 'build-arg') {
+      // Repeatable. Docker's `--build-arg K` (value from the environment) is not taken: the
+      // fingerprint must know the value to tell a changed argument.
+      const eqAt = value.indexOf('=');
+      if (eqAt <= 0) throw new UsageError(`--build-arg needs KEY=VALUE, got ${value}`);
+      buildArgs[value.slice(0, eqAt)] = value.slice(eqAt + 1);
+    } else values[option.name] = value;
   }
+  const positional = read.positionals;
   if (positional.length === 0) throw new UsageError('missing DOCKERFILE');
   if (positional.length > 1) throw new UsageError(`one DOCKERFILE expected, got ${positional.length}: ${positional.join(' ')}`);
   const dockerfile = path.resolve(cwd, positional[0]);
   if (!fs.statSync(dockerfile, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`no such Dockerfile: ${positional[0]}`);
-  const context = path.resolve(cwd, values['--context'] ?? path.dirname(dockerfile));
+  const context = path.resolve(cwd, values.context ?? path.dirname(dockerfile));
   if (!fs.statSync(context, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`context is not a directory: ${values['--context']}`);
+    throw new UsageError(`context is not a directory: ${values.context}`);
   }
-  if (compare && (values['--command'] || values['--builder'] || values['--network'] || Object.keys(buildArgs).length)) {
+  if (compare && (values.command || values.builder || values.network || Object.keys(buildArgs).length)) {
     throw new UsageError('--compare shows recorded builds; it takes no --command, --builder, --network or --build-arg');
   }
   return {
     dockerfile,
     context,
-    target: values['--target'],
-    command: values['--command'],
-    builder: values['--builder'],
-    network: values['--network'],
+    target: values.target,
+    command: values.command,
+    builder: values.builder,
+    network: values.network,
     buildArgs,
     json,
     compare,

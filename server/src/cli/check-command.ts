@@ -1,6 +1,6 @@
 /** `dockopt check [PATH...] [--format text|json|sarif]` */
 import { lintWorkspace } from '../lint-workspace';
-import { parseArgs, UsageError } from './args';
+import { parseCommandArgs, UsageError } from './args';
 import { loadWorkspace, reportSkipped } from './load-workspace';
 import { formatText, toJson, toSarif, type ReportFormat } from './report-formats';
 import type { CliIo } from './io';
@@ -8,8 +8,8 @@ import type { CliIo } from './io';
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
 
 export async function runCheckCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { format: true, f: true });
-  const format = (args.flags.get('format') ?? args.flags.get('f') ?? 'text') as ReportFormat;
+  const args = parseCommandArgs(argv, { format: { type: 'string', short: 'f' } });
+  const format = (args.values.get('format') ?? 'text') as ReportFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (use text, json or sarif)`);
   const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd, io.env);
   for (const { path, message } of workspace.composeErrors()) io.stderr.write(`dockopt: ${path}: ${message}\n`);

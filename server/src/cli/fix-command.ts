@@ -2,14 +2,14 @@
 import { createTwoFilesPatch } from 'diff';
 import { fixWorkspace, type FileResult } from '../fix-workspace';
 import { WriteRefused, writeFileAtomic } from '../fixes/write-file-atomic';
-import { parseArgs } from './args';
+import { parseCommandArgs } from './args';
 import type { CliIo } from './io';
 import { ioMessage, loadWorkspace, reportSkipped } from './load-workspace';
 import { displayPath, formatText } from './report-formats';
 
 export async function runFixCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { 'dry-run': false });
-  const dryRun = args.flags.has('dry-run');
+  const args = parseCommandArgs(argv, { 'dry-run': { type: 'boolean' } });
+  const dryRun = args.values.has('dry-run');
   const { workspace, files, settings } = await loadWorkspace(args.positionals, io.cwd, io.env);
   const result = await fixWorkspace(workspace, () => settings, files);
   reportSkipped(workspace, io);

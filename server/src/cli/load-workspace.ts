@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '../settings';
 import { isComposeFileName } from '../workspace/compose';
 import { kindOf } from '../workspace/discover';
-import { readTextFileSync } from '../workspace/safe-read';
+import { readTextFileSync } from '../../../shared/src/files/safe-read';
 import { WorkspaceModel } from '../workspace/workspace';
 import { InputError, ioMessage } from './errors';
 import type { CliIo } from './io';

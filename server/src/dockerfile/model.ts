@@ -5,26 +5,17 @@
  */
 import { DockerfileParser, type Dockerfile, type Instruction, type From } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Position, Range, RuleId } from '../rules/types';
+import type { Position, Range } from '../positions';
+import type { RuleId } from '../rule-ids';
 import { readSuppressions } from '../suppressions';
 import { work } from '../work-counters';
 import { chargeWork } from '../work-budget';
 import { chargedList } from './charged-list';
 import { EnvChain, type EnvView } from './env-scope';
-import { collectKnownUsers, imageDefaultUser, readArgDefaults, resolveFromImage, type KnownUser } from './users';
+import { collectKnownUsers, readArgDefaults, resolveFromImage, type KnownUser } from './users';
+import { baseImageUser, readUserInstruction, type UserInForce } from './user-in-force';
 
-export interface UserInForce {
-  /** As written after USER, without the group: a name or a numeric uid. */
-  name: string;
-  /** Numeric uid when known (numeric USER, or useradd/adduser -u in this Dockerfile). */
-  uid?: number;
-  gid?: number;
-  /**
-   * The user the base image runs as, which dockopt does not know (an image without USER in this
-   * file that is not one it has facts about): `name` is then ''. Not root, not any user.
-   */
-  unknown?: true;
-}
+export type { UserInForce } from './user-in-force';
 
 export interface InstructionInfo {
   index: number;
@@ -156,7 +147,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     stage.instructions.push(info);
 
     // USER and ENV take effect for the instructions after them.
-    if (keyword === 'USER') user = readUser(ast, knownUsers);
+    if (keyword === 'USER') user = readUserInstruction(ast, knownUsers);
     if (keyword === 'ENV') {
       env = chain.define(readEnv(ast));
     }
@@ -246,31 +237,9 @@ const NO_IGNORES: ReadonlySet<string> = new Set();
 /** The environment of the ARGs before the first FROM: none. */
 const EMPTY_ENV: ReadonlyMap<string, string> = new Map();
 
-/** The user a stage starts as when it starts from an image: undefined for root. */
-function baseImageUser(image: string | undefined): UserInForce | undefined {
-  const known = image === undefined ? { kind: 'unknown' as const } : imageDefaultUser(image);
-  if (known.kind === 'root') return undefined;
-  if (known.kind === 'user') return { name: known.user.name, uid: known.user.uid, gid: known.user.gid };
-  return { name: '', unknown: true };
-}
-
-function readUser(instruction: Instruction, known: ReadonlyMap<string, KnownUser>): UserInForce | undefined {
-  const arg = instruction.getArguments()[0]?.getValue();
-  if (!arg) return undefined;
-  const [name, group] = arg.split(':');
-  const numeric = /^\d+$/.test(name) ? Number(name) : undefined;
-  if (name === 'root' || numeric === 0) return undefined;
-  const knownUser = known.get(name);
-  const uid = numeric ?? knownUser?.uid;
-  const gid = group && /^\d+$/.test(group) ? Number(group) : knownUser?.gid;
-  return { name, uid, gid };
-}
-
 /** ENV values as the build sees them, quotes removed; `ENV key value` (legacy) too. */
 export function readEnv(instruction: Instruction): Array<[string, string]> {
-  const props = (instruction as any).getProperties?.() as
-    | Array<{ getName(): string; getValue(): string | null }>
-    | undefined;
+  const props = (instruction as Partial<{ getProperties(): Array<{ getName(): string; getValue(): string | null }> }>).getProperties?.();
   if (!props) return [];
   return props.map((p) => [p.getName(), unquote(p.getValue() ?? '')]);
 }

@@ -2,7 +2,7 @@
  * The `--mount=` flags of a RUN, read into their options (type, target, uid, …).
  */
 import type { Instruction } from 'dockerfile-ast';
-import type { Position } from '../rules/types';
+import type { Position } from '../positions';
 
 export interface RunMount {
   /** `cache`, `bind`, `secret`, `ssh`, `tmpfs`; BuildKit's default is `bind`. */
@@ -15,9 +15,8 @@ export interface RunMount {
 }
 
 export function readMounts(run: Instruction): RunMount[] {
-  const flags = (run as any).getFlags?.() as
-    | Array<{ getName(): string; getValue(): string | null; getValueRange(): { start: Position; end: Position } | null }>
-    | undefined;
+  type MountFlag = { getName(): string; getValue(): string | null; getValueRange(): { start: Position; end: Position } | null };
+  const flags = (run as Partial<{ getFlags(): MountFlag[] }>).getFlags?.();
   if (!flags) return [];
   return flags
     .filter((flag) => flag.getName().toLowerCase() === 'mount')

@@ -19,6 +19,12 @@ export interface PipCall {
   packages: string[];
   /** Installs from files too: `-r`, `-c`, `-e` (or their long names). */
   fromFiles: boolean;
+  /** `--no-index`: pip reads only local files (`--find-links`), it downloads nothing. */
+  noIndex: boolean;
+  /** `--no-deps`: only the packages named, none of their dependencies. */
+  noDeps: boolean;
+  /** `pip wheel -w DIR`: the folder the wheels (of the packages and every dependency) go to. */
+  wheelDir?: string;
 }
 
 export interface NpmCall {
@@ -173,6 +179,9 @@ export function findPipCall(command: SimpleCommand): PipCall | undefined {
   if (!subcommand || !PIP_CACHE_USERS.has(subcommand)) return undefined;
   let cacheDir: string | undefined;
   let fromFiles = false;
+  let noIndex = false;
+  let noDeps = false;
+  let wheelDir: string | undefined;
   const noCacheDirWords: ShellWord[] = [];
   const packages: string[] = [];
   for (; i < words.length; i++) {
@@ -186,9 +195,12 @@ export function findPipCall(command: SimpleCommand): PipCall | undefined {
     if (option.name === '--no-cache-dir') noCacheDirWords.push(words[i]);
     else if (option.name === '--cache-dir') cacheDir = optionValue;
     else if (['--requirement', '--constraint', '--editable', '-r', '-c', '-e'].includes(option.name)) fromFiles = true;
+    else if (option.name === '--no-index') noIndex = true;
+    else if (option.name === '--no-deps' || option.name === '--no-dependencies') noDeps = true;
+    else if (option.name === '--wheel-dir' || (option.name === '-w' && subcommand === 'wheel')) wheelDir = optionValue;
   }
   const noCacheDirAssignments = [...command.assignments, ...envAssignments].filter((w) => w.value.startsWith('PIP_NO_CACHE_DIR='));
-  return { command, subcommand, noCacheDirWords, noCacheDirAssignments, cacheDir, packages, fromFiles };
+  return { command, subcommand, noCacheDirWords, noCacheDirAssignments, cacheDir, packages, fromFiles, noIndex, noDeps, wheelDir };
 }
 
 export function findNpmCall(command: SimpleCommand): NpmCall | undefined {

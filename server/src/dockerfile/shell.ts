@@ -7,7 +7,7 @@
  * redirections and comments. It does not expand anything; it never throws.
  */
 import type { Heredoc, Instruction } from 'dockerfile-ast';
-import type { Position } from '../rules/types';
+import type { Position } from '../positions';
 import { work } from '../work-counters';
 import { chargeWork } from '../work-budget';
 
@@ -81,7 +81,7 @@ function readRunScript(source: SourceView, run: Instruction): RunScript {
     // whenever no `<<` came before, which made every RUN cost the whole file.)
     work.shellCharsRead += endOffset - argumentsStart;
     const mayHaveHeredoc = text.substring(argumentsStart, endOffset).includes('<<');
-    const heredocs: Heredoc[] = mayHaveHeredoc ? ((run as any).getHeredocs?.() ?? []) : [];
+    const heredocs: Heredoc[] = mayHaveHeredoc ? ((run as unknown as Partial<{ getHeredocs(): Heredoc[] }>).getHeredocs?.() ?? []) : [];
     if (text[argumentsStart] === '[') return { ...readExecForm(text, argumentsStart, endOffset, escapeChar), argumentsStart };
     if (heredocs.length > 0) return { form: 'heredoc', commands: readHeredocForm(source, argumentsStart, endOffset, heredocs), argumentsStart };
     const chars = joinContinuations(text, argumentsStart, endOffset, escapeChar);
@@ -97,7 +97,7 @@ function readRunScript(source: SourceView, run: Instruction): RunScript {
  * caches, instead of re-reading every argument.)
  */
 function argumentsStartOf(source: SourceView, run: Instruction, endOffset: number): number {
-  const flags: Array<{ getRange(): { end: Position } }> = (run as any).getFlags?.() ?? [];
+  const flags = (run as Partial<{ getFlags(): Array<{ getRange(): { end: Position } }> }>).getFlags?.() ?? [];
   const last = flags[flags.length - 1];
   let i = source.offsetAt(last ? last.getRange().end : run.getInstructionRange().end);
   const { text, escapeChar } = source;

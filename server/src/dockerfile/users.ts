@@ -4,6 +4,7 @@
  */
 import type { Instruction } from 'dockerfile-ast';
 import { parseRunScript, type SimpleCommand, type SourceView } from './shell';
+import { expandWord } from './variables';
 
 export interface KnownUser {
   name: string;
@@ -28,7 +29,7 @@ export function collectKnownUsers(source: SourceView, instructions: Instruction[
       }
     }
   } catch {
-    // A user we cannot read is a user we do not know: rules fall back to /home/<name>.
+    // A user we cannot read is a user we do not know: its home and uid stay unknown.
   }
   return users;
 }
@@ -154,15 +155,16 @@ export function imageUserNamed(reference: string, name: string): ImageUser | und
  */
 export function resolveFromImage(image: string, globalArgs: ReadonlyMap<string, string>): string | undefined {
   if (!image.includes('$')) return image;
-  let known = true;
-  const resolved = image.replace(/\$(?:\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|([A-Za-z_]\w*))/g, (_m, braced, op, word, bare) => {
-    const value = globalArgs.get(braced ?? bare);
-    if (op === '-') return value || word;
-    if (op === '+') return value ? word : '';
-    if (value === undefined || value === '') known = false;
-    return value ?? '';
+  // An empty default counts as unset, so `${NAME-word}` takes the word: a FROM needs an image.
+  const expansion = expandWord(image, {
+    lookup: (name) => {
+      const value = globalArgs.get(name);
+      return value === undefined || value === '' ? 'unset' : { value, origin: 'ARG default' };
+    },
+    unknown: 'give-up',
   });
-  return known && !resolved.includes('$') && resolved !== '' ? resolved : undefined;
+  if (!expansion || expansion.uses.some((use) => use.operator === undefined && use.empty)) return undefined;
+  return !expansion.text.includes('$') && expansion.text !== '' ? expansion.text : undefined;
 }
 
 /** The `NAME=default` pairs of an ARG instruction (a NAME without a default is left out). */

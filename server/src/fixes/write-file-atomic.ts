@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTextFileSync, shownPath } from '../workspace/safe-read';
+import { readTextFileSync, shownPath } from '../../../shared/src/files/safe-read';
 import { writeRefusal } from '../workspace/write-policy';
 
 export class WriteRefused extends Error {}

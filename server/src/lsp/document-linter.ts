@@ -6,7 +6,7 @@
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
 import type { ReportedFinding } from '../engine';
 import { lintFile } from '../lint-workspace';
-import { prepareScan } from '../rules/dockerignore-patterns';
+import { prepareScan } from '../dockerignore/recommended-patterns';
 import type { ResolvedSettings } from '../settings';
 import { kindOf } from '../workspace/discover';
 import type { WorkspaceModel } from '../workspace/workspace';

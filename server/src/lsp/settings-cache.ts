@@ -19,7 +19,7 @@ export class SettingsCache {
       pending = this.read
         ? this.read(uri).then(resolveSettings, () => DEFAULT_SETTINGS)
         : Promise.resolve(DEFAULT_SETTINGS);
-      pending.then((s) => this.resolved.set(uri, s));
+      void pending.then((s) => this.resolved.set(uri, s));
       this.byUri.set(uri, pending);
     }
     return pending;

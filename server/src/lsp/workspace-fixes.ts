@@ -12,9 +12,9 @@ import type { SettingsFor } from '../lint-workspace';
 import type { BuildContext } from '../workspace/build-context';
 import type { ContextScanner } from '../workspace/context-scan';
 import { kindOf } from '../workspace/discover';
-import { compileIgnore } from '../workspace/ignore-matcher';
+import { compileIgnore } from '../../../shared/src/dockerignore/ignore-matcher';
 import { WorkspaceModel, type WorkspaceSettings } from '../workspace/workspace';
-import type { AnnotatedEdit, FileFix, ServiceSummary, WorkspaceFixesResult } from './protocol';
+import type { AnnotatedEdit, FileFix, ServiceSummary, WorkspaceFixesResult } from '../../../shared/src/protocol';
 
 export interface WorkspaceFixesInput {
   roots: string[];

@@ -14,29 +14,97 @@
  */
 import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
 import { parseRunScript, type SimpleCommand } from '../dockerfile/shell';
-import { commandLabel, roleOf, type CommandRole } from './command-roles';
-import { expandEnv, overlaps, resolveIn, workdirsOf } from './container-paths';
-import { readBroadCopy, readCopy, type CopyInstruction } from './copy-instructions';
-import { PYTHON_PROJECT_ADVICE, type Ecosystem, type SourceNeed } from './dependency-installs';
-import { contextFilesOf, manifestCopyLines, planManifests, type ContextFiles, type ManifestToCopy, type PlacedInstall } from './manifest-copies';
-import type { DockerfileCheckContext, Finding, Fix, Rule, TextEdit } from './types';
+import { commandLabel, roleOf, type CommandRole } from '../dockerfile/command-roles';
+import { overlaps, pathWithin, resolveIn, workdirsOf } from '../dockerfile/container-paths';
+import { expandEnv } from '../dockerfile/variables';
+import { readBroadCopy, readCopy, type CopyInstruction } from '../dockerfile/copy-instructions';
+import { createRule, type RuleContext } from './create-rule';
+import { PYTHON_PROJECT_ADVICE } from '../dockerfile/dependency-installs';
+import type { Ecosystem, SourceNeed } from '../dockerfile/install-reading';
+import { contextFilesOf, manifestCopyLines, planManifests, type ContextFiles, type ManifestToCopy, type PlacedInstall } from '../project/manifest-copies';
+import type { Fix, TextEdit } from './types';
 
 const ID = 'copy-before-install' as const;
 
-export const rule: Rule = {
+// What every message starts with: the broad COPY, then the install(s) it comes before.
+const FIXABLE = '{{copy}} before {{installs}}: every code change re-runs the {{installWord}}. ';
+const STUCK = '{{copy}} before `{{install}}` (line {{line}}): every code change re-runs the install, and dockopt cannot move the COPY for you: ';
+const BLOCKED =
+  '{{copy}} before `{{install}}` (line {{line}}): every code change re-runs the install. Copy {{manifests}} first and the rest after it. ' +
+  'No automatic fix: `{{instruction}}` (line {{instructionLine}}) ';
+const UNSURE = ' But {{unsure}}: the fix is not applied automatically.';
+
+export const rule = createRule({
   meta: {
     id: ID,
     defaultSeverity: 'warning',
-    description: 'A COPY of the whole build context comes before a dependency install, so every code change re-runs the install.',
+    docs: {
+      title: 'Install dependencies before copying the sources',
+      description: 'A COPY of the whole build context comes before a dependency install, so every code change re-runs the install.',
+    },
+    // {{installs}} is the list of installs with their lines; {{installWord}}, {{it}} and {{itReads}}
+    // agree in number with it. {{unsure}}, {{problem}}, {{reason}} and {{advice}} are clauses the
+    // modules that read manifests and installs write (manifest-copies.ts, dependency-installs.ts):
+    // they know why a manifest or an install needs more than its own files, and say it in a
+    // clause per case, too many for a message each here.
+    messages: {
+      // The split is offered: the manifests to copy first, or none (a bind mount or an earlier COPY has them).
+      copyManifestsFirst: `${FIXABLE}Copy {{manifests}} first and the rest after {{it}}.`,
+      copyManifestsFirstUnsure: `${FIXABLE}Copy {{manifests}} first and the rest after {{it}}.${UNSURE}`,
+      moveAfterInstall: `${FIXABLE}Move it after the {{installWord}}: what {{itReads}} is already in place.`,
+      moveAfterInstallUnsure: `${FIXABLE}Move it after the {{installWord}}: what {{itReads}} is already in place.${UNSURE}`,
+      // No fix: the install itself keeps the COPY where it is.
+      installNeedsSource: `${STUCK}{{reason}}. {{advice}}.`,
+      installsProjectFromSource: `${STUCK}\`{{label}}\` installs the project from the source (\`{{path}}\`). {{advice}}.`,
+      installRunAlsoReads:
+        `${STUCK}the same RUN {{when}} runs \`{{command}}\`, which may need the source. ` +
+        'Split it: install in one RUN before {{copy}}, and run the rest in another after it.',
+      installInputUnknown: `${STUCK}with {{option}}, \`{{label}}\` reads manifests dockopt cannot list.`,
+      installManifestsProblem: `${STUCK}{{problem}}.`,
+      // No fix: an instruction between the COPY and the install. {{manifests}} is the list to copy, or "its dependency files".
+      runBetween: `${BLOCKED}runs between them and may need the source.`,
+      copyBetween: `${BLOCKED}copies between them.`,
+      copyOverlaps: `${BLOCKED}writes where {{copy}} copies to.`,
+      workdirBetween: `${BLOCKED}changes the folder {{copy}} copies into.`,
+      variableBetween: `${BLOCKED}may change a variable {{copy}} uses.`,
+      instructionBetween: `${BLOCKED}runs between them.`,
+    },
     fixable: true,
-    perBuild: true,
+    scope: 'build',
   },
-  checkDockerfile: (ctx) => checkDockerfile(ctx),
-};
+  create(context) {
+    const checker = new StageChecker(context);
+    const visit = (info: InstructionInfo) => {
+      const stage = info.stage;
+      const copy = stage && readBroadCopy(context.model, info);
+      // A stage's instructions are the file's from its FROM on, so this is the COPY's place in the stage.
+      if (copy) checker.check(stage, copy, info.index - stage.fromInfo.index);
+    };
+    return { COPY: visit, ADD: visit };
+  },
+});
+
+type Context = RuleContext<keyof typeof rule.messages>;
+
+/** Why COPY . . cannot move before an install, from the install itself: each its own message. */
+type InstallProblem =
+  /** dependency-installs.ts says why (`poetry install` without `--no-root`) and how to split it. */
+  | { kind: 'needsSource'; need: SourceNeed }
+  | { kind: 'projectFromSource'; label: string; path: string }
+  | { kind: 'runAlsoReads'; when: 'then' | 'first'; command: string }
+  | { kind: 'inputUnknown'; option: string; label: string }
+  /** manifest-copies.ts says what the manifests need besides themselves. */
+  | { kind: 'manifests'; problem: string };
+
+/** Why COPY . . cannot move down past an instruction that is not an install. */
+interface PassObstacle {
+  messageId: 'runBetween' | 'copyBetween' | 'copyOverlaps' | 'workdirBetween' | 'variableBetween' | 'instructionBetween';
+  info: InstructionInfo;
+}
 
 interface CountedInstall extends PlacedInstall {
   /** Why this install needs the source COPY . . brings, when it does. */
-  needs?: SourceNeed;
+  needs?: InstallProblem;
 }
 
 interface RunUse {
@@ -46,27 +114,8 @@ interface RunUse {
   readers: Array<{ command: SimpleCommand; afterInstall: boolean }>;
 }
 
-/** Why COPY . . cannot move down past an instruction. */
-interface Obstacle { reason: string; advice?: string }
-
 /** Instructions COPY . . may move past: they neither read files nor change where COPY writes. */
 const NEUTRAL = new Set(['USER', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL', 'MAINTAINER', 'VOLUME', 'SHELL', 'ONBUILD']);
-
-function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
-  const { model } = ctx;
-  if (model.globallyIgnored.has(ID)) return [];
-  const checker = new StageChecker(ctx);
-  const findings: Finding[] = [];
-  for (const stage of model.stages) {
-    stage.instructions.forEach((info, index) => {
-      if (model.isSuppressed(ID, info)) return;
-      const copy = readBroadCopy(model, info);
-      const finding = copy && checker.check(stage, copy, index);
-      if (finding) findings.push(finding);
-    });
-  }
-  return findings;
-}
 
 class StageChecker {
   private readonly model: DockerfileModel;
@@ -74,23 +123,33 @@ class StageChecker {
   private readonly roleMemo = new Map<InstructionInfo, Array<{ command: SimpleCommand; role: CommandRole }>>();
   private filesMemo?: ContextFiles;
 
-  constructor(private readonly ctx: DockerfileCheckContext) {
-    this.model = ctx.model;
+  constructor(private readonly context: Context) {
+    this.model = context.model;
   }
 
-  check(stage: Stage, copy: CopyInstruction, index: number): Finding | undefined {
+  /** Reports the broad COPY at `index` of `stage` when a dependency install of the stage follows it. */
+  check(stage: Stage, copy: CopyInstruction, index: number): void {
     const workdirs = workdirsOf(stage, this.workdirMemo);
     const destDir = resolveIn(workdirs.get(copy.info)!, expandEnv(copy.dest, copy.info.env));
     const prior = this.priorEcosystems(stage, index);
     const after = stage.instructions.slice(index + 1);
     const uses = new Map<InstructionInfo, RunUse>();
+    const stageCopies = after
+      .map((info) => readCopy(this.model, info))
+      .filter((c): c is CopyInstruction => c?.fromOther === true)
+      .map((c) => ({ copy: c, dest: resolveIn(workdirs.get(c.info)!, expandEnv(c.dest, c.info.env)) }));
     const useOf = (info: InstructionInfo) => {
       let use = uses.get(info);
-      if (!use) uses.set(info, (use = this.runUse(info, workdirs.get(info)!, destDir, prior)));
+      if (!use) {
+        // Files another stage's COPY --from put in place after COPY . . are not the source.
+        const fromStage = (path: string, cwd: string | undefined) =>
+          stageCopies.some((s) => s.copy.info.startOffset < info.startOffset && placedBy(s.copy, s.dest, path, cwd, info.env, destDir));
+        uses.set(info, (use = this.runUse(info, workdirs.get(info)!, destDir, prior, fromStage)));
+      }
       return use;
     };
     const first = after.find((info) => info.keyword === 'RUN' && useOf(info).installs.length > 0);
-    if (!first) return undefined;
+    if (!first) return;
 
     const earlier = stage.instructions
       .slice(0, index)
@@ -99,68 +158,76 @@ class StageChecker {
     const label = copyLabel(copy);
     const movable: CountedInstall[] = [];
     let lastRun: InstructionInfo | undefined;
-    let obstacle: Obstacle | undefined;
-    let obstacleIsInstall = false;
+    let installProblem: InstallProblem | undefined;
+    let passObstacle: PassObstacle | undefined;
     for (const info of after) {
       const use = info.keyword === 'RUN' ? useOf(info) : undefined;
       if (use && use.installs.length > 0) {
-        obstacle = this.installObstacle(use, label, destDir, earlier);
-        obstacleIsInstall = true;
-        if (obstacle) break;
+        installProblem = this.installObstacle(use, destDir, earlier);
+        if (installProblem) break;
         movable.push(...use.installs);
         lastRun = info;
         continue;
       }
-      obstacle = this.passObstacle(info, use, copy, label, destDir, workdirs);
-      obstacleIsInstall = false;
-      if (obstacle) break;
+      passObstacle = this.passObstacle(info, use, copy, destDir, workdirs);
+      if (passObstacle) break;
     }
 
     const range = copy.info.range;
     if (movable.length > 0 && lastRun) {
       const plan = planManifests(movable, destDir, this.files(), earlier);
       if ('manifests' in plan) {
-        const { unsure } = plan;
-        return {
-          ruleId: ID,
-          path: this.ctx.path,
-          range,
-          message:
-            fixableMessage(label, movable, plan.manifests, this.model) +
-            (unsure ? ` But ${unsure.reason}: the fix is not applied automatically.` : ''),
-          fixes: [this.fix(copy, lastRun, plan.manifests, label, unsure?.assumption)],
-        };
+        this.reportFixable(copy, label, movable, lastRun, plan.manifests, plan.unsure);
+        return;
       }
-      obstacle = { reason: plan.problem };
-      obstacleIsInstall = true;
+      installProblem = { kind: 'manifests', problem: plan.problem };
+      passObstacle = undefined;
     }
     const firstInstall = useOf(first).installs[0];
-    const mention = `\`${firstInstall.install.label}\` (line ${this.lineOf(firstInstall.install.start)})`;
+    const mention = { copy: label, install: firstInstall.install.label, line: this.lineOf(firstInstall.install.start) };
     // An install that needs the source is the news, whatever stands between it and the COPY.
-    const installProblem = firstInstall.needs ?? (obstacleIsInstall ? obstacle : undefined);
-    if (installProblem || !obstacle) {
-      const why = installProblem ?? { reason: 'dockopt cannot tell what it reads' };
-      return {
-        ruleId: ID,
-        path: this.ctx.path,
-        range,
-        message:
-          `${label} before ${mention}: every code change re-runs the install, and dockopt cannot move the COPY for you: ` +
-          `${why.reason}.${why.advice ? ` ${why.advice}.` : ''}`,
-        fixes: [],
-      };
+    const problem = firstInstall.needs ?? installProblem;
+    if (problem) {
+      const { messageId, data } = installProblemReport(problem);
+      this.context.report({ range, messageId, data: { ...mention, ...data } });
+      return;
     }
+    // With nothing movable, the walk stopped at the first install or at an instruction before it.
+    if (!passObstacle) return;
     const plan = planManifests([firstInstall], destDir, this.files(), earlier);
-    const names = 'manifests' in plan && plan.manifests.length > 0 ? listOf(plan.manifests.map((m) => m.source)) : 'its dependency files';
-    return {
-      ruleId: ID,
-      path: this.ctx.path,
+    const manifests = 'manifests' in plan && plan.manifests.length > 0 ? listOf(plan.manifests.map((m) => m.source)) : 'its dependency files';
+    const { messageId, info } = passObstacle;
+    this.context.report({
       range,
-      message:
-        `${label} before ${mention}: every code change re-runs the install. Copy ${names} first and the rest after it. ` +
-        `No automatic fix: ${obstacle.reason}.`,
-      fixes: [],
-    };
+      messageId,
+      data: { ...mention, manifests, instruction: instructionLabel(this.model, info), instructionLine: info.range.start.line + 1 },
+    });
+  }
+
+  private reportFixable(
+    copy: CopyInstruction,
+    label: string,
+    installs: CountedInstall[],
+    lastRun: InstructionInfo,
+    manifests: ManifestToCopy[],
+    unsure: { reason: string; assumption: string } | undefined,
+  ): void {
+    const plural = installs.length > 1;
+    const copyFirst = manifests.length > 0;
+    this.context.report({
+      range: copy.info.range,
+      messageId: copyFirst ? (unsure ? 'copyManifestsFirstUnsure' : 'copyManifestsFirst') : unsure ? 'moveAfterInstallUnsure' : 'moveAfterInstall',
+      data: {
+        copy: label,
+        installs: listOf(installs.map((i) => `\`${i.install.label}\` (line ${this.lineOf(i.install.start)})`)),
+        installWord: plural ? 'installs' : 'install',
+        it: plural ? 'them' : 'it',
+        itReads: plural ? 'they read' : 'it reads',
+        ...(copyFirst && { manifests: listOf(manifests.map((m) => m.source)) }),
+        ...(unsure && { unsure: unsure.reason }),
+      },
+      fixes: () => [this.fix(copy, lastRun, manifests, label, unsure?.assumption)],
+    });
   }
 
   /** Ecosystems whose dependencies were already installed from their manifests before the COPY (here or in a parent stage). */
@@ -193,8 +260,16 @@ class StageChecker {
   }
 
   /** What a RUN does with the files COPY . . brings into `destDir`. */
-  private runUse(info: InstructionInfo, workdir: string, destDir: string, prior: ReadonlySet<Ecosystem>): RunUse {
+  private runUse(
+    info: InstructionInfo,
+    workdir: string,
+    destDir: string,
+    prior: ReadonlySet<Ecosystem>,
+    fromStage: (path: string, cwd: string | undefined) => boolean,
+  ): RunUse {
     const use: RunUse = { installs: [], readers: [] };
+    // `# dockopt ignore=copy-before-install` above an install RUN (not the COPY, where the engine
+    // looks) says this install is fine where it is: it then only reads the source, like any command.
     const suppressed = info.ignored.has(ID);
     let cwd: string | undefined = workdir;
     for (const { command, role } of this.rolesOf(info)) {
@@ -208,13 +283,13 @@ class StageChecker {
         if (role.paths.some((p) => touches(p, cwd, destDir, info.env))) use.readers.push({ command, afterInstall });
       } else if (role.role === 'install') {
         const { install } = role;
-        const localInDest = install.localPaths.find((p) => touches(p, cwd, destDir, info.env));
-        const needs =
-          install.needsSource ??
-          (localInDest !== undefined
-            ? { reason: `\`${install.label}\` installs the project from the source (\`${localInDest}\`)`, advice: PYTHON_PROJECT_ADVICE }
-            : undefined);
-        const readsFiles = needs !== undefined || install.manifests.required.length > 0;
+        const localInDest = install.localPaths.find((p) => touches(p, cwd, destDir, info.env) && !fromStage(p, cwd));
+        const needs: InstallProblem | undefined = install.needsSource
+          ? { kind: 'needsSource', need: install.needsSource }
+          : localInDest !== undefined
+            ? { kind: 'projectFromSource', label: install.label, path: localInDest }
+            : undefined;
+        const readsFiles = needs !== undefined || install.manifests.required.some((p) => !fromStage(p, cwd));
         if (!readsFiles) continue; // e.g. wheels built in another stage: nothing COPY . . brings
         if (suppressed || (needs && prior.has(install.ecosystem))) {
           // Installing the project after its dependencies is the right order: it just reads the source.
@@ -229,25 +304,15 @@ class StageChecker {
   }
 
   /** Why an install RUN cannot run before COPY . ., or undefined when it can. */
-  private installObstacle(
-    use: RunUse,
-    label: string,
-    destDir: string,
-    earlier: readonly { copy: CopyInstruction; workdir: string }[],
-  ): Obstacle | undefined {
+  private installObstacle(use: RunUse, destDir: string, earlier: readonly { copy: CopyInstruction; workdir: string }[]): InstallProblem | undefined {
     const needing = use.installs.find((i) => i.needs);
     if (needing?.needs) return needing.needs;
     const reader = use.readers[0];
-    if (reader) {
-      return {
-        reason: `the same RUN ${reader.afterInstall ? 'then runs' : 'first runs'} \`${commandLabel(reader.command)}\`, which may need the source`,
-        advice: `Split it: install in one RUN before ${label}, and run the rest in another after it`,
-      };
-    }
-    const unknown = use.installs.find((i) => i.install.unknownInput);
-    if (unknown) return { reason: `with ${unknown.install.unknownInput}, \`${unknown.install.label}\` reads manifests dockopt cannot list` };
+    if (reader) return { kind: 'runAlsoReads', when: reader.afterInstall ? 'then' : 'first', command: commandLabel(reader.command) };
+    const unknown = use.installs.find((i) => i.install.unknownInput)?.install;
+    if (unknown?.unknownInput) return { kind: 'inputUnknown', option: unknown.unknownInput, label: unknown.label };
     const plan = planManifests(use.installs, destDir, this.files(), earlier);
-    return 'problem' in plan ? { reason: plan.problem } : undefined;
+    return 'problem' in plan ? { kind: 'manifests', problem: plan.problem } : undefined;
   }
 
   /** Why COPY . . cannot move past an instruction that is not an install, or undefined. */
@@ -255,32 +320,30 @@ class StageChecker {
     info: InstructionInfo,
     use: RunUse | undefined,
     copy: CopyInstruction,
-    label: string,
     destDir: string,
     workdirs: Map<InstructionInfo, string>,
-  ): Obstacle | undefined {
-    const where = `\`${instructionLabel(this.model, info)}\` (line ${info.range.start.line + 1})`;
+  ): PassObstacle | undefined {
     const copyText = this.model.text.slice(copy.info.startOffset, copy.info.endOffset);
     switch (info.keyword) {
       case 'RUN':
-        return use && use.readers.length > 0 ? { reason: `${where} runs between them and may need the source` } : undefined;
+        return use && use.readers.length > 0 ? { messageId: 'runBetween', info } : undefined;
       case 'COPY':
       case 'ADD': {
         const other = readCopy(this.model, info);
-        if (!other) return { reason: `${where} copies between them` };
+        if (!other) return { messageId: 'copyBetween', info };
         const dest = resolveIn(workdirs.get(info)!, expandEnv(other.dest, info.env));
-        return overlaps(dest, destDir) ? { reason: `${where} writes where ${label} copies to` } : undefined;
+        return overlaps(dest, destDir) ? { messageId: 'copyOverlaps', info } : undefined;
       }
       case 'WORKDIR': {
         const relative = !expandEnv(copy.dest, copy.info.env).startsWith('/');
         const moved = workdirs.get(info) !== workdirs.get(copy.info);
-        return relative && moved ? { reason: `${where} changes the folder ${label} copies into` } : undefined;
+        return relative && moved ? { messageId: 'workdirBetween', info } : undefined;
       }
       case 'ENV':
       case 'ARG':
-        return copyText.includes('$') ? { reason: `${where} may change a variable ${label} uses` } : undefined;
+        return copyText.includes('$') ? { messageId: 'variableBetween', info } : undefined;
       default:
-        return NEUTRAL.has(info.keyword) ? undefined : { reason: `${where} runs between them` };
+        return NEUTRAL.has(info.keyword) ? undefined : { messageId: 'instructionBetween', info };
     }
   }
 
@@ -307,7 +370,7 @@ class StageChecker {
       (manifests.length > 0
         ? `Copy ${listOf(manifests.map((m) => m.source))} first, ${label} after the install`
         : `Move ${label} after the install`) + (assumption ? ` (assumes ${assumption})` : '');
-    return { title, isPreferred: assumption === undefined, changes: [{ kind: 'edit', path: this.ctx.path, edits }] };
+    return { title, isPreferred: assumption === undefined, changes: [{ kind: 'edit', path: this.context.path, edits }] };
   }
 
   /**
@@ -323,12 +386,32 @@ class StageChecker {
   }
 
   private files(): ContextFiles {
-    return (this.filesMemo ??= contextFilesOf(this.ctx.buildContext));
+    return (this.filesMemo ??= contextFilesOf(this.context.buildContext));
   }
 
   private lineOf(offset: number): number {
     return this.model.positionAt(offset).line + 1;
   }
+}
+
+/**
+ * Whether `COPY --from=… <sources> <dest>` put `path` (as an install names it, from `cwd`) in
+ * place: the path is the destination or lies in it, and (unless a source is a whole folder) its
+ * file name is a source's file name (`COPY --from=build /app/dist/*.whl .` places `*.whl`).
+ */
+function placedBy(copy: CopyInstruction, dest: string, path: string, cwd: string | undefined, env: ReadonlyMap<string, string>, sourceDir: string): boolean {
+  const expanded = expandEnv(path, env).replace(/\/+$/, '');
+  if (expanded.includes('$') || (!expanded.startsWith('/') && cwd === undefined)) return false;
+  const resolved = resolveIn(cwd ?? '/', expanded);
+  const slash = resolved.lastIndexOf('/');
+  const dir = slash <= 0 ? '/' : resolved.slice(0, slash);
+  const name = resolved.slice(slash + 1);
+  // A folder of its own (`COPY --from=build /wheels/ /wheels/`), not the one COPY . . fills.
+  const ownFolder = copy.sources.some((s) => s.endsWith('/')) && pathWithin(dest, sourceDir) === undefined;
+  if (ownFolder && pathWithin(dest, resolved) !== undefined) return true;
+  // Files named as the COPY names them, into a folder (`COPY --from=build /app/dist/*.whl .`).
+  const intoFolder = copy.dest.endsWith('/') || copy.dest === '.' || copy.sources.length > 1;
+  return intoFolder && dir === dest && copy.sources.some((source) => !source.endsWith('/') && source.slice(source.lastIndexOf('/') + 1) === name);
 }
 
 /** Whether a path a command names is, holds or lies in what COPY . . brings (unknown: yes). */
@@ -339,14 +422,20 @@ function touches(path: string, cwd: string | undefined, destDir: string, env: Re
   return overlaps(resolveIn(cwd ?? '/', expanded), destDir);
 }
 
-function fixableMessage(label: string, installs: CountedInstall[], manifests: ManifestToCopy[], model: DockerfileModel): string {
-  const mentions = installs.map((i) => `\`${i.install.label}\` (line ${model.positionAt(i.install.start).line + 1})`);
-  const plural = installs.length > 1;
-  const advice =
-    manifests.length > 0
-      ? `Copy ${listOf(manifests.map((m) => m.source))} first and the rest after ${plural ? 'them' : 'it'}.`
-      : `Move it after the install${plural ? 's' : ''}: what ${plural ? 'they read is' : 'it reads is'} already in place.`;
-  return `${label} before ${listOf(mentions)}: every code change re-runs the install${plural ? 's' : ''}. ${advice}`;
+/** The message for an install that keeps COPY . . where it is, and its own placeholders. */
+function installProblemReport(problem: InstallProblem): { messageId: keyof typeof rule.messages; data: Record<string, string> } {
+  switch (problem.kind) {
+    case 'needsSource':
+      return { messageId: 'installNeedsSource', data: { reason: problem.need.reason, advice: problem.need.advice } };
+    case 'projectFromSource':
+      return { messageId: 'installsProjectFromSource', data: { label: problem.label, path: problem.path, advice: PYTHON_PROJECT_ADVICE } };
+    case 'runAlsoReads':
+      return { messageId: 'installRunAlsoReads', data: { when: problem.when, command: problem.command } };
+    case 'inputUnknown':
+      return { messageId: 'installInputUnknown', data: { option: problem.option, label: problem.label } };
+    case 'manifests':
+      return { messageId: 'installManifestsProblem', data: { problem: problem.problem } };
+  }
 }
 
 function copyLabel(copy: CopyInstruction): string {

@@ -7,57 +7,61 @@
  */
 import * as path from 'node:path';
 import type { BuildContext } from '../workspace/build-context';
+import { createRule } from './create-rule';
 import { reportRange } from './dockerignore-missing';
-import {
-  appendEdit,
-  buildInputs,
-  buildsToProtect,
-  describeSize,
-  inputsOfText,
-  listDrops,
-  planPatterns,
-  type BuildToProtect,
-  type PatternPlan,
-} from './dockerignore-patterns';
-import type { DockerfileCheckContext, DockerignoreCheckContext, Finding, Fix, Rule, RuleMeta } from './types';
+import { buildInputs, inputsOfText } from '../dockerignore/build-inputs';
+import { appendEdit } from '../dockerignore/ignore-file-text';
+import type { PatternPlan } from '../dockerignore/pattern-groups';
+import { buildsToProtect, describeSize, listDrops, planPatterns, type BuildToProtect } from '../dockerignore/recommended-patterns';
+import type { Fix } from './types';
 
-export const meta: RuleMeta = {
-  id: 'dockerignore-incomplete',
-  defaultSeverity: 'warning',
-  description: 'Files that a .dockerignore should exclude (VCS dirs, docs, tests, logs, caches, virtualenvs, .env) are sent with the build context.',
-  fixable: true,
-  perBuild: true,
-};
-
-export const rule: Rule = { meta, checkDockerfile, checkDockerignore };
+export const rule = createRule({
+  meta: {
+    id: 'dockerignore-incomplete',
+    defaultSeverity: 'warning',
+    docs: {
+      title: 'Keep caches, VCS and local files out of the context',
+      description: 'Files that a .dockerignore should exclude (VCS dirs, docs, tests, logs, caches, virtualenvs, .env) are sent with the build context.',
+    },
+    messages: {
+      letsThrough: '{{file}} lets {{size}} into the build context that the image does not need: add {{drops}}.',
+    },
+    fixable: true,
+    scope: 'build',
+  },
+  create(context) {
+    return {
+      // The patterns depend on every COPY, ADD and RUN of the file: checked once it is walked.
+      'Dockerfile:exit'() {
+        const { model, buildContext: build } = context;
+        if (!build?.scan || !build.ignoreFile.exists || build.ignoreFile.text === undefined) return;
+        const range = reportRange(model);
+        if (!range) return;
+        const text = build.ignoreFile.text;
+        const plan = planPatterns(text, buildsToProtect({ ...build, scan: build.scan }, buildInputs(model)), true);
+        if (plan.entries.length === 0) return;
+        const name = path.relative(path.dirname(context.path), build.ignoreFile.path).split(path.sep).join('/');
+        // An array, not lazy: the fix writes the .dockerignore, which the engine must see to refuse it.
+        context.report({ range, messageId: 'letsThrough', data: dataOf(name, plan), fixes: [fixOf(build.ignoreFile.path, name, text, plan)] });
+      },
+    };
+  },
+  dockerignore(context) {
+    const readers = context.builds.filter((b) => b.ignoreFile.path === context.path);
+    if (readers.length === 0 || readers.some((b) => !b.scan || b.dockerfileText === undefined)) return;
+    const plan = planPatterns(context.text, protectAll(readers), true);
+    if (plan.entries.length === 0) return;
+    const firstLine = context.text.split(/\r?\n|\r/, 1)[0];
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
+    const name = path.basename(context.path);
+    context.report({ range, messageId: 'letsThrough', data: dataOf(name, plan), fixes: [fixOf(context.path, name, context.text, plan)] });
+  },
+});
 
 const APPENDED_TITLE = 'dockopt: recommended patterns for files found in the build context';
 
-function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
-  const build = ctx.buildContext;
-  if (!build?.scan || !build.ignoreFile.exists || build.ignoreFile.text === undefined) return [];
-  const range = reportRange(ctx.model);
-  if (!range) return [];
-  const text = build.ignoreFile.text;
-  const plan = planPatterns(text, buildsToProtect({ ...build, scan: build.scan }, buildInputs(ctx.model)), true);
-  if (plan.entries.length === 0) return [];
-  const name = path.relative(path.dirname(ctx.path), build.ignoreFile.path).split(path.sep).join('/');
-  return [{ ruleId: meta.id, path: ctx.path, range, message: messageOf(name, plan), fixes: [fixOf(build.ignoreFile.path, name, text, plan)] }];
-}
-
-function checkDockerignore(ctx: DockerignoreCheckContext): Finding[] {
-  const readers = ctx.builds.filter((b) => b.ignoreFile.path === ctx.path);
-  if (readers.length === 0 || readers.some((b) => !b.scan || b.dockerfileText === undefined)) return [];
-  const plan = planPatterns(ctx.text, protectAll(readers), true);
-  if (plan.entries.length === 0) return [];
-  const firstLine = ctx.text.split(/\r?\n|\r/, 1)[0];
-  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
-  const name = path.basename(ctx.path);
-  return [{ ruleId: meta.id, path: ctx.path, range, message: messageOf(name, plan), fixes: [fixOf(ctx.path, name, ctx.text, plan)] }];
-}
-
 /** Every Dockerfile that reads the file, once each, in the order the Dockerfile side lists them. */
-function protectAll(readers: BuildContext[]): BuildToProtect[] {
+function protectAll(readers: readonly BuildContext[]): BuildToProtect[] {
   const seen = new Set<string>();
   const out: BuildToProtect[] = [];
   for (const build of readers) {
@@ -71,11 +75,8 @@ function protectAll(readers: BuildContext[]): BuildToProtect[] {
   return out;
 }
 
-function messageOf(name: string, plan: PatternPlan): string {
-  return (
-    `${name} lets ${describeSize(plan.files, plan.bytes, plan.truncated)} into the build context ` +
-    `that the image does not need: add ${listDrops(plan)}.`
-  );
+function dataOf(file: string, plan: PatternPlan) {
+  return { file, size: describeSize(plan.files, plan.bytes, plan.truncated), drops: listDrops(plan) };
 }
 
 function fixOf(filePath: string, name: string, text: string, plan: PatternPlan): Fix {

@@ -9,76 +9,87 @@
  */
 import * as path from 'node:path';
 import type { DockerfileModel } from '../dockerfile/model';
-import { contextElsewhere } from './context-guess';
-import { buildInputs, buildsToProtect, describeSize, listDrops, newIgnoreFileText, planPatterns } from './dockerignore-patterns';
-import type { DockerfileCheckContext, Finding, Range, Rule, RuleMeta } from './types';
+import { contextElsewhere } from '../workspace/context-guess';
+import { createRule } from './create-rule';
+import { buildInputs } from '../dockerignore/build-inputs';
+import { newIgnoreFileText } from '../dockerignore/ignore-file-text';
+import { buildsToProtect, describeSize, listDrops, planPatterns } from '../dockerignore/recommended-patterns';
+import type { Range } from './types';
 
-export const meta: RuleMeta = {
-  id: 'dockerignore-missing',
-  defaultSeverity: 'warning',
-  description: 'The build context has no .dockerignore, so BuildKit sends every file in it.',
-  fixable: true,
-  perBuild: true,
-};
+const NO_IGNORE_FILE = 'No .dockerignore is read for this build: BuildKit sends the whole context';
+const LEFT_OUT = 'The recommended patterns would leave out {{sparedSize}}: {{drops}}.';
 
-export const rule: Rule = { meta, checkDockerfile };
-
-function checkDockerfile(ctx: DockerfileCheckContext): Finding[] {
-  const build = ctx.buildContext;
-  if (!build?.scan || build.ignoreFile.exists) return [];
-  const range = reportRange(ctx.model);
-  if (!range) return [];
-
-  const inputs = buildInputs(ctx.model);
-  const elsewhere = contextElsewhere(build, inputs.sources);
-  if (elsewhere) {
-    // The guessed context is wrong: a .dockerignore here would be one no build reads.
-    const fromDockerfile = (p: string) => path.relative(path.dirname(ctx.path), p).split(path.sep).join('/') || '.';
-    const shown = elsewhere.missing.slice(0, 3).join(', ') + (elsewhere.missing.length > 3 ? ` and ${elsewhere.missing.length - 3} more` : '');
-    return [
-      {
-        ruleId: meta.id,
-        path: ctx.path,
-        range,
-        message:
-          `This Dockerfile copies ${shown}, which is not in its folder but in ${fromDockerfile(elsewhere.dir)}: it is probably built with ` +
-          `${fromDockerfile(elsewhere.dir)} as its context, so no .dockerignore is created here. Tell dockopt with the setting ` +
-          `"dockopt.contextOverrides" (or a compose file) to check the context it is really built with.`,
-        fixes: [],
-      },
-    ];
-  }
-  const spared = planPatterns(undefined, buildsToProtect({ ...build, scan: build.scan }, inputs), true);
-  if (spared.entries.length === 0) return [];
-  const target = build.ignoreFile.path;
-  const text = newIgnoreFileText(build, target, inputs, ctx.model.eol);
-  const total = build.scan.files.reduce((sum, f) => sum + f.size, 0);
-  const fromDockerfile = (p: string) => path.relative(path.dirname(ctx.path), p).split(path.sep).join('/') || '.';
-
-  const contextName = fromDockerfile(build.contextDir);
-  let message =
-    `No .dockerignore is read for this build: BuildKit sends the whole context${contextName === '.' ? '' : ` ${contextName}`} ` +
-    `(${describeSize(build.scan.files.length, total, build.scan.truncated)}). ` +
-    `The recommended patterns would leave out ${describeSize(spared.files, spared.bytes, spared.truncated)}: ${listDrops(spared)}.`;
-  if (build.unreadIgnoreFile) {
-    message += ` The ${fromDockerfile(build.unreadIgnoreFile.path)} beside this Dockerfile is not read: the context is elsewhere.`;
-  }
-  return [
-    {
-      ruleId: meta.id,
-      path: ctx.path,
-      range,
-      message,
-      fixes: [
-        {
-          title: `Create ${fromDockerfile(target)} with the recommended patterns`,
-          isPreferred: true,
-          changes: [{ kind: 'create', path: target, text }],
-        },
-      ],
+export const rule = createRule({
+  meta: {
+    id: 'dockerignore-missing',
+    defaultSeverity: 'warning',
+    docs: {
+      title: 'Add a .dockerignore to the build context',
+      description: 'The build context has no .dockerignore, so BuildKit sends every file in it.',
     },
-  ];
-}
+    messages: {
+      noIgnoreFile: `${NO_IGNORE_FILE} ({{contextSize}}). ${LEFT_OUT}`,
+      noIgnoreFileContextAbove: `${NO_IGNORE_FILE} {{context}} ({{contextSize}}). ${LEFT_OUT}`,
+      noIgnoreFileBesideUnread:
+        `${NO_IGNORE_FILE} {{context}} ({{contextSize}}). ${LEFT_OUT} ` +
+        'The {{unread}} beside this Dockerfile is not read: the context is elsewhere.',
+      contextProbablyAbove:
+        'This Dockerfile copies {{sources}}, which is not in its folder but in {{dir}}: it is probably built with ' +
+        '{{dir}} as its context, so no .dockerignore is created here. Tell dockopt with the setting ' +
+        '"dockopt.contextOverrides" (or a compose file) to check the context it is really built with.',
+    },
+    fixable: true,
+    scope: 'build',
+  },
+  create(context) {
+    return {
+      // The patterns depend on every COPY, ADD and RUN of the file: checked once it is walked.
+      'Dockerfile:exit'() {
+        const { model, buildContext: build } = context;
+        if (!build?.scan || build.ignoreFile.exists) return;
+        const range = reportRange(model);
+        if (!range) return;
+        const fromDockerfile = (p: string) => path.relative(path.dirname(context.path), p).split(path.sep).join('/') || '.';
+
+        const inputs = buildInputs(model);
+        const elsewhere = contextElsewhere(build, inputs.sources);
+        if (elsewhere) {
+          // The guessed context is wrong: a .dockerignore here would be one no build reads.
+          const shown = elsewhere.missing.slice(0, 3).join(', ') + (elsewhere.missing.length > 3 ? ` and ${elsewhere.missing.length - 3} more` : '');
+          context.report({ range, messageId: 'contextProbablyAbove', data: { sources: shown, dir: fromDockerfile(elsewhere.dir) } });
+          return;
+        }
+        const scan = build.scan;
+        const spared = planPatterns(undefined, buildsToProtect({ ...build, scan }, inputs), true);
+        if (spared.entries.length === 0) return;
+        const target = build.ignoreFile.path;
+        const total = scan.files.reduce((sum, f) => sum + f.size, 0);
+        const contextName = fromDockerfile(build.contextDir);
+        // The workspace sets unreadIgnoreFile only for a context other than the Dockerfile's folder.
+        const messageId = build.unreadIgnoreFile ? 'noIgnoreFileBesideUnread' : contextName === '.' ? 'noIgnoreFile' : 'noIgnoreFileContextAbove';
+        context.report({
+          range,
+          messageId,
+          data: {
+            context: contextName,
+            contextSize: describeSize(scan.files.length, total, scan.truncated),
+            sparedSize: describeSize(spared.files, spared.bytes, spared.truncated),
+            drops: listDrops(spared),
+            ...(build.unreadIgnoreFile && { unread: fromDockerfile(build.unreadIgnoreFile.path) }),
+          },
+          // An array, not lazy: the fix writes another file, which the engine must see to refuse it.
+          fixes: [
+            {
+              title: `Create ${fromDockerfile(target)} with the recommended patterns`,
+              isPreferred: true,
+              changes: [{ kind: 'create', path: target, text: newIgnoreFileText(build, target, inputs, model.eol) }],
+            },
+          ],
+        });
+      },
+    };
+  },
+});
 
 /** The first line of the first FROM (or of the first instruction): where a build starts. */
 export function reportRange(model: DockerfileModel): Range | undefined {

@@ -7,23 +7,13 @@ import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import { findNpmCall, type NpmCall } from '../dockerfile/package-managers';
 import { parseRunScript, type RunScript, type SimpleCommand } from '../dockerfile/shell';
-import {
-  afterSubcommandEdits,
-  SET_CACHE_DIRS,
-  cacheMountFlag,
-  commandSpan,
-  coveringCacheMount,
-  distinctDirs,
-  insertFlagsEdit,
-  npmCacheLocation,
-  ownerUnknown,
-  removeWordsEdits,
-  type CacheLocation,
-  type CacheOwner,
-} from './cache-mount-edits';
-import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from './cache-wipes';
-import { readDependencyInstall } from './dependency-installs';
-import { withLazyFixes, type Finding, type Fix, type Rule, type TextEdit } from './types';
+import { SET_CACHE_DIRS, commandSpan, coveringCacheMount, distinctDirs, npmCacheLocation, ownerUnknown, type CacheLocation, type CacheOwner } from '../dockerfile/cache-locations';
+import { afterSubcommandEdits, cacheMountFlag, insertFlagsEdit } from '../fixes/cache-mount-edits';
+import { removeWordsEdits } from '../fixes/text-removal';
+import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from '../dockerfile/cache-wipes';
+import { createRule, formatMessage, type RuleContext } from './create-rule';
+import { readDependencyInstall } from '../dockerfile/dependency-installs';
+import type { Fix, TextEdit } from './types';
 
 interface NpmRun {
   script: RunScript;
@@ -32,28 +22,70 @@ interface NpmRun {
 
 type Plan = Array<{ dir: string; owner: CacheOwner }>;
 
-export const rule: Rule = {
+// The parts the messages share. A finding names npm's cache one of three ways (no mount there, a
+// mount elsewhere, a user whose home is unknown); for `npm install -g` alone it adds that the mount
+// saves little, and before a `pnpm install` / `yarn install` it leads with that install.
+const NO_MOUNT = "npm keeps its cache in {{dirs}} and this RUN mounts no cache there";
+const MOUNT_ELSEWHERE = "npm keeps its cache in {{dirs}}, but this RUN's cache mount is on {{targets}}";
+const DOWNLOADS_PACKAGES = ', so {{command}} downloads all packages again on every build. Mount it with {{flags}}.';
+const DOWNLOADS_TOOL = ', so {{command}} -g downloads the tool again on every build. Mount it with {{flags}}.';
+const HOME_UNKNOWN =
+  'npm runs here as {{user}}, whose home dockopt does not know, so its cache (~/.npm there) has no mount and {{command}} downloads all packages again on every build. ' +
+  'If that user is root, --cache={{cacheDir}} with --mount=type=cache,target={{cacheDir}} puts the cache in a mount; ' +
+  'another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.';
+const TOOL_ONLY = ' (npm install -g installs a tool, which downloads little: the mount saves little here.)';
+const OTHER_INSTALL =
+  '{{installer}} install downloads all packages again on every build: give its cache ({{cacheCommand}}) a cache mount; dockopt does not know where it is here. ' +
+  'The npm install -g before it only installs the tool, which downloads little. ';
+const UID_UNKNOWN = 'dockopt does not know the uid of {{user}}: add uid=<its uid> to the mount, or npm cannot write to it.';
+const WIPE_ADVICE = " Remove it: with the mount, npm's cache never ends up in the image anyway.";
+
+// `{{notes}}` holds whole sentences: up to four that each may or may not apply (the uid of the user
+// is unknown, a second user's home is unknown, the RUN wipes the cache, an `rm` may wipe it), so a
+// message per combination would be sixteen per variant; the last two come from cache-wipes.ts,
+// shared with pip-cache-mount. Empty, or a blank and the sentences.
+export const rule = createRule({
   meta: {
     id: 'npm-cache-mount',
     defaultSeverity: 'warning',
-    description: "npm ci / npm install runs without a BuildKit cache mount on npm's cache (or wipes it), so every build downloads all packages again.",
+    docs: {
+      title: 'Cache npm downloads in a BuildKit cache mount',
+      description: "npm ci / npm install runs without a BuildKit cache mount on npm's cache (or wipes it), so every build downloads all packages again.",
+    },
+    messages: {
+      noMount: `${NO_MOUNT}${DOWNLOADS_PACKAGES}{{notes}}`,
+      mountElsewhere: `${MOUNT_ELSEWHERE}${DOWNLOADS_PACKAGES}{{notes}}`,
+      homeUnknown: `${HOME_UNKNOWN}{{notes}}`,
+      toolOnlyNoMount: `${NO_MOUNT}${DOWNLOADS_TOOL}{{notes}}${TOOL_ONLY}`,
+      toolOnlyMountElsewhere: `${MOUNT_ELSEWHERE}${DOWNLOADS_TOOL}{{notes}}${TOOL_ONLY}`,
+      toolOnlyHomeUnknown: `${HOME_UNKNOWN}{{notes}}${TOOL_ONLY}`,
+      otherInstallNoMount: `${OTHER_INSTALL}${NO_MOUNT}${DOWNLOADS_TOOL}{{notes}}`,
+      otherInstallMountElsewhere: `${OTHER_INSTALL}${MOUNT_ELSEWHERE}${DOWNLOADS_TOOL}{{notes}}`,
+      otherInstallHomeUnknown: `${OTHER_INSTALL}${HOME_UNKNOWN}{{notes}}`,
+      cacheDirUnresolved:
+        "{{command}} runs without a cache mount, so every build downloads all packages again. dockopt cannot tell where npm's cache is " +
+        "({{via}} is {{unresolved}}): add --mount=type=cache,target=<npm's cache dir> to this RUN.",
+      mountWiped: `{{wipes}} wipes the cache mount on {{dirs}}: every build starts with an empty cache and downloads all packages again.${WIPE_ADVICE}`,
+      mountPointRemoved: `{{wipes}} wipes the cache mount on {{dirs}}: removing the mount point fails the build ("Device or resource busy").${WIPE_ADVICE}`,
+    },
     fixable: true,
+    scope: 'dockerfile',
   },
-  checkDockerfile({ path, model }) {
-    const findings: Finding[] = [];
-    for (const info of model.instructions) {
-      const run = npmRun(model, info);
-      if (!run) continue;
-      const finding = checkRun(path, model, info, run);
-      if (finding) findings.push(finding);
-    }
-    return findings;
+  create(context) {
+    return {
+      RUN(info) {
+        const run = npmRun(context.model, info);
+        if (run) checkRun(context, info, run);
+      },
+    };
   },
-};
+});
+
+type Context = RuleContext<keyof typeof rule.messages>;
 
 function npmRun(model: DockerfileModel, info: InstructionInfo): NpmRun | undefined {
   // Windows images: no BuildKit cache mounts, and their caches live elsewhere.
-  if (info.keyword !== 'RUN' || info.stage?.windows) return undefined;
+  if (info.stage?.windows) return undefined;
   const script = parseRunScript(model, info.ast);
   const calls = script.commands.flatMap((command) => {
     const call = findNpmCall(command);
@@ -62,13 +94,14 @@ function npmRun(model: DockerfileModel, info: InstructionInfo): NpmRun | undefin
   return calls.length > 0 ? { script, calls } : undefined;
 }
 
-function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, run: NpmRun): Finding | undefined {
+function checkRun(context: Context, info: InstructionInfo, run: NpmRun): void {
+  const { path, model } = context;
   const mounts = readMounts(info.ast);
   const targets = mounts.filter((m) => m.type === 'cache' && m.target).map((m) => m.target!);
   const uncovered = distinctDirs(run.calls.map((c) => c.location)).filter((l) => !coveringCacheMount(mounts, l.dir));
   const homeless = targets.length === 0 ? run.calls.filter((c) => c.location.dir === undefined && c.location.homeUnknown) : [];
   const unresolved = run.calls.map((c) => c.location).find((l) => l.dir === undefined && !l.homeUnknown);
-  if (uncovered.length === 0 && homeless.length === 0 && !(unresolved && targets.length === 0)) return checkWipes(path, model, info, run, mounts);
+  if (uncovered.length === 0 && homeless.length === 0 && !(unresolved && targets.length === 0)) return checkWipes(context, info, run, mounts);
 
   // `npm install -g <tool>` downloads one tool: the RUN's real install, when there is one, gets the finding.
   const main = run.calls.find((c) => !c.call.global) ?? run.calls[0];
@@ -76,50 +109,60 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   let range = model.rangeOf(span.start, span.end);
   const command = `npm ${main.call.subcommand}`;
   if (uncovered.length === 0 && homeless.length === 0) {
-    const message =
-      `${command} runs without a cache mount, so every build downloads all packages again. dockopt cannot tell where npm's cache is ` +
-      `(${unresolved!.via} is ${unresolved!.unresolved}): add --mount=type=cache,target=<npm's cache dir> to this RUN.`;
-    return { ruleId: 'npm-cache-mount', path, range, message, fixes: [] };
+    context.report({ range, messageId: 'cacheDirUnresolved', data: { command, via: unresolved!.via, unresolved: unresolved!.unresolved! } });
+    return;
   }
 
   const plan: Plan = [...uncovered];
   if (homeless.length > 0 && !plan.some((l) => l.dir === SET_CACHE_DIRS.npm)) plan.push({ dir: SET_CACHE_DIRS.npm, owner: homeless[0].location.owner });
-  const parts: string[] = [];
+  const notes: string[] = [];
+  const homelessData = homeless.length > 0 ? { user: homeless[0].location.owner.label, command, cacheDir: SET_CACHE_DIRS.npm } : undefined;
   if (uncovered.length > 0) {
-    const where = uncovered.map((l) => (l.owner.root ? l.dir : `${l.dir} (npm runs as ${l.owner.label})`)).join(' and ');
-    const elsewhere = targets.length > 0 ? `, but this RUN's cache mount is on ${targets.join(', ')}` : ' and this RUN mounts no cache there';
-    const downloads = main.call.global ? `${command} -g downloads the tool again` : `${command} downloads all packages again`;
-    parts.push(`npm keeps its cache in ${where}${elsewhere}, so ${downloads} on every build. Mount it with ${uncovered.map(cacheMountFlag).join(' ')}.`);
     const unknown = uncovered.find(ownerUnknown);
-    if (unknown) parts.push(`dockopt does not know the uid of ${unknown.owner.label}: add uid=<its uid> to the mount, or npm cannot write to it.`);
-  }
-  if (homeless.length > 0) {
-    const owner = homeless[0].location.owner;
-    parts.push(
-      `npm runs here as ${owner.label}, whose home dockopt does not know, so its cache (~/.npm there) has no mount and ${command} downloads all packages again on every build. ` +
-        `If that user is root, --cache=${SET_CACHE_DIRS.npm} with --mount=type=cache,target=${SET_CACHE_DIRS.npm} puts the cache in a mount; ` +
-        `another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.`,
-    );
+    if (unknown) notes.push(formatMessage(UID_UNKNOWN, { user: unknown.owner.label }));
+    if (homelessData) notes.push(formatMessage(HOME_UNKNOWN, homelessData));
   }
   const { wipes, unsure } = findCacheWipes(info, run.script, 'npm', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
-  if (wipes.length > 0) parts.push(wipesNote(wipes));
-  if (unsure.length > 0) parts.push(unsureNote(unsure));
+  if (wipes.length > 0) notes.push(wipesNote(wipes));
+  if (unsure.length > 0) notes.push(unsureNote(unsure));
+
+  // How the message names npm's cache, and what it says of the install.
+  const where = uncovered.length === 0 ? 'homeUnknown' : targets.length > 0 ? 'mountElsewhere' : 'noMount';
+  let install: keyof typeof MESSAGE_IDS = 'packages';
+  const data: Record<string, string> = {
+    ...(uncovered.length > 0
+      ? {
+          dirs: uncovered.map((l) => (l.owner.root ? l.dir : `${l.dir} (npm runs as ${l.owner.label})`)).join(' and '),
+          ...(targets.length > 0 && { targets: targets.join(', ') }),
+          command,
+          flags: uncovered.map(cacheMountFlag).join(' '),
+        }
+      : homelessData),
+    notes: notes.map((n) => ` ${n}`).join(''),
+  };
   if (main.call.global) {
     const real = realInstallAfter(run.script, main.call.command);
     if (real) {
       // The finding goes on the install whose downloads count; the fix still mounts npm's cache.
       range = model.rangeOf(real.start, real.end);
-      parts.unshift(
-        `${real.label} install downloads all packages again on every build: give its cache (${real.label === 'yarn' ? '`yarn cache dir`' : '`pnpm store path`'}) ` +
-          `a cache mount; dockopt does not know where it is here. The npm install -g before it only installs the tool, which downloads little.`,
-      );
+      install = 'otherInstall';
+      data.installer = real.label;
+      data.cacheCommand = real.label === 'yarn' ? '`yarn cache dir`' : '`pnpm store path`';
     } else {
-      parts.push(`(npm install -g installs a tool, which downloads little: the mount saves little here.)`);
+      install = 'toolOnly';
     }
   }
-  const message = parts.join(' ');
-  return withLazyFixes({ ruleId: 'npm-cache-mount', path, range, message }, () => fixes(path, model, info, run, plan, homeless, wipes, unsure));
+  // A lone `npm install -g <tool>` is real but small: a minor finding.
+  const minor = install === 'toolOnly';
+  context.report({ range, messageId: MESSAGE_IDS[install][where], data, ...(minor && { minor }), fixes: () => fixes(path, model, info, run, plan, homeless, wipes, unsure) });
 }
+
+/** The message for what the RUN installs (packages; only a tool; a tool, then pnpm/yarn's install) and where npm's cache is. */
+const MESSAGE_IDS = {
+  packages: { noMount: 'noMount', mountElsewhere: 'mountElsewhere', homeUnknown: 'homeUnknown' },
+  toolOnly: { noMount: 'toolOnlyNoMount', mountElsewhere: 'toolOnlyMountElsewhere', homeUnknown: 'toolOnlyHomeUnknown' },
+  otherInstall: { noMount: 'otherInstallNoMount', mountElsewhere: 'otherInstallMountElsewhere', homeUnknown: 'otherInstallHomeUnknown' },
+} as const;
 
 /** A `pnpm install` / `yarn install` after the command in the same RUN: the install whose downloads count. */
 function realInstallAfter(script: RunScript, after: SimpleCommand): { label: string; start: number; end: number } | undefined {
@@ -136,20 +179,21 @@ function realInstallAfter(script: RunScript, after: SimpleCommand): { label: str
 }
 
 /** The mount is there, but the RUN wipes the cache it holds: every build starts empty, or fails. */
-function checkWipes(path: string, model: DockerfileModel, info: InstructionInfo, run: NpmRun, mounts: ReturnType<typeof readMounts>): Finding | undefined {
+function checkWipes(context: Context, info: InstructionInfo, run: NpmRun, mounts: ReturnType<typeof readMounts>): void {
+  const { path, model } = context;
   const mounted = distinctDirs(run.calls.map((c) => c.location)).filter((l) => coveringCacheMount(mounts, l.dir));
-  const { wipes } = findCacheWipes(info, run.script, 'npm', mounted.map((l) => ({ dir: l.dir, home: l.owner.home })));
-  if (wipes.length === 0) return undefined;
+  const { wipes } = findCacheWipes(info, run.script, 'npm', mounted.map((l) => ({ dir: l.dir, home: l.owner.home, mountTarget: coveringCacheMount(mounts, l.dir)?.target })));
+  if (wipes.length === 0) return;
   const first = wipes[0].command.words[0];
   const last = wipes[0].command.words[wipes[0].command.words.length - 1];
-  const fails = wipes.some((w) => w.failsWithMount);
-  const message =
-    `${wipes.map((w) => `\`${w.label}\``).join(', ')} wipes the cache mount on ${mounted.map((l) => l.dir).join(', ')}: ` +
-    (fails ? `removing the mount point fails the build ("Device or resource busy").` : `every build starts with an empty cache and downloads all packages again.`) +
-    ` Remove it: with the mount, npm's cache never ends up in the image anyway.`;
-  return withLazyFixes({ ruleId: 'npm-cache-mount', path, range: model.rangeOf(first.start, last.end), message }, (): Fix[] => {
-    const edits = removeWipesEdits(model, info, run.script, wipes);
-    return edits ? [{ title: `Remove ${wipes.map((w) => w.label).join(', ')}`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+  context.report({
+    range: model.rangeOf(first.start, last.end),
+    messageId: wipes.some((w) => w.failsWithMount) ? 'mountPointRemoved' : 'mountWiped',
+    data: { wipes: wipes.map((w) => `\`${w.label}\``).join(', '), dirs: mounted.map((l) => l.dir).join(', ') },
+    fixes: (): Fix[] => {
+      const edits = removeWipesEdits(model, info, run.script, wipes);
+      return edits ? [{ title: `Remove ${wipes.map((w) => w.label).join(', ')}`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+    },
   });
 }
 

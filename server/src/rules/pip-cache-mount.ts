@@ -4,48 +4,82 @@
  */
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts, type RunMount } from '../dockerfile/mounts';
-import type { PipCall } from '../dockerfile/package-managers';
-import {
-  afterSubcommandEdits,
-  SET_CACHE_DIRS,
-  cacheMountFlag,
-  commandSpan,
-  coveringCacheMount,
-  distinctDirs,
-  insertFlagsEdit,
-  ownerOptionsEdit,
-  ownerUnknown,
-  pipCacheSwitches,
-  pipRun,
-  removeWordsEdits,
-  unwritableBy,
-  type CacheLocation,
-  type CacheOwner,
-  type PipRun,
-} from './cache-mount-edits';
-import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from './cache-wipes';
-import { withLazyFixes, type Finding, type Fix, type Rule, type TextEdit } from './types';
+import { installsOnlyPackagingTools, pipDownloads } from '../dockerfile/pip-downloads';
+import { SET_CACHE_DIRS, commandSpan, coveringCacheMount, distinctDirs, ownerUnknown, pipCacheSwitches, pipRun, unwritableBy, type CacheLocation, type CacheOwner, type PipRun } from '../dockerfile/cache-locations';
+import { afterSubcommandEdits, cacheMountFlag, insertFlagsEdit, ownerOptionsEdit } from '../fixes/cache-mount-edits';
+import { removeWordsEdits } from '../fixes/text-removal';
+import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from '../dockerfile/cache-wipes';
+import { createRule, type RuleContext } from './create-rule';
+import type { Fix, TextEdit } from './types';
 
-export const rule: Rule = {
+// The parts a finding about a missing mount is made of. A RUN's pip calls can miss a mount on a
+// known directory (mounting none, or one elsewhere), and run as a user whose home is unknown: one
+// message per real combination, so a test names the case it expects.
+const DOWNLOADS_AGAIN = 'so every build downloads all packages again';
+const MOUNT_MISSING = `pip keeps its cache in {{dirs}} and this RUN mounts no cache there, ${DOWNLOADS_AGAIN}. Mount it with {{flags}}.`;
+const MOUNT_ELSEWHERE = `pip keeps its cache in {{dirs}}, but this RUN's cache mount is on {{targets}}, ${DOWNLOADS_AGAIN}. Mount it with {{flags}}.`;
+const UID_UNKNOWN = 'dockopt does not know the uid of {{uidUnknown}}: add uid=<its uid> to the mount, or pip cannot write to it.';
+const HOME_UNKNOWN =
+  `pip runs here as {{user}}, whose home dockopt does not know, so its cache (~/.cache/pip there) has no mount and every build downloads all packages again. ` +
+  `If that user is root, --cache-dir=${SET_CACHE_DIRS.pip} with --mount=type=cache,target=${SET_CACHE_DIRS.pip} puts the cache in a mount; ` +
+  `another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.`;
+// {{notes}}: the sentences that may follow any of them, each independent of the others (an ENV
+// PIP_NO_CACHE_DIR, the cache wipes of the RUN, rm's dockopt cannot read, "saves little"). They are
+// whole sentences in a placeholder because a message per combination would be 8 × 36 of them;
+// their prose is in NOTES below and in cache-wipes.ts. Empty, or a space and the sentences.
+const NOTES = '{{notes}}';
+
+const NOTE = {
+  // The fix cannot reach an ENV (it concerns other RUNs too); pip-no-cache-dir reports it once the mount is there.
+  env: "ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).",
+  packagingTools: "(This RUN only installs pip's own tools, which download little: the mount saves little here.)",
+  namedWithoutDeps: '(This RUN installs only the packages it names, without their dependencies, which download little: the mount saves little here.)',
+};
+
+export const rule = createRule({
   meta: {
     id: 'pip-cache-mount',
     defaultSeverity: 'warning',
-    description: "A RUN that installs with pip has no BuildKit cache mount on pip's cache, so every build downloads all packages again.",
+    docs: {
+      title: 'Cache pip downloads in a BuildKit cache mount',
+      description: "A RUN that installs with pip has no BuildKit cache mount on pip's cache, so every build downloads all packages again.",
+    },
+    messages: {
+      cacheDirUnresolved:
+        `pip installs here without a cache mount, ${DOWNLOADS_AGAIN}. dockopt cannot tell where pip's cache is ` +
+        `({{via}} is {{unresolved}}): add --mount=type=cache,target=<pip's cache dir> to this RUN.${NOTES}`,
+      mountMissing: `${MOUNT_MISSING}${NOTES}`,
+      mountMissingUidUnknown: `${MOUNT_MISSING} ${UID_UNKNOWN}${NOTES}`,
+      mountElsewhere: `${MOUNT_ELSEWHERE}${NOTES}`,
+      mountElsewhereUidUnknown: `${MOUNT_ELSEWHERE} ${UID_UNKNOWN}${NOTES}`,
+      homeUnknown: `${HOME_UNKNOWN}${NOTES}`,
+      mountMissingHomeUnknown: `${MOUNT_MISSING} ${HOME_UNKNOWN}${NOTES}`,
+      mountMissingUidUnknownHomeUnknown: `${MOUNT_MISSING} ${UID_UNKNOWN} ${HOME_UNKNOWN}${NOTES}`,
+      mountNotWritable:
+        'The cache mount on {{target}} belongs to root, but pip runs as {{user}} (uid {{uid}}) ' +
+        'and cannot write to it, so pip turns its cache off and every build downloads all packages again. Add {{owns}} to the mount.',
+    },
     fixable: true,
+    scope: 'dockerfile',
   },
-  checkDockerfile({ path, model }) {
-    const findings: Finding[] = [];
-    for (const info of model.instructions) {
-      const run = pipRun(model, info);
-      if (!run) continue;
-      const finding = checkRun(path, model, info, run);
-      if (finding) findings.push(finding);
-    }
-    return findings;
+  create(context) {
+    const { model } = context;
+    return {
+      RUN(info) {
+        const all = pipRun(model, info);
+        // A call that downloads nothing (--no-index, a wheelhouse) gains nothing from a cache.
+        const calls = all?.calls.filter((c) => pipDownloads(model, c.call) !== 'none') ?? [];
+        if (calls.length === 0) return;
+        checkRun(context, info, { script: all!.script, calls });
+      },
+    };
   },
-};
+});
 
-function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun): Finding | undefined {
+type Context = RuleContext<keyof typeof rule.messages>;
+
+function checkRun(context: Context, info: InstructionInfo, run: PipRun): void {
+  const { path, model } = context;
   const mounts = readMounts(info.ast);
   const cacheMounts = mounts.filter((m) => m.type === 'cache' && m.target);
   const uncovered = distinctDirs(run.calls.map((c) => c.location)).filter((l) => !coveringCacheMount(mounts, l.dir));
@@ -54,26 +88,48 @@ function checkRun(path: string, model: DockerfileModel, info: InstructionInfo, r
   // A cache dir dockopt cannot resolve may well be covered by a mount it cannot match: only a RUN
   // without any cache mount is then surely missing one.
   const unresolved = run.calls.map((c) => c.location).find((l) => l.dir === undefined && !l.homeUnknown);
-  if (uncovered.length === 0 && homeless.length === 0 && !(unresolved && cacheMounts.length === 0)) return checkOwner(path, model, info, run, mounts);
+  if (uncovered.length === 0 && homeless.length === 0 && !(unresolved && cacheMounts.length === 0)) {
+    checkOwner(context, info, run, mounts);
+    return;
+  }
 
-  const main = run.calls.find((c) => !isMinorPipInstall(c.call)) ?? run.calls[0];
+  const minor = run.calls.every((c) => pipDownloads(model, c.call) === 'little');
+  const main = run.calls.find((c) => pipDownloads(model, c.call) !== 'little') ?? run.calls[0];
   const span = commandSpan(main.call.command, main.call.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
-  const range = model.rangeOf(span.start, span.end);
   const plan = mountPlan(uncovered, homeless);
-  let message = describe(uncovered, homeless, unresolved, cacheMounts.map((m) => m.target!));
-  // The fix cannot reach an ENV (it concerns other RUNs too); pip-no-cache-dir reports it once the mount is there.
-  if (run.calls.some(({ call }) => pipCacheSwitches(info, call).env)) {
-    message += ` ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).`;
-  }
   const { wipes, unsure } = findCacheWipes(info, run.script, 'pip', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
-  if (wipes.length > 0) message += ` ${wipesNote(wipes)}`;
-  if (unsure.length > 0) message += ` ${unsureNote(unsure)}`;
-  if (main === run.calls[0] && isMinorPipInstall(main.call) && run.calls.every((c) => isMinorPipInstall(c.call))) {
-    message += ` (This RUN only upgrades pip's own tools, which download little: the mount saves little here.)`;
-  }
-  return withLazyFixes({ ruleId: 'pip-cache-mount', path, range, message }, () =>
-    plan.length > 0 ? mountFix(path, model, info, run, plan, homeless, wipes, unsure) : [],
-  );
+  const notes = [
+    run.calls.some(({ call }) => pipCacheSwitches(info, call).env) ? NOTE.env : '',
+    wipes.length > 0 ? wipesNote(wipes) : '',
+    unsure.length > 0 ? unsureNote(unsure) : '',
+    minor ? (run.calls.every((c) => installsOnlyPackagingTools(c.call)) ? NOTE.packagingTools : NOTE.namedWithoutDeps) : '',
+  ].filter(Boolean);
+  const uidUnknown = uncovered.find(ownerUnknown)?.owner.label;
+  context.report({
+    range: model.rangeOf(span.start, span.end),
+    messageId: missingMountMessage(uncovered.length > 0, cacheMounts.length > 0, uidUnknown !== undefined, homeless.length > 0),
+    data: {
+      dirs: uncovered.map(describeDir).join(' and '),
+      targets: cacheMounts.map((m) => m.target!).join(', '),
+      flags: uncovered.map(cacheMountFlag).join(' '),
+      uidUnknown: uidUnknown ?? '',
+      user: homeless[0]?.location.owner.label ?? '',
+      via: unresolved?.via ?? '',
+      unresolved: unresolved?.unresolved ?? '',
+      notes: notes.map((n) => ` ${n}`).join(''),
+    },
+    fixes: () => (plan.length > 0 ? mountFix(path, model, info, run, plan, homeless, wipes, unsure) : []),
+    minor,
+  });
+}
+
+/** Which of the missing-mount messages: what is uncovered, whether the RUN mounts a cache elsewhere, whose uid or home is unknown. */
+function missingMountMessage(uncovered: boolean, mountsElsewhere: boolean, uidUnknown: boolean, homeUnknown: boolean): keyof typeof rule.messages {
+  if (!uncovered) return homeUnknown ? 'homeUnknown' : 'cacheDirUnresolved';
+  // homeUnknown is only looked for in a RUN without cache mounts.
+  if (homeUnknown) return uidUnknown ? 'mountMissingUidUnknownHomeUnknown' : 'mountMissingHomeUnknown';
+  if (mountsElsewhere) return uidUnknown ? 'mountElsewhereUidUnknown' : 'mountElsewhere';
+  return uidUnknown ? 'mountMissingUidUnknown' : 'mountMissing';
 }
 
 /** The directories to mount: the uncovered ones, and a set one (--cache-dir) for calls whose home is unknown. */
@@ -83,68 +139,32 @@ function mountPlan(uncovered: Array<CacheLocation & { dir: string }>, homeless: 
   return plan;
 }
 
-/** `pip install -U pip setuptools wheel`: pip's own tools, small and rarely changed. */
-function isMinorPipInstall(call: PipCall): boolean {
-  return call.subcommand === 'install' && !call.fromFiles && call.packages.length > 0 && call.packages.every((p) => PIP_TOOLS.has(packageName(p)));
-}
-
-const PIP_TOOLS = new Set(['pip', 'setuptools', 'wheel']);
-const packageName = (spec: string) => spec.toLowerCase().replace(/\[.*$/, '').split(/[<>=!~;@ ]/)[0];
-
 /**
  * The mount is there but belongs to root: pip, running as another user, cannot write to it,
  * says "The cache has been disabled" and downloads everything again.
  */
-function checkOwner(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, mounts: RunMount[]): Finding | undefined {
+function checkOwner(context: Context, info: InstructionInfo, run: PipRun, mounts: RunMount[]): void {
+  const { path, model } = context;
   const locations = distinctDirs(run.calls.map((c) => c.location));
   const unwritable = locations.flatMap((location) => {
     const mount = coveringCacheMount(mounts, location.dir);
     return mount && unwritableBy(mount, location) ? [{ mount, location }] : [];
   });
-  if (unwritable.length === 0) return undefined;
+  if (unwritable.length === 0) return;
   const { mount, location } = unwritable[0];
   const first = run.calls[0].call;
   const span = commandSpan(first.command, first.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
   const owns = `uid=${location.owner.uid}${location.owner.gid !== undefined ? `,gid=${location.owner.gid}` : ''}`;
-  const message =
-    `The cache mount on ${mount.target} belongs to root, but pip runs as ${location.owner.label} (uid ${location.owner.uid}) ` +
-    `and cannot write to it, so pip turns its cache off and every build downloads all packages again. Add ${owns} to the mount.`;
-  return withLazyFixes({ ruleId: 'pip-cache-mount', path, range: model.rangeOf(span.start, span.end), message }, (): Fix[] => {
-    const edits = unwritable.map((u) => ownerOptionsEdit(model, u.mount, u.location));
-    if (edits.some((e) => e === undefined)) return [];
-    return [{ title: `Make the pip cache mount writable by ${location.owner.label} (${owns})`, isPreferred: true, changes: [{ kind: 'edit', path, edits: edits as TextEdit[] }] }];
+  context.report({
+    range: model.rangeOf(span.start, span.end),
+    messageId: 'mountNotWritable',
+    data: { target: mount.target!, user: location.owner.label, uid: String(location.owner.uid), owns },
+    fixes: (): Fix[] => {
+      const edits = unwritable.map((u) => ownerOptionsEdit(model, u.mount, u.location));
+      if (edits.some((e) => e === undefined)) return [];
+      return [{ title: `Make the pip cache mount writable by ${location.owner.label} (${owns})`, isPreferred: true, changes: [{ kind: 'edit', path, edits: edits as TextEdit[] }] }];
+    },
   });
-}
-
-function describe(
-  uncovered: Array<CacheLocation & { dir: string }>,
-  homeless: PipRun['calls'],
-  unresolved: CacheLocation | undefined,
-  targets: string[],
-): string {
-  if (uncovered.length === 0 && homeless.length === 0) {
-    return (
-      `pip installs here without a cache mount, so every build downloads all packages again. dockopt cannot tell where pip's cache is ` +
-      `(${unresolved!.via} is ${unresolved!.unresolved}): add --mount=type=cache,target=<pip's cache dir> to this RUN.`
-    );
-  }
-  const parts: string[] = [];
-  if (uncovered.length > 0) {
-    const where = uncovered.map(describeDir).join(' and ');
-    const elsewhere = targets.length > 0 ? `, but this RUN's cache mount is on ${targets.join(', ')}` : ' and this RUN mounts no cache there';
-    parts.push(`pip keeps its cache in ${where}${elsewhere}, so every build downloads all packages again. Mount it with ${uncovered.map(cacheMountFlag).join(' ')}.`);
-    const unknown = uncovered.find(ownerUnknown);
-    if (unknown) parts.push(`dockopt does not know the uid of ${unknown.owner.label}: add uid=<its uid> to the mount, or pip cannot write to it.`);
-  }
-  if (homeless.length > 0) {
-    const owner = homeless[0].location.owner;
-    parts.push(
-      `pip runs here as ${owner.label}, whose home dockopt does not know, so its cache (~/.cache/pip there) has no mount and every build downloads all packages again. ` +
-        `If that user is root, --cache-dir=${SET_CACHE_DIRS.pip} with --mount=type=cache,target=${SET_CACHE_DIRS.pip} puts the cache in a mount; ` +
-        `another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.`,
-    );
-  }
-  return parts.join(' ');
 }
 
 function describeDir(location: CacheLocation & { dir: string }): string {

@@ -5,64 +5,87 @@
  * and keeping the flag. Its kin: the same RUN wipes the mounted cache (`pip cache purge`,
  * `rm -rf /root/.cache/pip`), which empties it on every build or fails the build.
  */
-import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
+import { Env, type Property } from 'dockerfile-ast';
+import type { InstructionInfo, Stage } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import type { ShellWord } from '../dockerfile/shell';
-import {
-  coveringCacheMount,
-  pipCacheSwitches,
-  pipRun,
-  removeEnvPropertiesEdits,
-  removeWordsEdits,
-  type PipRun,
-} from './cache-mount-edits';
-import { findCacheWipes, type CacheWipe } from './cache-wipes';
-import { withLazyFixes, type Finding, type Fix, type Rule } from './types';
+import { coveringCacheMount, pipCacheSwitches, pipRun, type PipRun } from '../dockerfile/cache-locations';
+import { removeEnvPropertiesEdits, removeWordsEdits } from '../fixes/text-removal';
+import { findCacheWipes, type CacheWipe } from '../dockerfile/cache-wipes';
+import { createRule, type RuleContext } from './create-rule';
+import type { Fix } from './types';
 
 const VARIABLE = 'PIP_NO_CACHE_DIR';
 
-export const rule: Rule = {
+export const rule = createRule({
   meta: {
     id: 'pip-no-cache-dir',
     defaultSeverity: 'warning',
-    description: "--no-cache-dir (or PIP_NO_CACHE_DIR, or a wipe of the cache) defeats the cache mount of a RUN that installs with pip.",
+    docs: {
+      title: 'Drop --no-cache-dir beside a pip cache mount',
+      description: "--no-cache-dir (or PIP_NO_CACHE_DIR, or a wipe of the cache) defeats the cache mount of a RUN that installs with pip.",
+    },
+    messages: {
+      cacheSwitchedOff:
+        "{{switch}} turns off pip's cache, so the cache mount on {{target}} stays empty and every build downloads again. " +
+        "Remove it: with the mount, pip's cache never ends up in the image anyway.",
+      cacheSwitchedOffRepeatedly:
+        "{{switch}} turns off pip's cache, so the cache mount on {{target}} stays empty and every build downloads again ({{count}} times in this RUN). " +
+        "Remove it: with the mount, pip's cache never ends up in the image anyway.",
+      mountWiped:
+        '{{wipes}} wipes the cache mount on {{targets}}: every build starts with an empty cache and downloads again. ' +
+        "Remove it: with the mount, pip's cache never ends up in the image anyway.",
+      mountPointRemoved:
+        '{{wipes}} wipes the cache mount on {{targets}}: removing the mount point fails the build ("Device or resource busy"). ' +
+        "Remove it: with the mount, pip's cache never ends up in the image anyway.",
+      envSwitchesCacheOff:
+        "ENV {{property}} turns off pip's cache, so the cache mount on {{targets}} ({{runs}}) stays empty and every build downloads again. " +
+        "Remove it: with a cache mount, pip's cache never ends up in the image anyway.",
+      envSwitchesCacheOffAlsoUnmounted:
+        "ENV {{property}} turns off pip's cache, so the cache mount on {{targets}} ({{runs}}) stays empty and every build downloads again. " +
+        "Remove it: with a cache mount, pip's cache never ends up in the image anyway. " +
+        "It also applies to pip without a cache mount on {{unmountedLines}}: give {{them}} one (pip-cache-mount) so pip's cache stays out of the image.",
+    },
     fixable: true,
+    scope: 'dockerfile',
   },
-  checkDockerfile({ path, model }) {
-    const findings: Finding[] = [];
+  create(context) {
+    const { path, model } = context;
     // ENV instructions that switch the cache off for mounted RUNs, with those RUNs' mounts.
     const envs = new Map<InstructionInfo, Array<{ run: InstructionInfo; target: string }>>();
     // pip RUNs with a call the RUN mounts no cache for, with the ENVs in force there: an ENV's
     // finding names them (read in this one pass: a pass per ENV would cost ENVs × RUNs).
     const unmounted: Array<{ run: InstructionInfo; envs: InstructionInfo[] }> = [];
     const envLists = new Map<Stage, InstructionInfo[]>();
-    for (const info of model.instructions) {
-      const run = pipRun(model, info);
-      if (!run) continue;
-      const mounted = mountedCalls(info, run);
-      if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(info, envLists) });
-      if (mounted.length === 0) continue;
-      const words = mounted.flatMap((m) => m.switches.words);
-      const unsure = mounted.find((m) => !m.writable && m.switches.words.length > 0);
-      if (words.length > 0) findings.push(runFinding(path, model, info, run, words, mounted[0].target, unsure?.owner));
-      const { wipes } = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home })));
-      if (wipes.length > 0) findings.push(wipeFinding(path, model, info, run, wipes, [...new Set(mounted.map((m) => m.target))]));
-      const viaEnv = mounted.find((m) => m.switches.env);
-      if (viaEnv) {
-        for (const env of envsInForce(info, envLists)) {
-          const runs = envs.get(env) ?? [];
-          runs.push({ run: info, target: viaEnv.target });
-          envs.set(env, runs);
+    return {
+      RUN(info) {
+        const run = pipRun(model, info);
+        if (!run) return;
+        const mounted = mountedCalls(info, run);
+        if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(info, envLists) });
+        if (mounted.length === 0) return;
+        const words = mounted.flatMap((m) => m.switches.words);
+        const unsure = mounted.find((m) => !m.writable && m.switches.words.length > 0);
+        if (words.length > 0) reportSwitches(context, info, run, words, mounted[0].target, unsure?.owner);
+        const { wipes } = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home, mountTarget: m.target })));
+        if (wipes.length > 0) reportWipes(context, info, run, wipes, [...new Set(mounted.map((m) => m.target))]);
+        const viaEnv = mounted.find((m) => m.switches.env);
+        if (viaEnv) {
+          for (const env of envsInForce(info, envLists)) {
+            const runs = envs.get(env) ?? [];
+            runs.push({ run: info, target: viaEnv.target });
+            envs.set(env, runs);
+          }
         }
-      }
-    }
-    for (const [env, runs] of envs) {
-      const finding = envFinding(path, model, env, runs, unmounted);
-      if (finding) findings.push(finding);
-    }
-    return findings;
+      },
+      'Dockerfile:exit'() {
+        for (const [env, runs] of envs) reportEnv(context, path, env, runs, unmounted);
+      },
+    };
   },
-};
+});
+
+type Context = RuleContext<keyof typeof rule.messages>;
 
 /** The pip calls whose cache directory the RUN mounts, with how their cache is switched off. */
 function mountedCalls(info: InstructionInfo, run: PipRun) {
@@ -76,35 +99,37 @@ function mountedCalls(info: InstructionInfo, run: PipRun) {
 }
 
 /** `unsure`: a user whose uid dockopt does not know runs pip, so whether it can write to the mount is not known. */
-function runFinding(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, words: ShellWord[], target: string, unsure?: string): Finding {
+function reportSwitches(context: Context, info: InstructionInfo, run: PipRun, words: ShellWord[], target: string, unsure?: string): void {
+  const { path, model } = context;
   const first = words[0];
   const what = first.value.startsWith(VARIABLE) ? first.value : '--no-cache-dir';
-  const times = words.length > 1 ? ` (${words.length} times in this RUN)` : '';
-  const message =
-    `${what} turns off pip's cache, so the cache mount on ${target} stays empty and every build downloads again${times}. ` +
-    `Remove it: with the mount, pip's cache never ends up in the image anyway.`;
   const assumption = unsure ? `, assuming ${unsure} can write to the mount` : '';
   const title = (words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`) + assumption;
-  return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range: model.rangeOf(first.start, first.end), message }, (): Fix[] => {
-    const edits = removeWordsEdits(model, info, run.script, words);
-    return edits ? [{ title, isPreferred: !unsure, changes: [{ kind: 'edit', path, edits }] }] : [];
+  context.report({
+    range: model.rangeOf(first.start, first.end),
+    messageId: words.length > 1 ? 'cacheSwitchedOffRepeatedly' : 'cacheSwitchedOff',
+    data: { switch: what, target, count: words.length },
+    fixes: (): Fix[] => {
+      const edits = removeWordsEdits(model, info, run.script, words);
+      return edits ? [{ title, isPreferred: !unsure, changes: [{ kind: 'edit', path, edits }] }] : [];
+    },
   });
 }
 
 /** The RUN wipes the cache it mounts: every build starts with an empty cache, or the build fails. */
-function wipeFinding(path: string, model: DockerfileModel, info: InstructionInfo, run: PipRun, wipes: CacheWipe[], targets: string[]): Finding {
+function reportWipes(context: Context, info: InstructionInfo, run: PipRun, wipes: CacheWipe[], targets: string[]): void {
+  const { path, model } = context;
   const words = wipes[0].command.words;
-  const fails = wipes.some((w) => w.failsWithMount);
-  const message =
-    `${wipes.map((w) => `\`${w.label}\``).join(', ')} wipes the cache mount on ${targets.join(', ')}: ` +
-    (fails ? `removing the mount point fails the build ("Device or resource busy").` : `every build starts with an empty cache and downloads again.`) +
-    ` Remove it: with the mount, pip's cache never ends up in the image anyway.`;
-  const range = model.rangeOf(words[0].start, words[words.length - 1].end);
-  return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range, message }, (): Fix[] => {
-    const operands = wipes.flatMap((w) => w.operands);
-    const commands = wipes.filter((w) => w.operands.length === 0).map((w) => w.command);
-    const edits = removeWordsEdits(model, info, run.script, operands, commands);
-    return edits ? [{ title: `Remove ${wipes.map((w) => w.label).join(', ')}`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+  context.report({
+    range: model.rangeOf(words[0].start, words[words.length - 1].end),
+    messageId: wipes.some((w) => w.failsWithMount) ? 'mountPointRemoved' : 'mountWiped',
+    data: { wipes: wipes.map((w) => `\`${w.label}\``).join(', '), targets: targets.join(', ') },
+    fixes: (): Fix[] => {
+      const operands = wipes.flatMap((w) => w.operands);
+      const commands = wipes.filter((w) => w.operands.length === 0).map((w) => w.command);
+      const edits = removeWordsEdits(model, info, run.script, operands, commands);
+      return edits ? [{ title: `Remove ${wipes.map((w) => w.label).join(', ')}`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+    },
   });
 }
 
@@ -143,38 +168,40 @@ function envsOf(stage: Stage, envLists: Map<Stage, InstructionInfo[]>): Instruct
   return list;
 }
 
-function propertiesOf(info: InstructionInfo) {
-  return ((info.ast as any).getProperties?.() ?? []) as Array<{ getName(): string; getValue(): string | null; getRange(): any }>;
+function propertiesOf(info: InstructionInfo): Property[] {
+  return info.ast instanceof Env ? info.ast.getProperties() : [];
 }
 
-function envFinding(
+function reportEnv(
+  context: Context,
   path: string,
-  model: DockerfileModel,
   env: InstructionInfo,
   runs: Array<{ run: InstructionInfo; target: string }>,
   unmounted: ReadonlyArray<{ run: InstructionInfo; envs: InstructionInfo[] }>,
-): Finding | undefined {
+): void {
+  const { model } = context;
   const property = propertiesOf(env).find((p) => p.getName() === VARIABLE);
-  if (!property) return undefined;
+  if (!property) return;
   const range = property.getRange();
   const written = model.text.slice(model.offsetAt(range.start), model.offsetAt(range.end));
   const lines = runs.map((r) => r.run.range.start.line + 1);
   const targets = [...new Set(runs.map((r) => r.target))].join(', ');
   const where = lines.length > 1 ? `the RUNs on lines ${lines.join(', ')}` : `the RUN on line ${lines[0]}`;
-  const message =
-    `ENV ${written} turns off pip's cache, so the cache mount on ${targets} (${where}) stays empty and every build downloads again. ` +
-    `Remove it: with a cache mount, pip's cache never ends up in the image anyway.` +
-    unmountedNote(env, unmounted);
-  const findingRange = model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end));
-  return withLazyFixes({ ruleId: 'pip-no-cache-dir', path, range: findingRange, message }, (): Fix[] => {
-    const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
-    return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+  // pip RUNs under this ENV without a cache mount would keep pip's cache in their layer once it goes.
+  const bare = unmounted.filter((u) => u.envs.includes(env)).map((u) => u.run.range.start.line + 1);
+  context.report({
+    range: model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end)),
+    messageId: bare.length > 0 ? 'envSwitchesCacheOffAlsoUnmounted' : 'envSwitchesCacheOff',
+    data: {
+      property: written,
+      targets,
+      runs: where,
+      unmountedLines: `line${bare.length > 1 ? 's' : ''} ${bare.join(', ')}`,
+      them: bare.length > 1 ? 'them' : 'it',
+    },
+    fixes: (): Fix[] => {
+      const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
+      return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+    },
   });
-}
-
-/** pip RUNs under this ENV without a cache mount would keep pip's cache in their layer once it goes. */
-function unmountedNote(env: InstructionInfo, unmounted: ReadonlyArray<{ run: InstructionInfo; envs: InstructionInfo[] }>): string {
-  const lines = unmounted.filter((u) => u.envs.includes(env)).map((u) => u.run.range.start.line + 1);
-  if (lines.length === 0) return '';
-  return ` It also applies to pip without a cache mount on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}: give ${lines.length > 1 ? 'them' : 'it'} one (pip-cache-mount) so pip's cache stays out of the image.`;
 }

@@ -11,11 +11,13 @@ import * as path from 'node:path';
 import type { PropertyInstruction } from 'dockerfile-ast';
 import type { DockerfileModel, Stage } from '../dockerfile/model';
 import type { BuildContext } from '../workspace/build-context';
-import { readCopy } from './copy-instructions';
-import { readPythonConstraints, type PythonConstraint } from './python-constraints';
-import { versionDependence } from './python-version-dependence';
-import { pinTooOldFor } from './python-wheel-support';
-import type { DockerfileCheckContext, Finding, Fix, Rule, RuleMeta, TextEdit } from './types';
+import { readCopy } from '../dockerfile/copy-instructions';
+import { expandWord, type TracedChar } from '../dockerfile/variables';
+import { createRule, formatMessage, type ContractRule, type RuleContext } from './create-rule';
+import { readPythonConstraints, type PythonConstraint } from '../python/constraints';
+import { versionDependence } from '../python/version-dependence';
+import { pinTooOldFor } from '../python/wheel-support';
+import type { Fix, TextEdit } from './types';
 import {
   endOfLifeMonth,
   findRelease,
@@ -24,40 +26,96 @@ import {
   newestRelease,
   PYTHON_RELEASES,
   type PythonRelease,
-} from './python-versions';
+} from '../python/releases';
 
-export const meta: RuleMeta = {
+// A finding is its first sentence (the image is older than the target, or past end of life) and
+// what becomes of the fix: offered, or none and why. `{{image}}` is the reference as the build
+// sees it, with ` (version from ARG NAME)` when an ARG default holds the version.
+const OLDER = '{{image}} runs Python {{version}}, older than the target Python {{target}}.';
+const PAST_END_OF_LIFE =
+  '{{image}} runs Python {{version}}, past end of life since {{endOfLife}} (no more security fixes); the target is Python {{target}}.';
+const PORT = ' Moving from Python {{major}} to Python {{targetMajor}} is a port, not a tag change: no automatic fix.';
+const NO_TARGET_IMAGE = ' dockopt knows of no published python:{{target}} image: no automatic fix.';
+const PROJECT_REFUSES =
+  " The project's {{says}}, which allows no Python from {{from}} to {{target}}: no automatic fix. Raise the project's Python version first.";
+const UNKNOWN_VARIANT = ' dockopt does not know whether python:{{tag}} exists: no automatic fix.';
+const NOT_ONE_PLACE = ' The version is not written in one place dockopt can edit: no automatic fix.';
+
+/**
+ * The sentences a finding may add about its fix (`{{notes}}`, each starting with a blank). They
+ * combine freely (a project limit, an OS release swap, a digest, an ARG shared with another FROM,
+ * a reason not to apply the fix), so one message per combination is not practical: each is a
+ * template here, and `{{notes}}` holds the ones that apply, in this order.
+ */
+const NOTES = {
+  noBuildContext:
+    " dockopt cannot read the project's files here (no build context), so it does not know which Python versions the project supports: the fix is not applied automatically.",
+  limitedByProject: " The project's {{says}}, which does not allow Python {{target}}: the fix moves to Python {{chosen}}, the newest it allows.",
+  unreadableConstraint: ' dockopt cannot read {{file}} ({{says}}): the fix is not applied automatically.',
+  variantNeverPublished:
+    ' python:{{chosen}}{{variant}} was never published ({{os}} has no Python {{chosen}} image): the suggested fix moves to {{proposed}}, on another OS release.',
+  digestDropped: ' The tag is pinned by digest: the fix drops the old digest; re-pin {{proposed}} to its new digest.',
+  argFeedsAnotherFrom: ' ARG {{arg}} also feeds FROM {{other}}, which cannot simply take it: check that FROM before applying the fix.',
+  pinTooOld: ' {{pin}}: that pin does not install on Python {{chosen}}, so the fix is not applied automatically.',
+  // python-version-dependence words its own reasons (a path, a removed tool, a file name).
+  dependsOnVersion: ' {{reason}}',
+} as const;
+
+const note = (name: keyof typeof NOTES, data: Readonly<Record<string, string | number>> = {}) => formatMessage(NOTES[name], data);
+
+const meta = {
   id: 'python-base-version',
   defaultSeverity: 'warning',
-  description: 'The stage is based on an official Python image older than the target Python version.',
+  docs: {
+    title: 'Move to a current Python base image',
+    description: 'The stage is based on an official Python image older than the target Python version.',
+  },
+  messages: {
+    olderThanTarget: `${OLDER}{{notes}}`,
+    pastEndOfLife: `${PAST_END_OF_LIFE}{{notes}}`,
+    olderThanTargetPort: OLDER + PORT,
+    pastEndOfLifePort: PAST_END_OF_LIFE + PORT,
+    olderThanTargetNoTargetImage: OLDER + NO_TARGET_IMAGE,
+    pastEndOfLifeNoTargetImage: PAST_END_OF_LIFE + NO_TARGET_IMAGE,
+    olderThanTargetProjectRefuses: OLDER + PROJECT_REFUSES,
+    pastEndOfLifeProjectRefuses: PAST_END_OF_LIFE + PROJECT_REFUSES,
+    olderThanTargetUnknownVariant: `${OLDER}{{notes}}${UNKNOWN_VARIANT}`,
+    pastEndOfLifeUnknownVariant: `${PAST_END_OF_LIFE}{{notes}}${UNKNOWN_VARIANT}`,
+    olderThanTargetNotOnePlace: `${OLDER}{{notes}}${NOT_ONE_PLACE}`,
+    pastEndOfLifeNotOnePlace: `${PAST_END_OF_LIFE}{{notes}}${NOT_ONE_PLACE}`,
+  },
   fixable: true,
-  perBuild: true,
-};
+  scope: 'build',
+} as const;
+
+/** The first sentence: whether the image's Python is past end of life or only older. */
+type Age = 'olderThanTarget' | 'pastEndOfLife';
+/** What becomes of the fix: offered ('', with notes), or none and why. */
+type Outcome = '' | 'Port' | 'NoTargetImage' | 'ProjectRefuses' | 'UnknownVariant' | 'NotOnePlace';
+type MessageId = `${Age}${Outcome}`;
+type Context = RuleContext<MessageId>;
 
 export interface PythonBaseVersionOptions {
   /** Injectable clock: end of life and "is the target released" are judged against it. */
   today?: () => Date;
 }
 
-export function createPythonBaseVersionRule(options: PythonBaseVersionOptions = {}): Rule {
+export function createPythonBaseVersionRule(options: PythonBaseVersionOptions = {}): ContractRule<MessageId> {
   const today = options.today ?? (() => new Date());
-  return {
+  return createRule<MessageId>({
     meta,
-    checkDockerfile(ctx) {
-      try {
-        return checkDockerfile(ctx, today());
-      } catch {
-        return []; // bad input gets no finding, never a crash of the server
-      }
+    create(context) {
+      // The check reads every stage at once: an ARG default it edits may feed several FROMs.
+      return { 'Dockerfile:exit': () => checkDockerfile(context, today()) };
     },
-  };
+  });
 }
 
-export const rule: Rule = createPythonBaseVersionRule();
+export const rule = createPythonBaseVersionRule();
 
 /** The version a fix moves to, or why there is none. */
 type VersionChoice =
-  | { refused: string }
+  | { refused: { says: string; from: string } }
   | {
       release: PythonRelease;
       /** Added to the message: what limited the version, or why the fix is not preferred. */
@@ -88,130 +146,32 @@ function listOf(items: string[]): string {
 // Words with provenance: every character of an expanded image reference remembers the offset in
 // the file it was read from, so a fix can edit the literal that produced it (FROM or ARG default).
 
-interface TracedChar {
-  ch: string;
-  offset: number;
-}
-
 /** A variable's value, `unset` (expands to nothing), or `unknown` (set at build time: give up). */
 type VariableValue = TracedChar[] | 'unset' | 'unknown';
-
-const GIVE_UP = new Error('cannot expand');
 
 /** BuildKit's automatic platform args: their values depend on the build, not the file. */
 const AUTOMATIC_ARG = /^(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)$|^TARGETSTAGE$|^BUILDKIT_/;
 
 /**
- * Expands one Dockerfile word the way BuildKit does for FROM and ARG: line continuations, quotes,
- * escapes, `$VAR`, `${VAR}`, `${VAR:-word}`, `${VAR-word}`, `${VAR:+word}`, `${VAR+word}`.
- * Returns undefined when the result cannot be known from the file.
+ * Expands one Dockerfile word the way BuildKit does for FROM and ARG (quotes, escapes, line
+ * continuations, `$VAR` and the `${VAR:-word}` forms), every character traced to the file.
+ * Undefined when the result cannot be known from the file.
  */
-function expandWord(
+function expandTraced(
   text: string,
   base: number,
   escapeChar: string,
   lookup: (name: string) => VariableValue,
 ): TracedChar[] | undefined {
-  let i = 0;
-
-  const skipContinuation = (): boolean => {
-    let j = i + 1;
-    while (text[j] === ' ' || text[j] === '\t') j++;
-    if (text[j] === '\r' && text[j + 1] === '\n') j++;
-    if (text[j] !== '\n') return false;
-    i = j + 1;
-    return true;
-  };
-
-  const valueOf = (name: string): TracedChar[] | undefined => {
-    const value = lookup(name);
-    if (value === 'unknown') throw GIVE_UP;
-    return value === 'unset' ? undefined : value;
-  };
-
-  const expandVariable = (): TracedChar[] => {
-    const rest = text.slice(i + 1);
-    const bare = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-    if (bare) {
-      i += 1 + bare[0].length;
-      return valueOf(bare[0]) ?? [];
-    }
-    if (rest[0] !== '{') {
-      i++;
-      return [{ ch: '$', offset: base + i - 1 }];
-    }
-    const braced = /^\{([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
-    if (!braced) throw GIVE_UP;
-    i += 1 + braced[0].length;
-    const value = valueOf(braced[1]);
-    if (text[i] === '}') {
-      i++;
-      return value ?? [];
-    }
-    const operator = /^(:-|-|:\+|\+)/.exec(text.slice(i))?.[0];
-    if (!operator) throw GIVE_UP; // ${VAR#pattern} and friends: not worth guessing
-    i += operator.length;
-    const word = parse(true);
-    i++; // the closing brace
-    const setAndNonEmpty = value !== undefined && value.length > 0;
-    switch (operator) {
-      case ':-':
-        return setAndNonEmpty ? value : word;
-      case '-':
-        return value ?? word;
-      case ':+':
-        return setAndNonEmpty ? word : [];
-      default:
-        return value !== undefined ? word : [];
-    }
-  };
-
-  const parse = (insideBraces: boolean): TracedChar[] => {
-    const out: TracedChar[] = [];
-    let quote: '"' | "'" | undefined;
-    while (i < text.length) {
-      const ch = text[i];
-      if (ch === escapeChar && skipContinuation()) continue;
-      if (quote === "'") {
-        if (ch === "'") quote = undefined;
-        else out.push({ ch, offset: base + i });
-        i++;
-        continue;
-      }
-      if (insideBraces && !quote && ch === '}') return out;
-      if (ch === '"' || (ch === "'" && !quote)) {
-        quote = quote ? undefined : ch;
-        i++;
-        continue;
-      }
-      if (ch === escapeChar && i + 1 < text.length) {
-        const next = text[i + 1];
-        if (quote === '"' && next !== '"' && next !== '$' && next !== escapeChar) {
-          out.push({ ch, offset: base + i });
-          i++;
-        } else {
-          out.push({ ch: next, offset: base + i + 1 });
-          i += 2;
-        }
-        continue;
-      }
-      if (ch === '$') {
-        out.push(...expandVariable());
-        continue;
-      }
-      out.push({ ch, offset: base + i });
-      i++;
-    }
-    if (insideBraces || quote) throw GIVE_UP; // unterminated: BuildKit rejects it too
-    return out;
-  };
-
-  try {
-    return parse(false);
-  } catch (error) {
-    if (error === GIVE_UP) return undefined;
-    throw error;
-  }
+  return expandWord(text, {
+    base,
+    escapeChar,
+    unknown: 'give-up',
+    lookup: (name) => {
+      const value = lookup(name);
+      return typeof value === 'string' ? value : { value, origin: 'ARG default' };
+    },
+  })?.chars;
 }
 
 /** Where a global ARG's default value sits in the file. */
@@ -244,7 +204,7 @@ function readGlobalArgs(model: DockerfileModel) {
       }
       const start = model.offsetAt(range.start);
       const end = model.offsetAt(range.end);
-      values.set(name, expandWord(model.text.slice(start, end), start, model.escapeChar, lookup) ?? 'unknown');
+      values.set(name, expandTraced(model.text.slice(start, end), start, model.escapeChar, lookup) ?? 'unknown');
       defaults.push({ name, start, end });
     }
   }
@@ -360,7 +320,7 @@ function readStageImages(model: DockerfileModel, lookup: (name: string) => Varia
     const range = argument.getRange();
     const start = model.offsetAt(range.start);
     const end = model.offsetAt(range.end);
-    const chars = expandWord(model.text.slice(start, end), start, model.escapeChar, lookup);
+    const chars = expandTraced(model.text.slice(start, end), start, model.escapeChar, lookup);
     const ref = chars && parseReference(chars.map((c) => c.ch).join(''));
     if (!chars || !ref) continue;
     images.push({ stage, chars, ref, official: isOfficialPythonImage(ref.name), start, end });
@@ -375,36 +335,40 @@ function sourceSpan(chars: TracedChar[], from: number, to: number): { start: num
   return { start: chars[from].offset, end: chars[to - 1].offset + 1 };
 }
 
-function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
-  const target = /^(\d+)\.(\d+)$/.exec(ctx.settings.python?.targetVersion ?? '');
-  if (!target) return [];
+/**
+ * Whether the Dockerfile's name or its folder's names the Python version it builds on:
+ * `py39.Dockerfile`, `Dockerfile.python3.9`, `docker/3.9/Dockerfile`. Such a file is one of a
+ * matrix that tests or ships each version: moving it to the target would duplicate another.
+ */
+export function pathNamesVersion(path: string, major: number, minor: number): boolean {
+  const named = path.toLowerCase().split(/[\\/]/).filter(Boolean).slice(-3).join('/');
+  const prefixed = new RegExp(`(?:^|[^a-z])py(?:thon)?[-_]?${major}[._-]?${minor}(?!\\d)`);
+  const dotted = new RegExp(`(?:^|[^\\d.])${major}[._-]${minor}(?!\\d)`);
+  return prefixed.test(named) || dotted.test(named);
+}
+
+function checkDockerfile(ctx: Context, today: Date): void {
+  const target = /^(\d+)\.(\d+)$/.exec(ctx.settings.python.targetVersion);
+  if (!target) return;
   const targetMajor = Number(target[1]);
   const targetMinor = Number(target[2]);
   const { model } = ctx;
   const { lookup, defaults } = readGlobalArgs(model);
   const images = readStageImages(model, lookup);
-  const findings: Finding[] = [];
+  for (const image of images) checkImage(image);
 
-  for (const image of images) {
-    try {
-      const finding = checkImage(image);
-      if (finding) findings.push(finding);
-    } catch {
-      // A FROM line dockerfile-ast reads oddly gets no finding rather than a crash.
-    }
-  }
-  return findings;
-
-  function checkImage(image: StageImage): Finding | undefined {
+  function checkImage(image: StageImage): void {
     const { ref, chars } = image;
-    if (!image.official || ref.tag === undefined) return undefined;
+    if (!image.official || ref.tag === undefined) return;
     const tag = parsePythonTag(ref.tag);
-    if (!tag) return undefined;
+    if (!tag) return;
     const older =
       tag.minor === undefined
         ? tag.major < targetMajor
         : tag.major < targetMajor || (tag.major === targetMajor && tag.minor < targetMinor);
-    if (!older) return undefined;
+    if (!older) return;
+    // `py39.Dockerfile`, `3.9/Dockerfile`: one of a version matrix, old on purpose.
+    if (tag.minor !== undefined && pathNamesVersion(ctx.path, tag.major, tag.minor)) return;
 
     const release = tag.minor === undefined ? newestRelease(tag.major) : findRelease(tag.major, tag.minor);
     const currentMinor = tag.minor ?? -1;
@@ -417,50 +381,37 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     const versionSource = sourceSpan(chars, versionStart, versionEnd);
     const argName = versionSource && !within(versionSource, image) ? argAt(versionSource.start)?.name : undefined;
 
-    let message = `${current}${argName ? ` (version from ARG ${argName})` : ''} runs Python ${version}`;
-    message +=
-      release && isPastEndOfLife(release, today)
-        ? `, past end of life since ${endOfLifeMonth(release)} (no more security fixes); the target is Python ${targetText}.`
-        : `, older than the target Python ${targetText}.`;
+    const pastEndOfLife = release !== undefined && isPastEndOfLife(release, today);
+    const age: Age = pastEndOfLife ? 'pastEndOfLife' : 'olderThanTarget';
+    const head = {
+      image: `${current}${argName ? ` (version from ARG ${argName})` : ''}`,
+      version,
+      target: targetText,
+      ...(pastEndOfLife && { endOfLife: endOfLifeMonth(release) }),
+    };
+    const report = (outcome: Outcome, data: Record<string, string | number> = {}, fix?: Fix): void =>
+      ctx.report({ range: findingRange(image), messageId: `${age}${outcome}`, data: { ...head, ...data }, fixes: () => (fix ? [fix] : []) });
 
-    const result = (fixes: Fix[], note = ''): Finding => ({
-      ruleId: meta.id,
-      path: ctx.path,
-      range: findingRange(image),
-      message: message + note,
-      fixes,
-    });
-
-    if (tag.major !== targetMajor) {
-      return result([], ` Moving from Python ${tag.major} to Python ${targetMajor} is a port, not a tag change: no automatic fix.`);
-    }
+    if (tag.major !== targetMajor) return report('Port', { major: tag.major, targetMajor });
     const wantedRelease = findRelease(targetMajor, targetMinor);
-    if (!wantedRelease || !isReleased(wantedRelease, today)) {
-      return result([], ` dockopt knows of no published python:${targetText} image: no automatic fix.`);
-    }
+    if (!wantedRelease || !isReleased(wantedRelease, today)) return report('NoTargetImage');
 
     // How far the project lets the image go: the target, or the newest version its files allow.
     const choice = chooseVersion(image, wantedRelease, currentMinor);
-    if ('refused' in choice) return result([], choice.refused);
+    if ('refused' in choice) return report('ProjectRefuses', choice.refused);
     const targetRelease = choice.release;
     const chosenText = targetRelease.version;
 
     const plan = planVariant(tag.variant, targetRelease);
-    if (plan.kind === 'unknown') {
-      return result([], `${choice.note} dockopt does not know whether python:${chosenText}${tag.variant} exists: no automatic fix.`);
-    }
+    if (plan.kind === 'unknown') return report('UnknownVariant', { notes: choice.note, tag: `${chosenText}${tag.variant}` });
 
     const tagEnd = versionStart + ref.tag.length;
     const newTag = `${chosenText}${plan.kind === 'swap' ? plan.to : tag.variant}`;
     const proposed = `${ref.name}:${newTag}`;
 
-    let note = choice.note;
-    if (plan.kind === 'swap') {
-      note += ` python:${chosenText}${tag.variant} was never published (${plan.os} has no Python ${chosenText} image): the suggested fix moves to ${proposed}, on another OS release.`;
-    }
-    if (ref.digestAt !== undefined) {
-      note += ` The tag is pinned by digest: the fix drops the old digest; re-pin ${proposed} to its new digest.`;
-    }
+    let notes = choice.note;
+    if (plan.kind === 'swap') notes += note('variantNeverPublished', { chosen: chosenText, variant: tag.variant, os: plan.os, proposed });
+    if (ref.digestAt !== undefined) notes += note('digestDropped', { proposed });
 
     // Each part is edited where it is written: the version may sit in an ARG, the rest in the FROM.
     const parts: Array<[from: number, to: number, newText: string]> = [[versionStart, versionEnd, chosenText]];
@@ -469,9 +420,7 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     const edits: TextEdit[] = [];
     for (const [from, to, newText] of parts) {
       const source = sourceSpan(chars, from, to);
-      if (!source) {
-        return result([], `${note} The version is not written in one place dockopt can edit: no automatic fix.`);
-      }
+      if (!source) return report('NotOnePlace', { notes });
       edits.push({ ...source, newText });
     }
 
@@ -492,21 +441,19 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (ref.digestAt !== undefined) title += ' and drop the old digest';
     if (choice.limitedBy) title += ` (the newest Python ${choice.limitedBy} allows)`;
     if (choice.assumption) title += ` (assumes ${choice.assumption})`;
-    if (blocked) {
-      note += ` ARG ${blockedArg?.name ?? ''} also feeds FROM ${imageText(blocked)}, which cannot simply take it: check that FROM before applying the fix.`;
-    }
+    if (blocked) notes += note('argFeedsAnotherFrom', { arg: blockedArg?.name ?? '', other: imageText(blocked) });
     const toMinor = Number(chosenText.split('.')[1]);
-    const oldPin = pinTooOldFor(ctx.buildContext, toMinor);
-    const tiedToVersion =
-      (tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, toMinor)) ??
-      (oldPin && `${oldPin}: that pin does not install on Python ${chosenText}, so the fix is not applied automatically.`);
-    if (tiedToVersion) note += ` ${tiedToVersion}`;
+    const dependence = tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, toMinor);
+    const oldPin = dependence === undefined ? pinTooOldFor(ctx.buildContext, toMinor) : undefined;
+    if (dependence) notes += note('dependsOnVersion', { reason: dependence });
+    else if (oldPin) notes += note('pinTooOld', { pin: oldPin, chosen: chosenText });
+    const tiedToVersion = Boolean(dependence || oldPin);
     const fix: Fix = {
       title,
       isPreferred: plan.kind === 'keep' && !blocked && !choice.assumption && !tiedToVersion,
       changes: [{ kind: 'edit', path: ctx.path, edits }],
     };
-    return result([fix], note);
+    report('', { notes }, fix);
   }
 
   function within(span: { start: number }, image: StageImage): boolean {
@@ -529,7 +476,7 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
 
   /**
    * The version to move to: the target when the project's files allow it (or say nothing), else
-   * the newest they allow that is still newer than the image; `refused` (the message's end) when
+   * the newest they allow that is still newer than the image; `refused` (what the project says) when
    * none is. `assumption` is set when what the project allows is unknown: the fix is then offered
    * but not preferred.
    */
@@ -539,7 +486,7 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     if (constraints === undefined) {
       return {
         release: wanted,
-        note: ` dockopt cannot read the project's files here (no build context), so it does not know which Python versions the project supports: the fix is not applied automatically.`,
+        note: note('noBuildContext'),
         assumption: `the project supports Python ${wantedText}`,
       };
     }
@@ -547,7 +494,7 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
     const unreadable = constraints.find((c) => !c.allows);
     const allowedByAll = (release: PythonRelease) => readable.every((c) => c.allows!(floating(release)));
     let release = wanted;
-    let note = '';
+    let notes = '';
     let limitedBy: string | undefined;
     const refusing = readable.filter((c) => !c.allows!(floating(wanted)));
     if (refusing.length > 0) {
@@ -559,21 +506,17 @@ function checkDockerfile(ctx: DockerfileCheckContext, today: Date): Finding[] {
       const best = newer.reverse().find(allowedByAll);
       const says = listOf(refusing.map((c) => `${c.file} says ${c.says}`));
       if (!best) {
-        return {
-          refused:
-            ` The project's ${says}, which allows no Python from ${major}.${currentMinor + 1} to ${wantedText}: no automatic fix.` +
-            ` Raise the project's Python version first.`,
-        };
+        return { refused: { says, from: `${major}.${currentMinor + 1}` } };
       }
       release = best;
       limitedBy = listOf([...new Set(refusing.map((c) => c.file))]);
-      note = ` The project's ${says}, which does not allow Python ${wantedText}: the fix moves to Python ${best.version}, the newest it allows.`;
+      notes = note('limitedByProject', { says, target: wantedText, chosen: best.version });
     }
     if (unreadable) {
-      note += ` dockopt cannot read ${unreadable.file} (${unreadable.says}): the fix is not applied automatically.`;
-      return { release, note, limitedBy, assumption: `${unreadable.file} allows Python ${release.version}` };
+      notes += note('unreadableConstraint', { file: unreadable.file, says: unreadable.says });
+      return { release, note: notes, limitedBy, assumption: `${unreadable.file} allows Python ${release.version}` };
     }
-    return { release, note, limitedBy };
+    return { release, note: notes, limitedBy };
   }
 
   /** The project's Python constraints; undefined when its files cannot be read. */

@@ -6,25 +6,11 @@
 import type { DockerfileModel } from '../dockerfile/model';
 import type { BuildContext } from '../workspace/build-context';
 import type { ResolvedSettings } from '../settings';
+import type { Range, TextEdit } from '../positions';
+import type { RuleId, Severity } from '../rule-ids';
 
-export type RuleId =
-  | 'pip-cache-mount'
-  | 'pip-no-cache-dir'
-  | 'npm-cache-mount'
-  | 'python-base-version'
-  | 'dockerignore-missing'
-  | 'dockerignore-incomplete'
-  | 'dockerignore-not-applied'
-  | 'copy-before-install';
-
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-
-/** Zero-based, like LSP: `character` counts UTF-16 code units. */
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-
-/** An edit of one file's text, by offsets into the text the rule was given. */
-export interface TextEdit { start: number; end: number; newText: string }
+export type { RuleId, Severity } from '../rule-ids';
+export type { Range, TextEdit } from '../positions';
 
 /** What a fix does to one file. Paths are absolute file-system paths. */
 export type FileChange =
@@ -45,6 +31,12 @@ export interface Finding {
   range: Range;
   message: string;
   fixes: Fix[];
+  /**
+   * Real but small (an install of pip's own tools, of one global CLI tool): reported at
+   * information severity, or at the rule's level when that is lower, so it ranks below the
+   * findings that cost real time.
+   */
+  minor?: boolean;
 }
 
 /**
@@ -64,6 +56,8 @@ export function withLazyFixes(finding: Omit<Finding, 'fixes'>, computeFixes: () 
 export interface RuleMeta {
   id: RuleId;
   defaultSeverity: Severity;
+  /** A short imperative title ("Cache pip downloads in a BuildKit cache mount"). */
+  title: string;
   /** One sentence, shown in docs and SARIF. */
   description: string;
   fixable: boolean;

@@ -188,22 +188,3 @@ export function interpolate(value: string, env: Env): string {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/**
- * A compose project's `.env` file (beside the compose file), which `docker compose` reads for
- * `${VAR}` in the compose file: `KEY=value` lines, optional `export `, quotes, `#` comments.
- */
-export function parseDotEnv(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    const match = /^([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    let value = match[2];
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.indexOf(quote, 1) > 0) value = value.slice(1, value.indexOf(quote, 1));
-    else value = value.replace(/\s+#.*$/, '').trim();
-    vars[match[1]] = value;
-  }
-  return vars;
-}

@@ -11,6 +11,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ContextFile, ContextScan } from './build-context';
+import type { WalkReply, WalkRequest } from './context-scan-worker';
+import { walkSync } from './walk-dir';
 
 export const MAX_CONTEXT_FILES = 100_000;
 
@@ -189,78 +191,27 @@ function byPath(a: ContextFile, b: ContextFile): number {
 
 // ---------------------------------------------------------------------------------------------
 // Walking. Listing and stat-ing 100 000 files takes seconds and, done on the main thread, stalls
-// it for hundreds of milliseconds at a time; so the walk runs in a worker thread, which sends
-// back one string of paths and one buffer of sizes. The walk is kept as JavaScript source so the
-// worker can evaluate it whatever the bundler does to this module; without worker threads the
-// same function runs here, after the caller's turn.
-
-/**
- * Depth-first listing with lstat sizes (symlinks are not followed: BuildKit sends them as
- * links), stopping after `limit` files, sorted by path.
- */
-const WALK_FUNCTION = `function walkSync(dir, limit, fs, path) {
-  const paths = [];
-  const sizes = [];
-  let truncated = false;
-  const stack = [''];
-  outer: while (stack.length > 0) {
-    const rel = stack.pop();
-    let entries;
-    try {
-      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const child = rel ? rel + '/' + entry.name : entry.name;
-      if (entry.isDirectory()) {
-        stack.push(child);
-        continue;
-      }
-      if (paths.length >= limit) {
-        truncated = true;
-        break outer;
-      }
-      let size;
-      try {
-        size = fs.lstatSync(path.join(dir, child)).size;
-      } catch {
-        continue;
-      }
-      paths.push(child);
-      sizes.push(size);
-    }
-  }
-  const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
-  return { paths: order.map((i) => paths[i]), sizes: order.map((i) => sizes[i]), truncated };
-}`;
-
-const WALK_WORKER = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const path = require('node:path');
-${WALK_FUNCTION}
-parentPort.on('message', ({ id, dir, limit }) => {
-  try {
-    const found = walkSync(dir, limit, fs, path);
-    const sizes = Float64Array.from(found.sizes);
-    parentPort.postMessage({ id, joined: found.paths.join('\\0'), count: found.paths.length, sizes, truncated: found.truncated }, [sizes.buffer]);
-  } catch (err) {
-    parentPort.postMessage({ id, error: String((err && err.message) || err) });
-  }
-});
-`;
-
-type WalkSync = (dir: string, limit: number, fsMod: typeof fs, pathMod: typeof path) => { paths: string[]; sizes: number[]; truncated: boolean };
-
-let walkSyncHere: WalkSync | undefined;
+// it for hundreds of milliseconds at a time; so the walk runs in a worker thread
+// (context-scan-worker.ts), which sends back one string of paths and one buffer of sizes.
+// Where no worker can start, the same walk runs here, after the caller's turn.
 
 /** The same walk on this thread: for when worker threads are unavailable. */
 export const walkInThread: Walk = async (dir, limit) => {
   await new Promise<void>((resolve) => setImmediate(resolve)); // never inside the caller's turn
-  walkSyncHere ??= new Function(`${WALK_FUNCTION}\nreturn walkSync;`)() as WalkSync;
-  return walkSyncHere(dir, limit, fs, path);
+  return walkSync(dir, limit);
 };
+
+/**
+ * How to start the worker. Bundled, its entry lies beside the bundle that runs this code
+ * (dist/server.js, dist/cli.js). Under tsx (tests) the TypeScript source lies beside this file,
+ * and the worker needs tsx's require hook: on Node 20 a worker does not get the parent's
+ * `--import tsx` loader. Without tsx that start fails and the walk runs on this thread.
+ */
+export function scanWorkerEntry(): { file: string; execArgv?: string[] } {
+  const bundled = path.join(__dirname, 'context-scan-worker.js');
+  if (fs.existsSync(bundled)) return { file: bundled };
+  return { file: path.join(__dirname, 'context-scan-worker.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
+}
 
 interface PendingWalk {
   resolve(result: WalkResult): void;
@@ -287,20 +238,21 @@ class WalkWorker {
     if (this.pending.size === 0) worker.ref();
     return new Promise<WalkResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, dir, limit });
+      worker.postMessage({ id, dir, limit } satisfies WalkRequest);
     }).catch(() => walkInThread(dir, limit));
   };
 
   private start(): Worker {
-    const worker = new Worker(WALK_WORKER, { eval: true });
+    const entry = scanWorkerEntry();
+    const worker = new Worker(entry.file, { execArgv: entry.execArgv });
     worker.unref();
-    worker.on('message', (msg: { id: number; joined?: string; count?: number; sizes?: Float64Array; truncated?: boolean; error?: string }) => {
+    worker.on('message', (msg: WalkReply) => {
       const waiting = this.pending.get(msg.id);
       if (!waiting) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) worker.unref();
       if (msg.error !== undefined) waiting.reject(new Error(msg.error));
-      else waiting.resolve({ paths: msg.count ? msg.joined!.split('\0') : [], sizes: msg.sizes!, truncated: !!msg.truncated });
+      else waiting.resolve({ paths: msg.count ? msg.joined.split('\0') : [], sizes: msg.sizes, truncated: msg.truncated });
     });
     const fail = (err: Error) => {
       this.broken = true;

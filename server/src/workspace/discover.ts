@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { fdir } from 'fdir';
 import { isComposeFileName } from './compose';
 import { isDevcontainerFile } from './devcontainer';
-import { compilePatterns } from './ignore-matcher';
+import { compileExcludeGlobs } from './exclude-globs';
 
 export interface DiscoveredFiles {
   dockerfiles: string[];
@@ -16,7 +16,7 @@ export interface DiscoveredFiles {
 }
 
 export interface DiscoverOptions {
-  /** Globs relative to the folder (`**` spans directories), as in settings' `exclude`. */
+  /** VS Code globs relative to the folder, as in settings' `exclude` (see exclude-globs.ts). */
   exclude?: readonly string[];
 }
 
@@ -69,12 +69,12 @@ export function discoverSync(root: string, options: DiscoverOptions = {}): Disco
 
 function crawler(root: string, options: DiscoverOptions) {
   const absRoot = path.resolve(root);
-  const excluded = options.exclude?.length ? compilePatterns(options.exclude) : undefined;
+  const excluded = options.exclude?.length ? compileExcludeGlobs(options.exclude) : undefined;
   const rel = (p: string) => path.relative(absRoot, p).split(path.sep).join('/');
   return new fdir()
     .withFullPaths()
-    .exclude((dirName, dirPath) => ALWAYS_SKIPPED.has(dirName) || (!!excluded && excluded.ignores(rel(dirPath))))
-    .filter((filePath) => kindOf(filePath) !== undefined && !(excluded && excluded.ignores(rel(filePath))))
+    .exclude((dirName, dirPath) => ALWAYS_SKIPPED.has(dirName) || (!!excluded && excluded(rel(dirPath))))
+    .filter((filePath) => kindOf(filePath) !== undefined && !(excluded && excluded(rel(filePath))))
     .crawl(absRoot);
 }
 

@@ -9,16 +9,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+// A compose project's `.env` (beside the compose file): `KEY=value` lines, `export `, quotes, `#` comments.
+import { parse as parseDotEnv } from 'dotenv';
 import type { ContextOverride } from '../settings';
 import type { BuildContext, IgnoreFileRef } from './build-context';
-import { parseComposeFile, parseDotEnv, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
+import { parseComposeFile, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
 import { ContextScanner } from './context-scan';
 import { isDevcontainerFile, parseDevcontainerFile } from './devcontainer';
 import { discover, kindOf } from './discover';
-import { ignoreFileCandidates } from './ignore-file-choice';
-import { compilePatterns, type IgnoreMatcher } from './ignore-matcher';
-import { isInsideAny } from './containment';
-import { readTextFile, readTextFileSync, shownPath, type ReadResult } from './safe-read';
+import { compileExcludeGlobs, type ExcludeTest } from './exclude-globs';
+import { ignoreFileCandidates } from '../../../shared/src/dockerignore/ignore-file-choice';
+import { isInside, isInsideAny } from '../../../shared/src/files/containment';
+import { readTextFile, readTextFileSync, shownPath, type ReadResult } from '../../../shared/src/files/safe-read';
 import { writeRefusal } from './write-policy';
 
 export interface WorkspaceSettings {
@@ -455,19 +457,16 @@ export class WorkspaceModel {
     return found;
   }
 
-  private excludeMatchers = new Map<WorkspaceSettings, IgnoreMatcher>();
+  private excludeTests = new Map<WorkspaceSettings, ExcludeTest | undefined>();
 
   private isExcluded(abs: string): boolean {
-    const root = this.roots.find((r) => abs.startsWith(r + path.sep));
+    const root = this.roots.find((r) => abs !== r && isInside(r, abs));
     if (!root) return false;
     const settings = this.settingsOf(root);
     if (settings.exclude.length === 0) return false;
-    let matcher = this.excludeMatchers.get(settings);
-    if (!matcher) {
-      matcher = compilePatterns(settings.exclude);
-      this.excludeMatchers.set(settings, matcher);
-    }
-    return matcher.ignores(path.relative(root, abs).split(path.sep).join('/'));
+    if (!this.excludeTests.has(settings)) this.excludeTests.set(settings, compileExcludeGlobs(settings.exclude));
+    const excluded = this.excludeTests.get(settings);
+    return !!excluded && excluded(path.relative(root, abs).split(path.sep).join('/'));
   }
 
   private dropFile(abs: string): void {
@@ -508,9 +507,10 @@ function toFileState(result: ReadResult): FileState {
 }
 
 /** A context-relative path that stays inside the context (no `..` out of it). */
-function isInsideDir(dir: string, relPath: string): boolean {
-  const rel = path.relative(dir, path.join(dir, relPath));
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+/** Whether `relPath`, joined to `dir`, names something strictly below it (`..x` is a name, `../x` is not). */
+export function isInsideDir(dir: string, relPath: string): boolean {
+  const full = path.join(dir, relPath);
+  return path.relative(dir, full) !== '' && isInside(dir, full);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isInsideAny, realRoots } from './containment';
-import { shownPath } from './safe-read';
+import { isInsideAny, realRoots } from '../../../shared/src/files/containment';
+import { shownPath } from '../../../shared/src/files/safe-read';
 
 /** Why `abs` may not be written by a fix, or undefined when it may. */
 export function writeRefusal(abs: string, roots: readonly string[]): string | undefined {

@@ -1,0 +1,126 @@
+/**
+ * Per-scan analysis for the .dockerignore plans, cached: the scan object is immutable, its
+ * contents change only with it. Which files a set of lines excludes, which files a build's
+ * sources name (they must stay), and the plans already computed.
+ */
+import type { ContextScan } from '../workspace/build-context';
+import { indicesUnder } from '../workspace/context-scan';
+import { compileIgnore, compilePatterns } from '../../../shared/src/dockerignore/ignore-matcher';
+import { compileCopyGlob, isCopyGlob } from '../dockerfile/copy-globs';
+import type { PatternPlan } from './pattern-groups';
+
+interface ScanAnalysis {
+  /** Entry lines → indices of files they exclude. */
+  excludedBy: Map<string, number[]>;
+  /** Ignore-file text → per-file flags: 1 excluded, 2 matched by one of the user's exceptions. */
+  states: Map<string, Uint8Array>;
+  /** Sources key → indices of the files the build copies by name. */
+  protectedBy: Map<string, ProtectedFiles>;
+  /** Plans of one build, by everything they depend on besides the scan. */
+  plans: Map<string, PatternPlan>;
+  /** Application globs → indices of the files they name. */
+  appFiles: Map<string, number[]>;
+}
+
+const analyses = new WeakMap<ContextScan, ScanAnalysis>();
+const MAX_CACHED_TEXTS = 8;
+
+export function analysisOf(scan: ContextScan): ScanAnalysis {
+  let a = analyses.get(scan);
+  if (!a) {
+    a = { excludedBy: new Map(), states: new Map(), protectedBy: new Map(), plans: new Map(), appFiles: new Map() };
+    analyses.set(scan, a);
+  }
+  return a;
+}
+
+export function remember<V>(map: Map<string, V>, key: string, make: () => V, max = MAX_CACHED_TEXTS): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    if (map.size >= max) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  }
+  return value;
+}
+
+const pathLists = new WeakMap<ContextScan, string[]>();
+
+export function pathsOf(scan: ContextScan): string[] {
+  let paths = pathLists.get(scan);
+  if (!paths) {
+    paths = scan.files.map((f) => f.path);
+    pathLists.set(scan, paths);
+  }
+  return paths;
+}
+
+export const EXCLUDED = 1;
+export const USER_EXCEPTION = 2;
+
+export function stateOf(scan: ContextScan, text: string): Uint8Array {
+  return remember(analysisOf(scan).states, text, () => {
+    const paths = pathsOf(scan);
+    const matcher = compileIgnore(text);
+    const flags = matcher.ignoresAll(paths);
+    const exceptions = matcher.rules.filter((r) => r.exception).map((r) => r.pattern);
+    if (exceptions.length > 0) {
+      compilePatterns(exceptions).ignoresAll(paths).forEach((hit, i) => {
+        if (hit) flags[i] |= USER_EXCEPTION;
+      });
+    }
+    return flags;
+  });
+}
+
+/** Room for every recommended entry, in both its forms (with and without its exceptions). */
+const MAX_CACHED_ENTRIES = 256;
+
+export function excludedBy(scan: ContextScan, lines: string[]): number[] {
+  const key = lines.join('\n');
+  return remember(analysisOf(scan).excludedBy, key, () => {
+    const out: number[] = [];
+    compilePatterns(lines).ignoresAll(pathsOf(scan)).forEach((hit, i) => {
+      if (hit) out.push(i);
+    });
+    return out;
+  }, MAX_CACHED_ENTRIES);
+}
+
+export interface ProtectedFiles {
+  /** Files a source names: a file path, or a file a glob matches. */
+  named: Set<number>;
+  /** Files below a directory a source names. */
+  below: Set<number>;
+  /** Per copied directory (or glob), the files below it: one must stay, or the COPY copies nothing. */
+  folders: number[][];
+}
+
+export function protectedFiles(scan: ContextScan, sources: readonly string[]): ProtectedFiles {
+  return remember(analysisOf(scan).protectedBy, sources.join('\n'), () => {
+    const out: ProtectedFiles = { named: new Set(), below: new Set(), folders: [] };
+    for (const source of sources) {
+      if (isWholeContext(source)) continue;
+      const folder: number[] = [];
+      if (isCopyGlob(source)) {
+        const glob = compileCopyGlob(source);
+        scan.files.forEach((f, i) => {
+          if (glob?.test(f.path)) out.named.add(i);
+          else if (glob?.testPathOrParent(f.path)) folder.push(i);
+        });
+      } else {
+        for (const i of indicesUnder(scan, source)) {
+          if (scan.files[i].path === source) out.named.add(i);
+          else folder.push(i);
+        }
+      }
+      folder.forEach((i) => out.below.add(i));
+      if (folder.length > 0) out.folders.push(folder);
+    }
+    return out;
+  });
+}
+
+export function isWholeContext(source: string): boolean {
+  return source === '.' || source === '*';
+}

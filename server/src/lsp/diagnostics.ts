@@ -1,0 +1,62 @@
+/**
+ * Publishes the findings of open documents as diagnostics (and the status notification the
+ * client's language status item shows), re-checking every open document once per burst of events.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src/protocol';
+import { levelOf } from '../engine';
+import { rules } from '../rules';
+import { toDiagnostic } from './convert';
+import { documentKind } from './document-linter';
+import { documentSettings, isFileDocument, openDocument, type Session } from './session';
+
+export class Diagnostics {
+  private relintScheduled = false;
+  private readonly loggedSkips = new Set<string>();
+
+  /** `docsBase`: where the rule pages the diagnostics link to are (bundled beside the server), if found. */
+  constructor(
+    private readonly session: Session,
+    private readonly docsBase: string | undefined,
+  ) {}
+
+  /** Re-checks every open document, once per burst of events. */
+  relintAll(): void {
+    if (this.relintScheduled) return;
+    this.relintScheduled = true;
+    setImmediate(() => {
+      this.relintScheduled = false;
+      for (const doc of this.session.documents.all()) void this.validate(doc);
+      this.logSkippedFiles();
+    });
+  }
+
+  async validate(doc: TextDocument): Promise<void> {
+    if (!isFileDocument(doc)) return;
+    const { connection, documents, linter } = this.session;
+    try {
+      const s = await documentSettings(this.session, doc);
+      const current = documents.get(doc.uri);
+      if (!current || current.version !== doc.version) return; // a newer version is on its way
+      const open = openDocument(doc);
+      const findings = linter.lint(open, s);
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, this.docsBase)) });
+      if (documentKind(open) === 'dockerfile') {
+        const status: StatusParams = { uri: doc.uri, findings: findings.length, activeRules: rules.filter((r) => levelOf(r, s) !== 'off').length };
+        void connection.sendNotification(STATUS_NOTIFICATION, status);
+      }
+    } catch (error) {
+      connection.console.error(`dockopt: checking ${doc.uri} failed: ${(error as Error)?.stack ?? error}`);
+    }
+  }
+
+  /** Files that exist but were not read (links out of the workspace, FIFOs, huge files): said once each. */
+  private logSkippedFiles(): void {
+    for (const { path, reason } of this.session.workspace.skippedFiles()) {
+      const key = `${path}|${reason}`;
+      if (this.loggedSkips.has(key)) continue;
+      this.loggedSkips.add(key);
+      this.session.connection.console.warn(`dockopt: skipped ${path}: it ${reason}`);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The rule contract, after ESLint's rule modules and typescript-eslint's `createRule`: a rule is
+ * `meta` (id, default severity, docs, messages by id, whether it fixes, what it reads) and
+ * `create(context)`, which returns visitors. The engine walks the Dockerfile once and calls each
+ * rule's visitor for every instruction of that keyword (`RUN`, `COPY`, `FROM`, …), then
+ * `'Dockerfile:exit'`; a rule reports with `context.report({ range, messageId, data, fixes })`.
+ * The engine adds severity and suppressions and alone isolates a rule that throws.
+ *
+ * Messages live in `meta.messages` with `{{name}}` placeholders, so a test names the message it
+ * expects (`messageId`) instead of matching prose, and the docs can list every message a rule has.
+ */
+import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
+import type { ResolvedSettings } from '../settings';
+import type { BuildContext } from '../workspace/build-context';
+import { withLazyFixes, type Finding, type Fix, type Range, type Rule, type RuleId, type RuleMeta, type Severity } from './types';
+
+/** What a rule reads: the Dockerfile alone, each build of it (its context), or a .dockerignore. */
+export type RuleScope = 'dockerfile' | 'build' | 'dockerignore';
+
+export interface RuleDefinitionMeta<MessageId extends string> {
+  id: RuleId;
+  defaultSeverity: Severity;
+  docs: {
+    /** A short imperative title: the client's groups in the preview and summaries. */
+    title: string;
+    /** One sentence, shown in docs, SARIF and the README's rule table. */
+    description: string;
+  };
+  messages: Record<MessageId, string>;
+  fixable: boolean;
+  scope: RuleScope;
+}
+
+export interface Report<MessageId extends string> {
+  range: Range;
+  messageId: MessageId;
+  /** Values for the message's `{{name}}` placeholders. */
+  data?: Readonly<Record<string, string | number>>;
+  /**
+   * A function: computed on first read (code actions, fix-all), never for diagnostics alone; only
+   * for fixes that change the finding's own file, whose write refusal the engine knows without
+   * computing them (fixes/writable-fixes.ts). An array: fixes that create or edit other files
+   * (a .dockerignore from a Dockerfile finding), which the engine must read to withdraw those it
+   * may not write and say why.
+   */
+  fixes?: Fix[] | (() => Fix[]);
+  /** Real but small: reported at information severity (see Finding.minor). */
+  minor?: boolean;
+}
+
+export interface RuleContext<MessageId extends string> {
+  /** The Dockerfile's absolute path. */
+  readonly path: string;
+  readonly model: DockerfileModel;
+  /** The build this run checks; undefined while the context is unknown (rules that need it stay silent). */
+  readonly buildContext?: BuildContext;
+  readonly settings: ResolvedSettings;
+  report(report: Report<MessageId>): void;
+}
+
+export type InstructionVisitor = (info: InstructionInfo) => void;
+
+/** One visitor per instruction keyword (upper case), plus the end of the file. */
+export interface DockerfileVisitors {
+  [keyword: string]: InstructionVisitor | (() => void) | undefined;
+  'Dockerfile:exit'?: () => void;
+}
+
+/** What a rule that also checks `.dockerignore` files is given for one of them. */
+export interface DockerignoreRuleContext<MessageId extends string> {
+  readonly path: string;
+  readonly text: string;
+  /** Every build (Dockerfile + context) of the workspace that could concern this file. */
+  readonly builds: readonly BuildContext[];
+  readonly settings: ResolvedSettings;
+  /** `path` defaults to the .dockerignore's. */
+  report(report: Report<MessageId> & { path?: string }): void;
+}
+
+export interface RuleDefinition<MessageId extends string> {
+  meta: RuleDefinitionMeta<MessageId>;
+  /** Visitors for the Dockerfile's instructions; omitted by a rule that checks only .dockerignore files. */
+  create?(context: RuleContext<MessageId>): DockerfileVisitors;
+  /** The .dockerignore hook: called once per .dockerignore file the workspace has. */
+  dockerignore?(context: DockerignoreRuleContext<MessageId>): void;
+}
+
+/** A rule written on the contract: what the engine runs, with its messages kept for tests and docs. */
+export interface ContractRule<MessageId extends string = string> extends Rule {
+  messages: Record<MessageId, string>;
+  create(context: RuleContext<MessageId>): DockerfileVisitors;
+  /** The .dockerignore hook as written (tests record its messageIds); the engine calls checkDockerignore. */
+  dockerignore?(context: DockerignoreRuleContext<MessageId>): void;
+}
+
+export function createRule<MessageId extends string>(definition: RuleDefinition<MessageId>): ContractRule<MessageId> {
+  const { meta } = definition;
+  const ruleMeta: RuleMeta = {
+    id: meta.id,
+    defaultSeverity: meta.defaultSeverity,
+    title: meta.docs.title,
+    description: meta.docs.description,
+    fixable: meta.fixable,
+    perBuild: meta.scope === 'build',
+  };
+  const create = definition.create;
+  const dockerignore = definition.dockerignore;
+  return {
+    meta: ruleMeta,
+    messages: meta.messages,
+    create: create ?? (() => ({})),
+    dockerignore,
+    // Runs this rule alone (tests, and callers that check one rule): the same walk the engine does.
+    checkDockerfile: create
+      ? (input) => {
+          const findings: Finding[] = [];
+          walkDockerfile(input.model, [create(contextFor(ruleMeta.id, meta.messages, input, findings))]);
+          return findings;
+        }
+      : undefined,
+    checkDockerignore: dockerignore
+      ? (input) => {
+          const findings: Finding[] = [];
+          dockerignore({
+            ...input,
+            report({ path, range, messageId, data, fixes, minor }) {
+              const finding = { ruleId: ruleMeta.id, path: path ?? input.path, range, message: formatMessage(meta.messages[messageId], data), ...(minor && { minor }) };
+              findings.push(withReportedFixes(finding, fixes));
+            },
+          });
+          return findings;
+        }
+      : undefined,
+  };
+}
+
+/** The context a rule's `create` gets for one Dockerfile (and build); its reports land in `sink`. */
+export function contextFor<MessageId extends string>(
+  id: RuleId,
+  messages: Record<MessageId, string>,
+  input: { path: string; model: DockerfileModel; buildContext?: BuildContext; settings: ResolvedSettings },
+  sink: Finding[],
+): RuleContext<MessageId> {
+  return {
+    path: input.path,
+    model: input.model,
+    buildContext: input.buildContext,
+    settings: input.settings,
+    report({ range, messageId, data, fixes, minor }) {
+      const finding = { ruleId: id, path: input.path, range, message: formatMessage(messages[messageId], data), ...(minor && { minor }) };
+      sink.push(withReportedFixes(finding, fixes));
+    },
+  };
+}
+
+/**
+ * One walk over the instructions, calling every rule's visitor for each (`run` wraps each call,
+ * so the engine can isolate a rule and charge its work budget).
+ */
+export function walkDockerfile(
+  model: DockerfileModel,
+  visitorSets: ReadonlyArray<DockerfileVisitors | undefined>,
+  run: (index: number, call: () => void) => void = (_index, call) => call(),
+): void {
+  for (const info of model.instructions) {
+    visitorSets.forEach((visitors, index) => {
+      const visit = visitors?.[info.keyword] as InstructionVisitor | undefined;
+      if (visit) run(index, () => visit(info));
+    });
+  }
+  visitorSets.forEach((visitors, index) => {
+    const exit = visitors?.['Dockerfile:exit'];
+    if (exit) run(index, () => (exit as () => void)());
+  });
+}
+
+/** The finding with the fixes a report gives: as they are when given as an array, else lazy. */
+export function withReportedFixes(finding: Omit<Finding, 'fixes'>, fixes: Report<string>['fixes']): Finding {
+  return Array.isArray(fixes) ? { ...finding, fixes } : withLazyFixes(finding, fixes ?? (() => []));
+}
+
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
+/** `{{name}}` replaced by `data.name`; a placeholder without data is a bug in the rule, and shows as written. */
+export function formatMessage(template: string, data?: Readonly<Record<string, string | number>>): string {
+  if (!data) return template;
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+}
