@@ -2,7 +2,8 @@
  * Turns fix data into text. Edits are offsets into one version of a file; overlapping
  * edits cannot both apply, so the later one waits for the next pass (as ESLint does).
  */
-import type { FileChange, Fix, TextEdit } from '../rules/types';
+import type { TextEdit } from '../positions';
+import type { FileChange, Fix } from './fix-data';
 
 /** Applies non-overlapping edits; returns the new text and the edits it had to skip. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): { text: string; skipped: TextEdit[] } {

@@ -4,13 +4,13 @@
  * (a new .dockerignore) are left to quick fixes and `dockopt fix`: saving one file should
  * not create others.
  */
-import type { ReportedFinding } from '../engine';
-import type { TextEdit } from '../rules/types';
+import type { TextEdit } from '../positions';
+import type { WithFixes } from './fix-data';
 import { applyTextEdits } from './apply';
 
 const MAX_PASSES = 10;
 
-export function fixAllInText(path: string, text: string, lint: (text: string) => ReportedFinding[]): string {
+export function fixAllInText(path: string, text: string, lint: (text: string) => readonly WithFixes[]): string {
   let current = text;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const edits = lint(current).flatMap((finding) =>

@@ -4,7 +4,7 @@
  * says why, so the user is told there is no automatic fix instead of seeing one fail or, worse,
  * succeed somewhere else.
  */
-import type { FileChange, Finding, Fix } from '../rules/types';
+import type { FileChange, Fix, WithFixes } from './fix-data';
 import { kindOf } from '../workspace/discover';
 import { firstBadIgnoreLine } from '../workspace/ignore-line-check';
 
@@ -14,7 +14,7 @@ export type RefusalOf = (path: string) => string | undefined;
  * Filters the finding's fixes in place. Lazy fixes stay lazy: their edits are on the finding's
  * own file (Dockerfile rules edit only the Dockerfile), whose refusal is known without them.
  */
-export function keepWritableFixes<F extends Finding>(finding: F, refusalOf: RefusalOf): F {
+export function keepWritableFixes<F extends WithFixes>(finding: F, refusalOf: RefusalOf): F {
   const descriptor = Object.getOwnPropertyDescriptor(finding, 'fixes');
   const lazy = !!descriptor?.get;
   let reasons: string[];

@@ -6,23 +6,14 @@
 import type { DockerfileModel } from '../dockerfile/model';
 import type { BuildContext } from '../workspace/build-context';
 import type { ResolvedSettings } from '../settings';
-import type { Range, TextEdit } from '../positions';
+import type { Fix } from '../fixes/fix-data';
+import type { Range } from '../positions';
 import type { RuleId, Severity } from '../rule-ids';
 
 export type { RuleId, Severity } from '../rule-ids';
 export type { Range, TextEdit } from '../positions';
 
-/** What a fix does to one file. Paths are absolute file-system paths. */
-export type FileChange =
-  | { kind: 'edit'; path: string; edits: TextEdit[] }
-  | { kind: 'create'; path: string; text: string };
-
-export interface Fix {
-  title: string;
-  /** The safe fix that `dockopt fix`, fix-all and "Optimize All" apply. */
-  isPreferred: boolean;
-  changes: FileChange[];
-}
+export type { FileChange, Fix } from '../fixes/fix-data';
 
 export interface Finding {
   ruleId: RuleId;
