@@ -10,7 +10,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import type { Worker } from 'node:worker_threads';
 import { scanWorkerEntry, stopScanWorker } from '../../server/src/workspace/context-scan';
 import { TestLspClient, SERVER_PATH } from '../helpers/lsp-client';
 import { makeWorkspace, removeWorkspace } from '../helpers/temp-workspace';
