@@ -7,6 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BuildFeature } from './builds/feature';
+import { BuildStatusBar } from './builds/status-bar';
+import { BuildTreeProvider } from './builds/tree-provider';
 import { showBuildFeature } from './builds/ui';
 import { commandHandlers, registerCommands, type CommandHandler } from './commands/register';
 import type { CommandId } from './commands/ids';
@@ -20,6 +22,8 @@ export interface DockoptApi {
   server: ServerHost;
   status: LanguageStatus;
   builds: BuildFeature;
+  /** What the build views show (the BuildKit Cache tree's nodes, the status-bar item's text), for tests in a real editor. */
+  buildViews: { tree: BuildTreeProvider; statusBar: BuildStatusBar };
 }
 
 let running: ServerHost | undefined;
@@ -43,11 +47,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dockop
   builds = new BuildFeature({ vscode, server, storageDir: vscode.Uri.joinPath(storage, 'builds').fsPath, log: (m) => output.info(m) });
   const commands = commandHandlers({ vscode, server, output, builds: builds.handlers });
   const docsDir = context.asAbsolutePath(path.join('docs', 'rules'));
+  const shown = showBuildFeature(vscode, builds, server);
+  const tree = shown.find((d): d is BuildTreeProvider => d instanceof BuildTreeProvider);
+  const statusBar = shown.find((d): d is BuildStatusBar => d instanceof BuildStatusBar);
+  if (!tree || !statusBar) throw new Error('dockopt: the build views were not created');
   context.subscriptions.push(
     output,
     status,
     builds,
-    ...showBuildFeature(vscode, builds, server),
+    ...shown,
     ...registerCommands(vscode, commands),
     // Internal (the diagnostics' rule links): not in the command palette.
     vscode.commands.registerCommand(SHOW_RULE_DOCS_COMMAND, (target: unknown) => showRuleDocs(vscode, docsDir, target)),
@@ -55,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dockop
   running = server;
   output.info(`dockopt ${context.extension.packageJSON.version ?? ''} activating`);
   await server.start();
-  return { commands, server, status, builds };
+  return { commands, server, status, builds, buildViews: { tree, statusBar } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,14 +10,21 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import Mocha from 'mocha';
 import { buildSettingsSuite } from './build-settings.suite';
+import { buildsSuite } from './builds.suite';
 import { commandsSuite } from './commands.suite';
 import { diagnosticsSuite } from './diagnostics.suite';
+import { dockerignoreSuite } from './dockerignore.suite';
+import { fixOnSaveSuite } from './fix-on-save.suite';
 import { optimizeAllSuite } from './optimize-all.suite';
 import { quickFixSuite } from './quick-fix.suite';
+import { ruleSettingsSuite } from './rule-settings.suite';
+import { skipReasons } from './support';
 
 interface Outcome {
   passed: string[];
   failed: { title: string; error: string }[];
+  /** Tests not run, and why (a suite that skipped gives its reason). */
+  skipped: { title: string; reason: string }[];
 }
 
 export function run(): Promise<void> {
@@ -31,6 +38,8 @@ export function run(): Promise<void> {
   }
   // The suites share one workspace: each leaves it as it found it (undo), in this order.
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // For a developer's run of some suites (run.mjs passes its environment through code-server).
+  if (process.env.DOCKOPT_VSCODE_GREP) mocha.grep(process.env.DOCKOPT_VSCODE_GREP);
   // Bundled suites cannot be loaded by path: give them mocha's globals, then let them register.
   mocha.suite.emit('pre-require', globalThis, 'dockopt-vscode-suites', mocha);
   commandsSuite();
@@ -38,8 +47,12 @@ export function run(): Promise<void> {
   quickFixSuite();
   optimizeAllSuite();
   buildSettingsSuite();
+  ruleSettingsSuite();
+  dockerignoreSuite();
+  fixOnSaveSuite();
+  buildsSuite();
 
-  const outcome: Outcome = { passed: [], failed: [] };
+  const outcome: Outcome = { passed: [], failed: [], skipped: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const file = process.env.DOCKOPT_VSCODE_RESULTS;
@@ -50,5 +63,9 @@ export function run(): Promise<void> {
     });
     runner.on('pass', (t) => outcome.passed.push(t.fullTitle()));
     runner.on('fail', (t, error: Error) => outcome.failed.push({ title: t.fullTitle(), error: String(error?.stack ?? error) }));
+    runner.on('pending', (t) => {
+      const skipped = skipReasons.find((s) => t.fullTitle().startsWith(s.suite));
+      outcome.skipped.push({ title: t.fullTitle(), reason: skipped?.reason ?? 'skipped' });
+    });
   });
 }

@@ -53,5 +53,29 @@ export function quickFixSuite(): void {
       assert.equal(document.getText(), original, 'one undo restores the file');
       assert.equal(document.isDirty, false, 'back to the saved text');
     });
+
+    test('"Disable pip-cache-mount for this line" writes the ignore comment above the RUN and silences only that finding', async () => {
+      const uri = inWorkspace('services', 'air-quality-service', 'Dockerfile');
+      const { editor, diagnostics } = await openAndWaitForDiagnostics(uri, (d) => d.some((x) => ruleOf(x) === 'pip-cache-mount'));
+      const document = editor.document;
+      const original = document.getText();
+      const ruleIds = (d: readonly vscode.Diagnostic[]) => [...new Set(d.map(ruleOf).filter((r) => r !== undefined))].sort().join(',');
+      const others = ruleIds(diagnostics.filter((d) => ruleOf(d) !== 'pip-cache-mount'));
+      const finding = diagnostics.find((d) => ruleOf(d) === 'pip-cache-mount')!;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+      const disable = actions.find((a) => a.title === 'Disable pip-cache-mount for this line');
+      assert.ok(disable?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(disable.edit));
+      assert.equal(document.getText(), original.replace(`${BEFORE}\n`, `# dockopt ignore=pip-cache-mount\n${BEFORE}\n`));
+      await waitFor(
+        'pip-cache-mount to clear, the other findings to stay',
+        () => vscode.languages.getDiagnostics(uri).filter((d) => ruleOf(d) !== undefined),
+        (d) => ruleIds(d) === others,
+        [vscode.languages.onDidChangeDiagnostics],
+      );
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(document.getText(), original, 'one undo restores the file');
+    });
   });
 }

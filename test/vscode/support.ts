@@ -120,10 +120,16 @@ export async function openAndWaitForDiagnostics(
  * process.execPath is Node in code-server's extension host and Electron in a desktop one
  * (ELECTRON_RUN_AS_NODE makes it a Node there). The caller removes the copy (`dispose`).
  */
-export function cliFixedCopy(source: string, extensionPath: string): { root: string; dispose(): void } {
+export function cliFixedCopy(
+  source: string,
+  extensionPath: string,
+  /** Changes the copy before the CLI runs (the edits a test made in the editor). */
+  prepare?: (copy: string) => void,
+): { root: string; dispose(): void } {
   const scratch = mkdtempSync(join(tmpdir(), 'dockopt-cli-fix-'));
   const copy = join(scratch, 'workspace');
   cpSync(source, copy, { recursive: true });
+  prepare?.(copy);
   const result = spawnSync(process.execPath, [join(extensionPath, 'dist', 'cli.js'), 'fix', copy], {
     encoding: 'utf8',
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -133,4 +139,41 @@ export function cliFixedCopy(source: string, extensionPath: string): { root: str
     throw new Error(`dockopt fix failed (${result.status}): ${result.stderr || result.error?.message}`);
   }
   return { root: copy, dispose: () => rmSync(scratch, { recursive: true, force: true }) };
+}
+
+/**
+ * Sets a setting for one suite and gives back what restores it: the value the target held
+ * before (undefined removes it). Global (User) target: a Workspace value would write
+ * .vscode/settings.json into the workspace the suites share.
+ */
+export async function setSetting(
+  section: string,
+  key: string,
+  value: unknown,
+  options: { languageId?: string } = {},
+): Promise<() => Promise<void>> {
+  const scope = options.languageId ? { languageId: options.languageId } : undefined;
+  const config = () => vscode.workspace.getConfiguration(section, scope);
+  const inspected = config().inspect(key);
+  const before = options.languageId ? inspected?.globalLanguageValue : inspected?.globalValue;
+  const inLanguage = options.languageId ? true : undefined;
+  await config().update(key, value, vscode.ConfigurationTarget.Global, inLanguage);
+  return async () => {
+    await config().update(key, before, vscode.ConfigurationTarget.Global, inLanguage);
+  };
+}
+
+/** Suites skipped with their reason, for the launcher's summary (mocha's skip carries no reason). */
+export const skipReasons: { suite: string; reason: string }[] = [];
+
+/**
+ * Skips the rest of a suite (call it from suiteSetup) and says why; in CI (CI=true), where the
+ * launcher has prepared everything the suite needs, a missing prerequisite fails instead.
+ */
+export function skipSuite(context: Mocha.Context, reason: string): never {
+  const suite = context.test?.parent?.fullTitle() ?? '(suite)';
+  if (process.env.CI === 'true') throw new Error(`${suite} cannot run in CI: ${reason}`);
+  skipReasons.push({ suite, reason });
+  console.log(`  skipped "${suite}": ${reason}`);
+  context.skip();
 }
