@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fdir } from 'fdir';
-import { GlobAutomaton, type GlobToken } from '../../shared/src/dockerignore/glob-automaton';
+import { compileCopyGlob } from '../../shared/src/dockerfile/copy-globs';
 import { compileIgnore } from '../../shared/src/dockerignore/ignore-matcher';
 import type { DockerfileInstruction } from './dockerfile-steps';
 import { ignoreFileCandidates } from '../../shared/src/dockerignore/ignore-file-choice';
@@ -40,31 +40,15 @@ export function ignoreFileFor(dockerfile: string, contextDir: string): IgnoreFil
 }
 
 /**
- * Context-relative source patterns of a COPY or ADD; null when it does not read the context
- * (`--from=…`, heredocs, URLs) or when a variable makes its sources unknown here.
+ * Context-relative source patterns of a COPY or ADD (its words as the engine reads them); null
+ * when it does not read the context (`--from=…`, heredocs, URLs) or when a variable makes its
+ * sources unknown here.
  */
-export function copySourcePatterns(instruction: Pick<DockerfileInstruction, 'keyword' | 'text'>): string[] | null {
-  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return null;
-  let rest = instruction.text.slice(instruction.keyword.length).trim();
-  while (rest.startsWith('--')) {
-    const flag = /^--(\S+)\s*/.exec(rest)!;
-    if (/^from=/i.test(flag[1])) return null;
-    rest = rest.slice(flag[0].length);
-  }
-  let args: string[];
-  if (rest.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(rest);
-      if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) return null;
-      args = parsed;
-    } catch {
-      return null;
-    }
-  } else {
-    args = rest.split(' ').filter(Boolean);
-  }
-  if (args.length < 2) return null;
-  const sources = args.slice(0, -1);
+export function copySourcePatterns(instruction: Pick<DockerfileInstruction, 'copy'>): string[] | null {
+  const copy = instruction.copy;
+  if (!copy || copy.from !== undefined || copy.flags.some((flag) => flag.name === 'from')) return null;
+  if (copy.heredoc || copy.badExecForm || copy.words.length < 2) return null;
+  const sources = copy.words.slice(0, -1);
   if (sources.some((s) => s.includes('$') || s.startsWith('<<'))) return null;
   const local = sources.filter((s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) && !/^git@/.test(s));
   return local.length ? local : null;
@@ -91,59 +75,15 @@ export async function listContextFiles(contextDir: string, ignoreFile: IgnoreFil
   return all.filter((_p, i) => ignored[i] === 0);
 }
 
-/**
- * `*` and `?` (not across `/`), `[...]` (`!` or `^` negates; a backslash inside is plain),
- * `\x` is `x`. An automaton: a RegExp of `*a*a*a…` backtracks exponentially on a long name.
- */
-function globMatcher(pattern: string): GlobAutomaton {
-  const tokens: GlobToken[] = [];
-  const chars = Array.from(pattern);
-  const plain = (ch: string): GlobToken => ({ kind: 'char', code: ch.codePointAt(0)! });
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    if (ch === '*') tokens.push({ kind: 'star' });
-    else if (ch === '?') tokens.push({ kind: 'notSlash' });
-    else if (ch === '[') {
-      const end = chars.indexOf(']', i + 1);
-      if (end < 0) tokens.push(plain(ch));
-      else {
-        tokens.push(classToken(chars.slice(i + 1, end)));
-        i = end;
-      }
-    } else if (ch === '\\' && i + 1 < chars.length) tokens.push(plain(chars[++i]));
-    else tokens.push(plain(ch));
-  }
-  return new GlobAutomaton(tokens);
-}
-
-/** The members of `[...]`: `a-z` ranges (a reversed one holds nothing), `-` first or last is plain. */
-function classToken(members: string[]): GlobToken {
-  const negated = members[0] === '!' || members[0] === '^';
-  const ranges: number[] = [];
-  for (let i = negated ? 1 : 0; i < members.length; i++) {
-    const lo = members[i].codePointAt(0)!;
-    if (members[i + 1] === '-' && i + 2 < members.length) {
-      ranges.push(lo, members[i + 2].codePointAt(0)!);
-      i += 2;
-    } else ranges.push(lo, lo);
-  }
-  return { kind: 'class', ranges, negated };
-}
-
 /** Files a source pattern copies: the file itself, or everything under a matched directory. */
 export function filesForPattern(pattern: string, files: readonly string[]): string[] {
   let p = path.posix.normalize(pattern.replace(/^\/+/, ''));
   if (p.endsWith('/')) p = p.slice(0, -1);
   if (p === '.' || p === '') return [...files];
   if (!/[*?[]/.test(p)) return files.filter((f) => f === p || f.startsWith(p + '/'));
-  const re = globMatcher(p);
-  return files.filter((f) => {
-    if (re.test(f)) return true;
-    for (let slash = f.indexOf('/'); slash >= 0; slash = f.indexOf('/', slash + 1)) {
-      if (re.test(f.slice(0, slash))) return true;
-    }
-    return false;
-  });
+  // The engine's COPY-glob matcher: a pattern BuildKit rejects (`[-a]`, an unclosed `[`) copies nothing.
+  const glob = compileCopyGlob(p);
+  return glob ? files.filter((f) => glob.testPathOrParent(f)) : [];
 }
 
 /**

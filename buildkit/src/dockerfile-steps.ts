@@ -5,6 +5,8 @@
  * whitespace collapsed). Then step names are matched back to instructions.
  */
 import { DockerfileParser } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { readCopyWords, type CopyWords } from '../../shared/src/dockerfile/copy-arguments';
 import type { StepName } from './step-name';
 
 export interface DockerfileInstruction {
@@ -18,6 +20,8 @@ export interface DockerfileInstruction {
   stageIndex: number;
   /** 1-based position among the stage's step-making instructions; null for ENV, ARG, CMD… */
   stepIndex: number | null;
+  /** A COPY or ADD's words and flags, read as the engine reads them; undefined for other instructions. */
+  copy?: CopyWords;
 }
 
 export interface DockerfileStage {
@@ -50,6 +54,8 @@ export function readDockerfileSteps(text: string): DockerfileSteps {
   }
   const escape = parsed.getEscapeCharacter();
   const lines = text.split(/\r\n|\r|\n/);
+  const document = TextDocument.create('', 'dockerfile', 0, text);
+  const source = { text, escapeChar: escape, offsetAt: (p: { line: number; character: number }) => document.offsetAt(p) };
   for (const ins of parsed.getInstructions()) {
     const keyword = ins.getKeyword().toUpperCase();
     const range = ins.getRange();
@@ -77,6 +83,10 @@ export function readDockerfileSteps(text: string): DockerfileSteps {
       stageIndex: stage.index,
       stepIndex: makesStep ? ++stage.stepCount : null,
     };
+    if (keyword === 'COPY' || keyword === 'ADD') {
+      const copy = readCopyWords(source, ins, document.offsetAt(range.start), document.offsetAt(range.end));
+      if (copy) instruction.copy = copy;
+    }
     stage.instructions.push(instruction);
     instructions.push(instruction);
   }

@@ -59,7 +59,7 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
       const run: RuleRun = { rule, level, contextIndex, account: new WorkAccount(RULE_WORK_BUDGET), findings: [] };
       const checkInput = { path: input.path, model, buildContext, settings: input.settings };
       if (isContractRule(rule)) {
-        run.account.run(() => (run.visitors = rule.create(contextFor(rule.meta.id, rule.messages, checkInput, run.findings))));
+        run.account.run(() => (run.visitors = rule.create(contextFor(rule, checkInput, run.findings))));
       } else {
         run.account.run(() => run.findings.push(...rule.checkDockerfile!(checkInput)));
       }

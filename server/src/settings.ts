@@ -16,7 +16,8 @@ export interface ContextOverride {
 export interface ResolvedSettings {
   /** Per-rule level; a rule missing here runs at its default severity. */
   rules: Partial<Record<RuleId, RuleLevel>>;
-  python: { targetVersion: string };
+  /** `dockopt.python.targetVersion` as the user set it; unset, the rule's option default applies (python-base-version's meta). */
+  python: { targetVersion?: string };
   contextOverrides: ContextOverride[];
   /** Globs (relative to the workspace folder) of files dockopt skips. */
   exclude: string[];
@@ -24,7 +25,7 @@ export interface ResolvedSettings {
 
 export const DEFAULT_SETTINGS: ResolvedSettings = {
   rules: {},
-  python: { targetVersion: '3.12' },
+  python: {},
   contextOverrides: [],
   exclude: [],
 };
@@ -59,7 +60,7 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
   const exclude = Array.isArray(input.exclude) ? input.exclude.filter((g: unknown): g is string => typeof g === 'string') : [];
   return {
     rules,
-    python: { targetVersion: typeof target === 'string' && /^\d+\.\d+$/.test(target) ? target : DEFAULT_SETTINGS.python.targetVersion },
+    python: typeof target === 'string' && /^\d+\.\d+$/.test(target) ? { targetVersion: target } : {},
     contextOverrides,
     exclude,
   };

@@ -132,13 +132,19 @@ test('reads <Dockerfile>.dockerignore beside the Dockerfile before <context>/.do
 });
 
 test('knows which COPY/ADD sources come from the context', () => {
-  const of = (text: string) => copySourcePatterns({ keyword: text.split(' ')[0], text });
+  const of = (text: string) => copySourcePatterns(readDockerfileSteps(`FROM scratch\n${text}`).instructions[1]);
   assert.deepEqual(of('COPY --chown=app:app --link src/ ./src/'), ['src/']);
   assert.deepEqual(of('COPY ["a b.txt", "c", "/dest/"]'), ['a b.txt', 'c']);
   assert.equal(of('COPY --from=builder /out /out'), null);
   assert.equal(of('COPY $APP_DIR /app'), null);
   assert.deepEqual(of('ADD https://example.com/x.tgz local.tgz /x/'), ['local.tgz']);
   assert.equal(of('RUN echo'), null);
+  // Read by the engine's COPY reader: quotes removed, heredocs and exec forms that are not JSON left out.
+  assert.deepEqual(of('COPY "a.txt" \'b.txt\' /dest/'), ['a.txt', 'b.txt']);
+  assert.deepEqual(of('COPY --parents src/ \\\n  lib/ /dest/'), ['src/', 'lib/']);
+  assert.equal(of('COPY <<EOF /app/x\nhello\nEOF'), null);
+  assert.equal(of('COPY [src, /dest/]'), null);
+  assert.equal(of('COPY --FROM=builder /out /out'), null);
 });
 
 test('matches source patterns like BuildKit: directories, globs, the whole context', () => {

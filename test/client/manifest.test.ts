@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { COMMAND_IDS } from '../../client/src/commands/ids';
 import { KNOWN_RULE_IDS, ruleTitle } from '../../client/src/rule-titles';
 import { rules } from '../../server/src/rules';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { rule as pythonBaseVersion } from '../../server/src/rules/python-base-version';
 import { PUBLIC_RULE_IDS } from '../helpers/public-rule-ids';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -67,7 +67,7 @@ test('every setting is documented and has a default', () => {
     assert.ok('default' in setting, key);
   }
   // The manifest repeats the server's default (VS Code shows it and sends it): settings.ts is the source.
-  assert.equal(properties['dockopt.python.targetVersion'].default, DEFAULT_SETTINGS.python.targetVersion);
+  assert.equal(properties['dockopt.python.targetVersion'].default, pythonBaseVersion.options?.targetVersion.default);
   assert.equal(properties['dockopt.optimizeAll.preview'].default, true);
   assert.deepEqual(properties['dockopt.trace.server'].enum, ['off', 'messages', 'verbose']);
 });

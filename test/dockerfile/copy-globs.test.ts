@@ -1,7 +1,7 @@
 /** The one COPY source glob matcher: `*`, `?`, `[...]`, `**`, escapes, as BuildKit matches them. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileCopyGlob, isCopyGlob } from '../../server/src/dockerfile/copy-globs';
+import { compileCopyGlob, isCopyGlob } from '../../shared/src/dockerfile/copy-globs';
 
 describe('compileCopyGlob', () => {
   const matches = (glob: string, path: string) => compileCopyGlob(glob)?.test(path) === true;
@@ -25,8 +25,16 @@ describe('compileCopyGlob', () => {
     assert.ok(matches('v[^0-9].txt', 'vx.txt'));
   });
 
-  test('`**` crosses components; `\\` escapes', () => {
-    assert.ok(matches('**/*.whl', 'dist/a/b.whl'));
+  test('a plain COPY reads `**` as `*` and `^` as a character (as docker build does); `--parents` lets `**` cross', () => {
+    assert.ok(matches('**/*.whl', 'dist/c.whl'));
+    assert.ok(!matches('**/*.whl', 'dist/a/b.whl'));
+    assert.ok(matches('^a*', '^a1'));
+    assert.ok(!matches('^a*', 'a1'));
+    assert.equal(compileCopyGlob('**/*.whl', { parents: true })?.test('dist/a/b.whl'), true);
+    assert.ok(matches('v[^0-9].txt', 'vx.txt'), '^ inside a class still negates');
+  });
+
+  test('`\\` escapes', () => {
     assert.ok(matches('a\\*b', 'a*b'));
     assert.ok(!matches('a\\*b', 'axb'));
   });

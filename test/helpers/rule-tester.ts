@@ -94,7 +94,7 @@ export function reportsOf(rule: ContractRule, text: string, options: RuleTestOpt
   const findings: Finding[] = [];
   const reports: RecordedReport[] = [];
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const context = contextFor(rule.meta.id, rule.messages, { path, model, buildContext: options.buildContext, settings }, findings);
+  const context = contextFor(rule, { path, model, buildContext: options.buildContext, settings }, findings);
   const recording = {
     ...context,
     report(report: Report<string>) {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { createPythonBaseVersionRule } from '../../server/src/rules/python-base-version';
 import { applyTextEdits } from '../../server/src/fixes/apply';
 import type { Finding } from '../../server/src/rules/types';
-import { DEFAULT_SETTINGS, resolveSettings } from '../../server/src/settings';
+import { resolveSettings } from '../../server/src/settings';
 import type { BuildContext } from '../../server/src/workspace/build-context';
 import {
   check as checkIn,
@@ -596,14 +596,16 @@ test('python-base-version: a finding with no automatic fix offers none at all', 
   }
 });
 
-test("python-base-version: the target comes from the settings, whose default is the one written in settings.ts", () => {
-  const [major, minor] = DEFAULT_SETTINGS.python.targetVersion.split('.').map(Number);
+test("python-base-version: the target comes from the setting, else from the rule's one option default (meta.options)", () => {
+  const fallback = rule.options?.targetVersion.default;
+  assert.ok(fallback && /^\d+\.\d+$/.test(fallback), 'the rule declares its target option with a default');
+  const [major, minor] = fallback.split('.').map(Number);
   const older = `FROM python:${major}.${minor - 1}\n`;
-  // No setting, or one that is not a version: the default of settings.ts, and no other.
+  // No setting, or one that is not a version: the option's default, and no other.
   for (const raw of [{}, { python: { targetVersion: 'latest' } }]) {
     const settings = resolveSettings(raw);
-    assert.equal(settings.python.targetVersion, DEFAULT_SETTINGS.python.targetVersion);
-    assert.deepEqual(reportsOf(rule, older, inProject({ settings })).reports.map((r) => r.data?.target), [DEFAULT_SETTINGS.python.targetVersion]);
+    assert.equal(settings.python.targetVersion, undefined, 'settings hold only what the user set');
+    assert.deepEqual(reportsOf(rule, older, inProject({ settings })).reports.map((r) => r.data?.target), [fallback]);
   }
   // A setting the user wrote wins over it.
   const newer = resolveSettings({ python: { targetVersion: `${major}.${minor + 1}` } });

@@ -99,6 +99,17 @@ test('paths outside a scanned directory leave it fresh', async () => {
   assert.equal(scanner.isFresh(root), true);
 });
 
+test('a change in a folder whose name starts with `..` (`..data`) is inside the context', async () => {
+  // Kubernetes mounts ConfigMaps through `..data`: a string test on `..` took it for the parent.
+  const root = makeTree({ '..data/app.conf': '1', 'a.txt': '2' });
+  const scanner = new ContextScanner();
+  await scanner.ensure(root);
+  write(root, '..data/app.conf', 'changed');
+  scanner.invalidatePath(path.join(root, '..data', 'app.conf'));
+  assert.equal(scanner.isFresh(root), false);
+  assert.deepEqual(listing(await scanner.ensure(root)), ['..data/app.conf:7', 'a.txt:1']);
+});
+
 test('onDidScan reports each scan that lands', async () => {
   const root = makeTree({ 'a.txt': '1' });
   const scanner = new ContextScanner();

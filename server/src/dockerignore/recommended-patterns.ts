@@ -22,7 +22,7 @@ import type { BuildContext, ContextScan } from '../workspace/build-context';
 import { applicationDirs, couldReachInside, hasFilesBelow, prepareApplicationDirs } from '../project/application-dirs';
 import { compileIgnore, compilePatterns, type IgnoreMatcher } from '../../../shared/src/dockerignore/ignore-matcher';
 import { formatBytes } from '../../../shared/src/format-bytes';
-import { isCopyGlob } from '../dockerfile/copy-globs';
+import { isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import { inputsOfText, type BuildInputs } from './build-inputs';
 import { entryLines, RECOMMENDED_GROUPS, type Drops, type PatternGroup, type PatternPlan, type RecommendedPattern } from './pattern-groups';
 import { analysisOf, EXCLUDED, excludedBy, isWholeContext, pathsOf, protectedFiles, remember, stateOf, USER_EXCEPTION } from './scan-analysis';

@@ -6,7 +6,7 @@
 import type { ContextScan } from '../workspace/build-context';
 import { indicesUnder } from '../workspace/context-scan';
 import { compileIgnore, compilePatterns } from '../../../shared/src/dockerignore/ignore-matcher';
-import { compileCopyGlob, isCopyGlob } from '../dockerfile/copy-globs';
+import { compileCopyGlob, isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import type { PatternPlan } from './pattern-groups';
 
 interface ScanAnalysis {
@@ -103,10 +103,11 @@ export function protectedFiles(scan: ContextScan, sources: readonly string[]): P
       if (isWholeContext(source)) continue;
       const folder: number[] = [];
       if (isCopyGlob(source)) {
-        const glob = compileCopyGlob(source);
+        // Protect what either reading copies: `**` crosses folders in a COPY --parents only.
+        const globs = [compileCopyGlob(source), compileCopyGlob(source, { parents: true })].filter((g) => g !== undefined);
         scan.files.forEach((f, i) => {
-          if (glob?.test(f.path)) out.named.add(i);
-          else if (glob?.testPathOrParent(f.path)) folder.push(i);
+          if (globs.some((g) => g.test(f.path))) out.named.add(i);
+          else if (globs.some((g) => g.testPathOrParent(f.path))) folder.push(i);
         });
       } else {
         for (const i of indicesUnder(scan, source)) {

@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import type { BuildContext, ContextScan } from '../workspace/build-context';
-import { compileCopyGlob } from '../dockerfile/copy-globs';
+import { compileCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import { compileIgnore } from '../../../shared/src/dockerignore/ignore-matcher';
 import { pathWithin, resolveIn } from '../dockerfile/container-paths';
 import { expandEnv } from '../dockerfile/variables';

@@ -13,15 +13,16 @@
  * or an install script may read more, the fix is offered but not applied automatically.
  */
 import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
-import { parseRunScript, type SimpleCommand } from '../dockerfile/shell';
-import { commandLabel, roleOf, type CommandRole } from '../dockerfile/command-roles';
-import { overlaps, pathWithin, resolveIn, workdirsOf } from '../dockerfile/container-paths';
+import { commandLabel } from '../dockerfile/command-roles';
+import { overlaps, resolveIn, workdirsOf } from '../dockerfile/container-paths';
 import { expandEnv } from '../dockerfile/variables';
 import { readBroadCopy, readCopy, type CopyInstruction } from '../dockerfile/copy-instructions';
+import { commentedStart, copyLabel, instructionLabel, lineEnd } from '../dockerfile/instruction-text';
+import { placedBy } from '../dockerfile/named-paths';
 import { createRule, type RuleContext } from './create-rule';
 import { PYTHON_PROJECT_ADVICE } from '../dockerfile/dependency-installs';
-import type { Ecosystem, SourceNeed } from '../dockerfile/install-reading';
-import { contextFilesOf, manifestCopyLines, planManifests, type ContextFiles, type ManifestToCopy, type PlacedInstall } from '../project/manifest-copies';
+import { contextFilesOf, manifestCopyLines, planManifests, type ContextFiles, type ManifestToCopy } from '../project/manifest-copies';
+import { ecosystemsInstalledBefore, readRunUse, runRolesOf, type InstallSourceNeed, type RunInstall, type RunRoles, type RunUse } from '../project/source-use';
 import type { Fix, TextEdit } from './types';
 
 const ID = 'copy-before-install' as const;
@@ -88,9 +89,8 @@ type Context = RuleContext<keyof typeof rule.messages>;
 
 /** Why COPY . . cannot move before an install, from the install itself: each its own message. */
 type InstallProblem =
-  /** dependency-installs.ts says why (`poetry install` without `--no-root`) and how to split it. */
-  | { kind: 'needsSource'; need: SourceNeed }
-  | { kind: 'projectFromSource'; label: string; path: string }
+  /** The install needs the source itself (source-use.ts says why). */
+  | InstallSourceNeed
   | { kind: 'runAlsoReads'; when: 'then' | 'first'; command: string }
   | { kind: 'inputUnknown'; option: string; label: string }
   /** manifest-copies.ts says what the manifests need besides themselves. */
@@ -102,36 +102,25 @@ interface PassObstacle {
   info: InstructionInfo;
 }
 
-interface CountedInstall extends PlacedInstall {
-  /** Why this install needs the source COPY . . brings, when it does. */
-  needs?: InstallProblem;
-}
-
-interface RunUse {
-  /** The dependency installs of the RUN (those the finding is about). */
-  installs: CountedInstall[];
-  /** Its other commands that may read the source, in order, and whether each comes after an install. */
-  readers: Array<{ command: SimpleCommand; afterInstall: boolean }>;
-}
-
 /** Instructions COPY . . may move past: they neither read files nor change where COPY writes. */
 const NEUTRAL = new Set(['USER', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL', 'MAINTAINER', 'VOLUME', 'SHELL', 'ONBUILD']);
 
 class StageChecker {
   private readonly model: DockerfileModel;
   private readonly workdirMemo = new Map<Stage, Map<InstructionInfo, string>>();
-  private readonly roleMemo = new Map<InstructionInfo, Array<{ command: SimpleCommand; role: CommandRole }>>();
+  private readonly rolesOf: RunRoles;
   private filesMemo?: ContextFiles;
 
   constructor(private readonly context: Context) {
     this.model = context.model;
+    this.rolesOf = runRolesOf(this.model);
   }
 
   /** Reports the broad COPY at `index` of `stage` when a dependency install of the stage follows it. */
   check(stage: Stage, copy: CopyInstruction, index: number): void {
     const workdirs = workdirsOf(stage, this.workdirMemo);
     const destDir = resolveIn(workdirs.get(copy.info)!, expandEnv(copy.dest, copy.info.env));
-    const prior = this.priorEcosystems(stage, index);
+    const prior = ecosystemsInstalledBefore(stage, index, this.rolesOf);
     const after = stage.instructions.slice(index + 1);
     const uses = new Map<InstructionInfo, RunUse>();
     const stageCopies = after
@@ -144,7 +133,10 @@ class StageChecker {
         // Files another stage's COPY --from put in place after COPY . . are not the source.
         const fromStage = (path: string, cwd: string | undefined) =>
           stageCopies.some((s) => s.copy.info.startOffset < info.startOffset && placedBy(s.copy, s.dest, path, cwd, info.env, destDir));
-        uses.set(info, (use = this.runUse(info, workdirs.get(info)!, destDir, prior, fromStage)));
+        // `# dockopt ignore=copy-before-install` above an install RUN (not the COPY, where the engine
+        // looks) says this install is fine where it is: it then only reads the source, like any command.
+        const installsOnlyRead = info.ignored.has(ID);
+        uses.set(info, (use = readRunUse(info, this.rolesOf, { workdir: workdirs.get(info)!, destDir, prior, fromStage, installsOnlyRead })));
       }
       return use;
     };
@@ -156,7 +148,7 @@ class StageChecker {
       .map((info) => ({ copy: readCopy(this.model, info), workdir: workdirs.get(info)! }))
       .filter((e): e is { copy: CopyInstruction; workdir: string } => e.copy !== undefined);
     const label = copyLabel(copy);
-    const movable: CountedInstall[] = [];
+    const movable: RunInstall[] = [];
     let lastRun: InstructionInfo | undefined;
     let installProblem: InstallProblem | undefined;
     let passObstacle: PassObstacle | undefined;
@@ -207,7 +199,7 @@ class StageChecker {
   private reportFixable(
     copy: CopyInstruction,
     label: string,
-    installs: CountedInstall[],
+    installs: RunInstall[],
     lastRun: InstructionInfo,
     manifests: ManifestToCopy[],
     unsure: { reason: string; assumption: string } | undefined,
@@ -228,79 +220,6 @@ class StageChecker {
       },
       fixes: () => [this.fix(copy, lastRun, manifests, label, unsure?.assumption)],
     });
-  }
-
-  /** Ecosystems whose dependencies were already installed from their manifests before the COPY (here or in a parent stage). */
-  private priorEcosystems(stage: Stage, index: number): Set<Ecosystem> {
-    const found = new Set<Ecosystem>();
-    const seen = new Set<Stage>();
-    let instructions = stage.instructions.slice(0, index);
-    for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) {
-      seen.add(s);
-      if (s !== stage) instructions = s.instructions;
-      for (const info of instructions) {
-        if (info.keyword !== 'RUN') continue;
-        for (const { role } of this.rolesOf(info)) {
-          if (role.role === 'install' && role.install.manifests.required.length > 0 && !role.install.needsSource) {
-            found.add(role.install.ecosystem);
-          }
-        }
-      }
-    }
-    return found;
-  }
-
-  private rolesOf(info: InstructionInfo) {
-    let roles = this.roleMemo.get(info);
-    if (!roles) {
-      roles = parseRunScript(this.model, info.ast).commands.map((command) => ({ command, role: roleOf(command) }));
-      this.roleMemo.set(info, roles);
-    }
-    return roles;
-  }
-
-  /** What a RUN does with the files COPY . . brings into `destDir`. */
-  private runUse(
-    info: InstructionInfo,
-    workdir: string,
-    destDir: string,
-    prior: ReadonlySet<Ecosystem>,
-    fromStage: (path: string, cwd: string | undefined) => boolean,
-  ): RunUse {
-    const use: RunUse = { installs: [], readers: [] };
-    // `# dockopt ignore=copy-before-install` above an install RUN (not the COPY, where the engine
-    // looks) says this install is fine where it is: it then only reads the source, like any command.
-    const suppressed = info.ignored.has(ID);
-    let cwd: string | undefined = workdir;
-    for (const { command, role } of this.rolesOf(info)) {
-      const afterInstall = use.installs.length > 0;
-      if (role.role === 'cd') {
-        const to = role.to === undefined ? undefined : expandEnv(role.to, info.env);
-        cwd = cwd === undefined || to === undefined || to.includes('$') ? undefined : resolveIn(cwd, to);
-      } else if (role.role === 'may-read-source') {
-        use.readers.push({ command, afterInstall });
-      } else if (role.role === 'paths') {
-        if (role.paths.some((p) => touches(p, cwd, destDir, info.env))) use.readers.push({ command, afterInstall });
-      } else if (role.role === 'install') {
-        const { install } = role;
-        const localInDest = install.localPaths.find((p) => touches(p, cwd, destDir, info.env) && !fromStage(p, cwd));
-        const needs: InstallProblem | undefined = install.needsSource
-          ? { kind: 'needsSource', need: install.needsSource }
-          : localInDest !== undefined
-            ? { kind: 'projectFromSource', label: install.label, path: localInDest }
-            : undefined;
-        const readsFiles = needs !== undefined || install.manifests.required.some((p) => !fromStage(p, cwd));
-        if (!readsFiles) continue; // e.g. wheels built in another stage: nothing COPY . . brings
-        if (suppressed || (needs && prior.has(install.ecosystem))) {
-          // Installing the project after its dependencies is the right order: it just reads the source.
-          use.readers.push({ command, afterInstall });
-          continue;
-        }
-        const ignoresScripts = command.words.some((w) => w.value === '--ignore-scripts');
-        use.installs.push({ install, run: info, workdir, cwd, needs, ignoresScripts });
-      }
-    }
-    return use;
   }
 
   /** Why an install RUN cannot run before COPY . ., or undefined when it can. */
@@ -356,7 +275,7 @@ class StageChecker {
     const indent = /^[ \t]*$/.test(leading) ? leading : '';
     const lines = manifestCopyLines(copy, manifests, this.model.escapeChar);
     // The comments written for the broad COPY go with it; the manifest COPY takes its place bare.
-    const blockStart = attachedCommentsStart(text, lineStart, this.floorOf(copy.info));
+    const blockStart = commentedStart(this.model, copy.info);
     const edits: TextEdit[] = [];
     if (lines.length > 0) {
       edits.push({ start: blockStart, end: endOffset, newText: leading + lines.join(eol + indent) });
@@ -373,18 +292,6 @@ class StageChecker {
     return { title, isPreferred: assumption === undefined, changes: [{ kind: 'edit', path: this.context.path, edits }] };
   }
 
-  /**
-   * Where the lines that may belong to `info` start: the line after the instruction before it
-   * (a heredoc body or continuation of that one is not a comment on this one). Without one, its
-   * own line: what is above the first instruction (parser directives, a file header) stays.
-   */
-  private floorOf(info: InstructionInfo): number {
-    const previous = info.index > 0 ? this.model.instructions[info.index - 1] : undefined;
-    if (!previous) return this.model.text.lastIndexOf('\n', info.startOffset - 1) + 1;
-    const newline = this.model.text.indexOf('\n', previous.endOffset);
-    return newline < 0 ? this.model.text.length : newline + 1;
-  }
-
   private files(): ContextFiles {
     return (this.filesMemo ??= contextFilesOf(this.context.buildContext));
   }
@@ -392,34 +299,6 @@ class StageChecker {
   private lineOf(offset: number): number {
     return this.model.positionAt(offset).line + 1;
   }
-}
-
-/**
- * Whether `COPY --from=… <sources> <dest>` put `path` (as an install names it, from `cwd`) in
- * place: the path is the destination or lies in it, and (unless a source is a whole folder) its
- * file name is a source's file name (`COPY --from=build /app/dist/*.whl .` places `*.whl`).
- */
-function placedBy(copy: CopyInstruction, dest: string, path: string, cwd: string | undefined, env: ReadonlyMap<string, string>, sourceDir: string): boolean {
-  const expanded = expandEnv(path, env).replace(/\/+$/, '');
-  if (expanded.includes('$') || (!expanded.startsWith('/') && cwd === undefined)) return false;
-  const resolved = resolveIn(cwd ?? '/', expanded);
-  const slash = resolved.lastIndexOf('/');
-  const dir = slash <= 0 ? '/' : resolved.slice(0, slash);
-  const name = resolved.slice(slash + 1);
-  // A folder of its own (`COPY --from=build /wheels/ /wheels/`), not the one COPY . . fills.
-  const ownFolder = copy.sources.some((s) => s.endsWith('/')) && pathWithin(dest, sourceDir) === undefined;
-  if (ownFolder && pathWithin(dest, resolved) !== undefined) return true;
-  // Files named as the COPY names them, into a folder (`COPY --from=build /app/dist/*.whl .`).
-  const intoFolder = copy.dest.endsWith('/') || copy.dest === '.' || copy.sources.length > 1;
-  return intoFolder && dir === dest && copy.sources.some((source) => !source.endsWith('/') && source.slice(source.lastIndexOf('/') + 1) === name);
-}
-
-/** Whether a path a command names is, holds or lies in what COPY . . brings (unknown: yes). */
-function touches(path: string, cwd: string | undefined, destDir: string, env: ReadonlyMap<string, string>): boolean {
-  const expanded = expandEnv(path, env);
-  if (expanded.includes('$') || expanded.startsWith('~')) return true;
-  if (!expanded.startsWith('/') && cwd === undefined) return true;
-  return overlaps(resolveIn(cwd ?? '/', expanded), destDir);
 }
 
 /** The message for an install that keeps COPY . . where it is, and its own placeholders. */
@@ -438,50 +317,7 @@ function installProblemReport(problem: InstallProblem): { messageId: keyof typeo
   }
 }
 
-function copyLabel(copy: CopyInstruction): string {
-  return `${copy.info.keyword} ${[...copy.sources, copy.dest].join(' ')}`;
-}
-
-function instructionLabel(model: DockerfileModel, info: InstructionInfo): string {
-  const firstLine = model.text.slice(info.startOffset, info.endOffset).split(/\r?\n/)[0];
-  const text = firstLine.replace(new RegExp(`\\s*${escapeRegExp(model.escapeChar)}\\s*$`), '').replace(/\s+/g, ' ').trim();
-  return text.length > 50 ? `${text.slice(0, 47)}…` : text;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function listOf(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-const GLOBAL_IGNORE = /^#\s*dockopt\s+global\s+ignore\s*=/i;
-
-/**
- * Where the comment lines right above the line starting at `lineStart` start: the `#` lines with
- * no blank line between them and it, from `floor` on. They describe the instruction (`# Copy
- * everything, then install`) or suppress a rule on it (`# dockopt ignore=…` applies to the line
- * right below it), so they move with it: one left behind would describe, or suppress a rule on,
- * whatever comes next. A file-wide `# dockopt global ignore=` belongs to no instruction: it stays,
- * and so does everything above it.
- */
-function attachedCommentsStart(text: string, lineStart: number, floor: number): number {
-  let start = lineStart;
-  while (start > floor) {
-    const above = text.lastIndexOf('\n', start - 2) + 1;
-    if (above < floor || above >= start) break;
-    const line = text.slice(above, start - 1).trim();
-    if (!line.startsWith('#') || GLOBAL_IGNORE.test(line)) break;
-    start = above;
-  }
-  return start;
-}
-
-/** The offset where the line holding `offset` ends (before its `\r\n` or `\n`). */
-function lineEnd(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  if (newline < 0) return text.length;
-  return text[newline - 1] === '\r' ? newline - 1 : newline;
 }

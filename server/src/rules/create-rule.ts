@@ -29,6 +29,24 @@ export interface RuleDefinitionMeta<MessageId extends string> {
   messages: Record<MessageId, string>;
   fixable: boolean;
   scope: RuleScope;
+  /** The rule's options, each read from one setting, with the one default it has anywhere. */
+  options?: Readonly<Record<string, RuleOption>>;
+}
+
+export interface RuleOption {
+  /** Where the user sets it (`python.targetVersion` is `dockopt.python.targetVersion`). */
+  setting: 'python.targetVersion';
+  default: string;
+  description: string;
+}
+
+/** Each option's value: what the setting says, else the option's default. */
+export function optionValues(options: Readonly<Record<string, RuleOption>> | undefined, settings: ResolvedSettings): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, option] of Object.entries(options ?? {})) {
+    values[name] = (option.setting === 'python.targetVersion' ? settings.python.targetVersion : undefined) ?? option.default;
+  }
+  return values;
 }
 
 export interface Report<MessageId extends string> {
@@ -55,6 +73,8 @@ export interface RuleContext<MessageId extends string> {
   /** The build this run checks; undefined while the context is unknown (rules that need it stay silent). */
   readonly buildContext?: BuildContext;
   readonly settings: ResolvedSettings;
+  /** The rule's options (meta.options), resolved from the settings. */
+  readonly options: Readonly<Record<string, string>>;
   report(report: Report<MessageId>): void;
 }
 
@@ -88,6 +108,8 @@ export interface RuleDefinition<MessageId extends string> {
 /** A rule written on the contract: what the engine runs, with its messages kept for tests and docs. */
 export interface ContractRule<MessageId extends string = string> extends Rule {
   messages: Record<MessageId, string>;
+  /** meta.options: each option's setting and default. */
+  options?: Readonly<Record<string, RuleOption>>;
   create(context: RuleContext<MessageId>): DockerfileVisitors;
   /** The .dockerignore hook as written (tests record its messageIds); the engine calls checkDockerignore. */
   dockerignore?(context: DockerignoreRuleContext<MessageId>): void;
@@ -108,13 +130,14 @@ export function createRule<MessageId extends string>(definition: RuleDefinition<
   return {
     meta: ruleMeta,
     messages: meta.messages,
+    options: meta.options,
     create: create ?? (() => ({})),
     dockerignore,
     // Runs this rule alone (tests, and callers that check one rule): the same walk the engine does.
     checkDockerfile: create
       ? (input) => {
           const findings: Finding[] = [];
-          walkDockerfile(input.model, [create(contextFor(ruleMeta.id, meta.messages, input, findings))]);
+          walkDockerfile(input.model, [create(contextFor({ meta: ruleMeta, messages: meta.messages, options: meta.options }, input, findings))]);
           return findings;
         }
       : undefined,
@@ -136,16 +159,17 @@ export function createRule<MessageId extends string>(definition: RuleDefinition<
 
 /** The context a rule's `create` gets for one Dockerfile (and build); its reports land in `sink`. */
 export function contextFor<MessageId extends string>(
-  id: RuleId,
-  messages: Record<MessageId, string>,
+  rule: { meta: { id: RuleId }; messages: Record<MessageId, string>; options?: Readonly<Record<string, RuleOption>> },
   input: { path: string; model: DockerfileModel; buildContext?: BuildContext; settings: ResolvedSettings },
   sink: Finding[],
 ): RuleContext<MessageId> {
+  const { meta: { id }, messages } = rule;
   return {
     path: input.path,
     model: input.model,
     buildContext: input.buildContext,
     settings: input.settings,
+    options: optionValues(rule.options, input.settings),
     report({ range, messageId, data, fixes, minor }) {
       const finding = { ruleId: id, path: input.path, range, message: formatMessage(messages[messageId], data), ...(minor && { minor }) };
       sink.push(withReportedFixes(finding, fixes));

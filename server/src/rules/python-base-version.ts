@@ -7,16 +7,13 @@
  * pyproject.toml, .python-version…), not of the Dockerfile: the fix goes no further than they
  * allow, and without a readable context it is offered but not applied automatically.
  */
-import * as path from 'node:path';
-import type { PropertyInstruction } from 'dockerfile-ast';
-import type { DockerfileModel, Stage } from '../dockerfile/model';
-import type { BuildContext } from '../workspace/build-context';
-import { readCopy } from '../dockerfile/copy-instructions';
-import { expandWord, type TracedChar } from '../dockerfile/variables';
+import { imageText, readGlobalArgs, readStageImages, sourceSpan, type ArgDefault, type StageImage } from '../dockerfile/stage-images';
 import { createRule, formatMessage, type ContractRule, type RuleContext } from './create-rule';
 import { readPythonConstraints, type PythonConstraint } from '../python/constraints';
+import { isOfficialPythonImage, parsePythonTag, planVariant } from '../python/official-image-tags';
 import { versionDependence } from '../python/version-dependence';
 import { pinTooOldFor } from '../python/wheel-support';
+import { stageProjectFolders } from '../project/stage-folders';
 import type { Fix, TextEdit } from './types';
 import {
   endOfLifeMonth,
@@ -69,6 +66,14 @@ const meta = {
   docs: {
     title: 'Move to a current Python base image',
     description: 'The stage is based on an official Python image older than the target Python version.',
+  },
+  options: {
+    targetVersion: {
+      setting: 'python.targetVersion',
+      // The one default of the target: package.json's setting default is checked against it.
+      default: '3.12',
+      description: 'The Python version (major.minor) images should be on.',
+    },
   },
   messages: {
     olderThanTarget: `${OLDER}{{notes}}`,
@@ -143,197 +148,10 @@ function listOf(items: string[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Words with provenance: every character of an expanded image reference remembers the offset in
-// the file it was read from, so a fix can edit the literal that produced it (FROM or ARG default).
-
-/** A variable's value, `unset` (expands to nothing), or `unknown` (set at build time: give up). */
-type VariableValue = TracedChar[] | 'unset' | 'unknown';
-
-/** BuildKit's automatic platform args: their values depend on the build, not the file. */
-const AUTOMATIC_ARG = /^(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)$|^TARGETSTAGE$|^BUILDKIT_/;
-
-/**
- * Expands one Dockerfile word the way BuildKit does for FROM and ARG (quotes, escapes, line
- * continuations, `$VAR` and the `${VAR:-word}` forms), every character traced to the file.
- * Undefined when the result cannot be known from the file.
- */
-function expandTraced(
-  text: string,
-  base: number,
-  escapeChar: string,
-  lookup: (name: string) => VariableValue,
-): TracedChar[] | undefined {
-  return expandWord(text, {
-    base,
-    escapeChar,
-    unknown: 'give-up',
-    lookup: (name) => {
-      const value = lookup(name);
-      return typeof value === 'string' ? value : { value, origin: 'ARG default' };
-    },
-  })?.chars;
-}
-
-/** Where a global ARG's default value sits in the file. */
-interface ArgDefault {
-  name: string;
-  start: number;
-  end: number;
-}
-
-/** The ARGs before the first FROM: the only ones a FROM line can use. */
-function readGlobalArgs(model: DockerfileModel) {
-  const values = new Map<string, TracedChar[] | 'unknown'>();
-  const defaults: ArgDefault[] = [];
-  const lookup = (name: string): VariableValue => {
-    const value = values.get(name);
-    if (value !== undefined) return value;
-    return AUTOMATIC_ARG.test(name) ? 'unknown' : 'unset';
-  };
-  for (const info of model.instructions) {
-    if (info.stage) break;
-    if (info.keyword !== 'ARG') continue;
-    const properties = (info.ast as Partial<PropertyInstruction>).getProperties?.() ?? [];
-    for (const property of properties) {
-      const name = property.getName();
-      const range = property.getValueRange();
-      if (!range) {
-        // `ARG NAME=` is set and empty; `ARG NAME` takes whatever --build-arg says.
-        values.set(name, property.getAssignmentOperator() ? [] : 'unknown');
-        continue;
-      }
-      const start = model.offsetAt(range.start);
-      const end = model.offsetAt(range.end);
-      values.set(name, expandTraced(model.text.slice(start, end), start, model.escapeChar, lookup) ?? 'unknown');
-      defaults.push({ name, start, end });
-    }
-  }
-  return { lookup, defaults };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Image references and Python tags.
-
-interface ImageReference {
-  /** The repository as written (after expansion), e.g. `python` or `docker.io/library/python`. */
-  name: string;
-  tag?: string;
-  /** Index of the tag's first character in the expanded reference. */
-  tagStart: number;
-  /** Index of the `@` before the digest, when there is one. */
-  digestAt?: number;
-}
-
-function parseReference(ref: string): ImageReference | undefined {
-  if (ref === '' || /\s/.test(ref)) return undefined;
-  const at = ref.indexOf('@');
-  const nameAndTag = at === -1 ? ref : ref.slice(0, at);
-  const colon = nameAndTag.lastIndexOf(':');
-  const hasTag = colon > nameAndTag.lastIndexOf('/');
-  return {
-    name: hasTag ? nameAndTag.slice(0, colon) : nameAndTag,
-    tag: hasTag ? nameAndTag.slice(colon + 1) : undefined,
-    tagStart: colon + 1,
-    digestAt: at === -1 ? undefined : at,
-  };
-}
-
-/** Docker's own normalisation: `python` and `docker.io/python` are `docker.io/library/python`. */
-export function isOfficialPythonImage(name: string): boolean {
-  const parts = name.split('/');
-  const first = parts[0];
-  const hasDomain = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  let domain = hasDomain ? first.toLowerCase() : 'docker.io';
-  if (domain === 'index.docker.io') domain = 'docker.io';
-  const path = hasDomain ? parts.slice(1) : parts;
-  const repository = domain === 'docker.io' && path.length === 1 ? ['library', ...path] : path;
-  return domain === 'docker.io' && repository.join('/') === 'library/python';
-}
-
-export interface PythonTag {
-  major: number;
-  /** Undefined for a major-only tag (`3`, `3-slim`), which floats to that major's newest. */
-  minor?: number;
-  /** The version part of the tag: `3.11`, `3.11.9`, `3.13.0rc1`, `3.12-rc`. */
-  versionText: string;
-  /** What follows the version, with its leading `-`: `-slim-bookworm`, `-alpine3.19`, or ''. */
-  variant: string;
-}
-
-export function parsePythonTag(tag: string): PythonTag | undefined {
-  const match = /^(\d+)(?:\.(\d+)(?:\.\d+)?(?:(?:a|b|rc)\d+)?)?(?:-rc)?(?=-|$)/.exec(tag);
-  if (!match) return undefined; // latest, slim, alpine, bookworm…: no version to compare
-  return {
-    major: Number(match[1]),
-    minor: match[2] === undefined ? undefined : Number(match[2]),
-    versionText: match[0],
-    variant: tag.slice(match[0].length),
-  };
-}
-
-/** The variants every version is published with, whatever the OS release of the day. */
-const FLOATING_VARIANTS = new Set(['', 'slim', 'alpine', 'windowsservercore']);
-const DEBIAN_CODENAMES = 'wheezy|jessie|stretch|buster|bullseye|bookworm|trixie|forky|duke';
-
-type VariantPlan =
-  | { kind: 'keep' }
-  /** The OS-pinned variant was never published for the target: the floating one of its family was. */
-  | { kind: 'swap'; to: string; os: string }
-  | { kind: 'unknown' };
-
-function planVariant(variant: string, target: PythonRelease): VariantPlan {
-  const name = variant.replace(/^-/, '');
-  if (FLOATING_VARIANTS.has(name) || target.dockerVariants?.includes(name)) return { kind: 'keep' };
-  const debian = new RegExp(`^(slim-)?(${DEBIAN_CODENAMES})$`).exec(name);
-  if (debian) return { kind: 'swap', to: debian[1] ? '-slim' : '', os: `Debian ${debian[2]}` };
-  const alpine = /^alpine(\d+\.\d+)$/.exec(name);
-  if (alpine) return { kind: 'swap', to: '-alpine', os: `Alpine ${alpine[1]}` };
-  const windows = /^windowsservercore-([\w.]+)$/.exec(name);
-  if (windows) return { kind: 'swap', to: '-windowsservercore', os: `Windows Server Core ${windows[1]}` };
-  return { kind: 'unknown' };
-}
-
-// ---------------------------------------------------------------------------------------------
 // The check.
 
-interface StageImage {
-  stage: Stage;
-  /** The expanded image reference, character by character. */
-  chars: TracedChar[];
-  ref: ImageReference;
-  official: boolean;
-  /** Offsets of the image argument in the FROM line. */
-  start: number;
-  end: number;
-}
-
-function imageText(image: StageImage): string {
-  return image.chars.map((c) => c.ch).join('');
-}
-
-function readStageImages(model: DockerfileModel, lookup: (name: string) => VariableValue): StageImage[] {
-  const images: StageImage[] = [];
-  for (const stage of model.stages) {
-    if (stage.parent) continue; // `FROM builder`: an earlier stage, not an image
-    const argument = stage.from.getArguments()[0];
-    if (!argument) continue;
-    const range = argument.getRange();
-    const start = model.offsetAt(range.start);
-    const end = model.offsetAt(range.end);
-    const chars = expandTraced(model.text.slice(start, end), start, model.escapeChar, lookup);
-    const ref = chars && parseReference(chars.map((c) => c.ch).join(''));
-    if (!chars || !ref) continue;
-    images.push({ stage, chars, ref, official: isOfficialPythonImage(ref.name), start, end });
-  }
-  return images;
-}
-
-/** The file span that produced chars[from, to), when it is one unbroken literal. */
-function sourceSpan(chars: TracedChar[], from: number, to: number): { start: number; end: number } | undefined {
-  if (to <= from) return undefined;
-  for (let k = from + 1; k < to; k++) if (chars[k].offset !== chars[k - 1].offset + 1) return undefined;
-  return { start: chars[from].offset, end: chars[to - 1].offset + 1 };
-}
+/** A stage's image, and whether it is the official Python image (the only one the rule reads). */
+type BaseImage = StageImage & { official: boolean };
 
 /**
  * Whether the Dockerfile's name or its folder's names the Python version it builds on:
@@ -348,16 +166,16 @@ export function pathNamesVersion(path: string, major: number, minor: number): bo
 }
 
 function checkDockerfile(ctx: Context, today: Date): void {
-  const target = /^(\d+)\.(\d+)$/.exec(ctx.settings.python.targetVersion);
+  const target = /^(\d+)\.(\d+)$/.exec(ctx.options.targetVersion);
   if (!target) return;
   const targetMajor = Number(target[1]);
   const targetMinor = Number(target[2]);
   const { model } = ctx;
   const { lookup, defaults } = readGlobalArgs(model);
-  const images = readStageImages(model, lookup);
+  const images = readStageImages(model, lookup).map((image) => ({ ...image, official: isOfficialPythonImage(image.ref.name) }));
   for (const image of images) checkImage(image);
 
-  function checkImage(image: StageImage): void {
+  function checkImage(image: BaseImage): void {
     const { ref, chars } = image;
     if (!image.official || ref.tag === undefined) return;
     const tag = parsePythonTag(ref.tag);
@@ -469,7 +287,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
   }
 
   /** Whether a FROM stays a published image when its version becomes the target. */
-  function canTake(image: StageImage, targetRelease: PythonRelease): boolean {
+  function canTake(image: BaseImage, targetRelease: PythonRelease): boolean {
     const tag = image.official && image.ref.tag !== undefined ? parsePythonTag(image.ref.tag) : undefined;
     return tag !== undefined && tag.major === targetMajor && planVariant(tag.variant, targetRelease).kind === 'keep';
   }
@@ -524,41 +342,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
     const build = ctx.buildContext;
     if (!build?.readFile) return undefined;
     const read = build.readFile.bind(build);
-    return readPythonConstraints(read, constraintFolders(build, image));
-  }
-
-  /**
-   * Where the project's files may sit: the context's root, the Dockerfile's folder, and the
-   * folders this stage (and the stages built on it) copy from.
-   */
-  function constraintFolders(build: BuildContext, image: StageImage): string[] {
-    const folders = new Set<string>(['']);
-    const own = path.relative(build.contextDir, path.dirname(build.dockerfilePath)).split(path.sep).join('/');
-    if (own && !own.startsWith('..') && !path.isAbsolute(own)) folders.add(own);
-    const stages = model.stages.filter((stage) => {
-      for (let s: Stage | undefined = stage, hops = 0; s && hops <= model.stages.length; s = s.parent, hops++) {
-        if (s === image.stage) return true;
-      }
-      return false;
-    });
-    for (const stage of stages) {
-      for (const info of stage.instructions) {
-        const copy = readCopy(model, info);
-        if (!copy || copy.fromOther) continue;
-        for (const source of copy.sources) {
-          if (source.includes('$') || /^[a-z][\w+.-]*:\/\//i.test(source)) continue;
-          const segments = source.replace(/^(\.\/|\/)+/, '').split('/');
-          const cut = segments.findIndex((s) => /[*?[]/.test(s));
-          const dir = path.posix.normalize(segments.slice(0, cut < 0 ? segments.length : cut).join('/') || '.').replace(/\/$/, '');
-          if (dir === '.' || dir.startsWith('..')) continue;
-          folders.add(dir); // the source may be a folder…
-          const parent = path.posix.dirname(dir);
-          if (parent !== '.') folders.add(parent); // …or a file in one
-          if (folders.size > 32) return [...folders];
-        }
-      }
-    }
-    return [...folders];
+    return readPythonConstraints(read, stageProjectFolders(model, build, image.stage));
   }
 
   function findingRange(image: StageImage) {

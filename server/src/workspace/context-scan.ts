@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { ContextFile, ContextScan } from './build-context';
 import type { WalkReply, WalkRequest } from './context-scan-worker';
 import { walkSync } from './walk-dir';
+import { isInside } from '../../../shared/src/files/containment';
 
 export const MAX_CONTEXT_FILES = 100_000;
 
@@ -81,7 +82,7 @@ export class ContextScanner {
   invalidatePath(absPath: string): void {
     const target = key(absPath);
     for (const entry of this.entries.values()) {
-      if (target === entry.dir || isInside(target, entry.dir)) {
+      if (isInside(target, entry.dir)) {
         // The context directory itself (or one of its parents) changed: walk it again.
         entry.full = true;
       } else if (isInside(entry.dir, target)) {
@@ -286,11 +287,6 @@ export function stopScanWorker(): void {
 function key(dir: string): string {
   const resolved = path.resolve(dir);
   return resolved.length > 1 && resolved.endsWith(path.sep) ? resolved.slice(0, -1) : resolved;
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 function toPosix(p: string): string {

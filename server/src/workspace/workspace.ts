@@ -9,19 +9,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-// A compose project's `.env` (beside the compose file): `KEY=value` lines, `export `, quotes, `#` comments.
-import { parse as parseDotEnv } from 'dotenv';
 import type { ContextOverride } from '../settings';
 import type { BuildContext, IgnoreFileRef } from './build-context';
-import { parseComposeFile, resolveComposeBuilds, type ComposeFileParse, type Env } from './compose';
+import { defaultSpec, dockerfilesAffectedBy, DOT_ENV, IGNORE_NAME, indexBuilds, parseBuildFile, unique, type BuildIndex, type BuildSpec } from './build-index';
+import type { ComposeFileParse, Env } from './compose';
 import { ContextScanner } from './context-scan';
-import { isDevcontainerFile, parseDevcontainerFile } from './devcontainer';
 import { discover, kindOf } from './discover';
 import { compileExcludeGlobs, type ExcludeTest } from './exclude-globs';
+import { FileStates, type FileState } from './file-states';
 import { ignoreFileCandidates } from '../../../shared/src/dockerignore/ignore-file-choice';
 import { isInside, isInsideAny } from '../../../shared/src/files/containment';
-import { readTextFile, readTextFileSync, shownPath, type ReadResult } from '../../../shared/src/files/safe-read';
-import { writeRefusal } from './write-policy';
 
 export interface WorkspaceSettings {
   contextOverrides: ContextOverride[];
@@ -38,21 +35,6 @@ export interface WorkspaceOptions {
   env?: Env;
 }
 
-/** A build before its files are looked at. */
-type BuildSpec = Pick<BuildContext, 'dockerfilePath' | 'contextDir' | 'source' | 'service' | 'composeFile' | 'target'>;
-
-interface FileState {
-  exists: boolean;
-  text?: string;
-  /** Why an existing path was not read (a link out of the workspace, a FIFO, too large…). */
-  skipped?: string;
-  /** False when the bytes are not valid UTF-8: `text` is then for linting, never to write back. */
-  utf8?: boolean;
-}
-
-const IGNORE_NAME = '.dockerignore';
-const DOT_ENV = '.env';
-
 export class WorkspaceModel {
   readonly scanner: ContextScanner;
   /**
@@ -65,19 +47,11 @@ export class WorkspaceModel {
   private readonly rootSettings = new Map<string, WorkspaceSettings>();
   private readonly env: Env;
 
-  private readonly overlay = new Map<string, string>();
-  private readonly files = new Map<string, FileState>();
-  private readonly refusals = new Map<string, string | undefined>();
+  private readonly fileStates = new FileStates(() => this.roots, this.work);
   private readonly composeParses = new Map<string, ComposeFileParse>();
   private readonly known = { dockerfiles: new Set<string>(), composeFiles: new Set<string>(), dockerignores: new Set<string>() };
 
-  private index?: {
-    /** Dockerfiles that compose or dev container files name, whatever their file names. */
-    named: Set<string>;
-    byDockerfile: Map<string, BuildSpec[]>;
-    byDockerfileDir: Map<string, BuildSpec[]>;
-    byContextDir: Map<string, BuildSpec[]>;
-  };
+  private index?: BuildIndex;
 
   constructor(options: WorkspaceOptions = {}) {
     this.scanner = options.scanner ?? new ContextScanner();
@@ -92,8 +66,7 @@ export class WorkspaceModel {
   setRoots(roots: readonly string[]): void {
     this.roots = roots.map((r) => path.resolve(r));
     this.index = undefined;
-    this.files.clear(); // what a link may resolve to depends on the roots
-    this.refusals.clear();
+    this.fileStates.clear(); // what a link may resolve to depends on the roots
   }
 
   /** Context overrides and excludes, for one root or (without `root`) for all. */
@@ -106,8 +79,7 @@ export class WorkspaceModel {
   /** The text of an open editor, which wins over the disk; undefined when it closes. */
   setOverlay(filePath: string, text: string | undefined): void {
     const abs = path.resolve(filePath);
-    if (text === undefined) this.overlay.delete(abs);
-    else this.overlay.set(abs, text);
+    this.fileStates.setOverlay(abs, text);
     this.dropFile(abs);
   }
 
@@ -121,8 +93,7 @@ export class WorkspaceModel {
     this.known.dockerfiles = new Set(found.flatMap((f) => f.dockerfiles));
     this.known.composeFiles = new Set(found.flatMap((f) => f.composeFiles));
     this.known.dockerignores = new Set(found.flatMap((f) => f.dockerignores));
-    this.files.clear();
-    this.refusals.clear();
+    this.fileStates.clear();
     this.foundAbove.clear();
     this.composeParses.clear();
     // An index built before these files were known (a request during discovery) is stale now.
@@ -158,10 +129,8 @@ export class WorkspaceModel {
       if (kind !== 'dockerignore') this.index = undefined;
     } else {
       // Perhaps a directory: forget everything below it that is gone.
+      this.fileStates.dropBelow(abs);
       const prefix = abs + path.sep;
-      for (const key of [...this.files.keys()]) if (key.startsWith(prefix)) this.files.delete(key);
-      // A folder that became (or stopped being) a link changes where everything below it resolves.
-      for (const key of [...this.refusals.keys()]) if (key.startsWith(prefix) || key.startsWith(abs)) this.refusals.delete(key);
       for (const key of [...this.composeParses.keys()]) if (key.startsWith(prefix)) this.composeParses.delete(key);
       for (const set of Object.values(this.known)) {
         for (const file of [...set]) if (file.startsWith(prefix) && !fs.existsSync(file)) set.delete(file);
@@ -185,7 +154,7 @@ export class WorkspaceModel {
 
   /** Files read so far that exist but were not read, with why (for a warning, never a finding). */
   skippedFiles(): Array<{ path: string; reason: string }> {
-    return [...this.files].flatMap(([file, state]) => (state.skipped ? [{ path: file, reason: state.skipped }] : []));
+    return this.fileStates.skippedFiles();
   }
 
   /**
@@ -194,17 +163,7 @@ export class WorkspaceModel {
    * is invalidated.
    */
   writeRefusal(filePath: string): string | undefined {
-    const abs = path.resolve(filePath);
-    if (this.refusals.has(abs)) return this.refusals.get(abs);
-    let refusal: string | undefined;
-    const state = this.read(abs);
-    // An open editor's text is edited where the user sees it, and saved by the editor.
-    if (this.overlay.has(abs)) refusal = undefined;
-    else if (state.skipped) refusal = `${shownPath(abs, this.roots)} ${state.skipped}`;
-    else if (state.utf8 === false) refusal = `${shownPath(abs, this.roots)} is not valid UTF-8, and dockopt keeps its bytes as they are`;
-    else refusal = writeRefusal(abs, this.roots);
-    this.refusals.set(abs, refusal);
-    return refusal;
+    return this.fileStates.writeRefusal(path.resolve(filePath));
   }
 
   /** Dockerfiles found by name, named by a compose or dev container file, or given explicitly. */
@@ -342,70 +301,27 @@ export class WorkspaceModel {
     return { ...(path.dirname(spec.dockerfilePath) === spec.contextDir ? root : specific), exists: false };
   }
 
-  private buildIndex() {
+  private buildIndex(): BuildIndex {
     if (this.index) return this.index;
-    const byDockerfile = new Map<string, BuildSpec[]>();
-    const add = (spec: BuildSpec) => push(byDockerfile, spec.dockerfilePath, spec);
-
-    const composeFiles = [...this.known.composeFiles].sort();
-    for (const build of resolveComposeBuilds(composeFiles.map((file) => this.composeParse(file)))) {
-      add({ ...build, source: 'compose' });
-    }
-    // A settings override replaces whatever compose says for that Dockerfile.
-    for (const root of this.roots.length ? this.roots : [process.cwd()]) {
-      for (const override of this.settingsOf(root).contextOverrides) {
-        const dockerfilePath = path.resolve(root, override.dockerfile);
-        byDockerfile.set(dockerfilePath, [{ dockerfilePath, contextDir: path.resolve(root, override.context), source: 'setting' }]);
-      }
-    }
-    for (const dockerfile of this.known.dockerfiles) {
-      if (!byDockerfile.has(dockerfile)) add(this.defaultSpec(dockerfile));
-    }
-
-    const named = new Set<string>();
-    for (const [dockerfile, specs] of byDockerfile) {
-      if (specs.some((s) => s.source === 'compose') && kindOf(dockerfile) !== 'dockerfile' && isInsideAny(dockerfile, this.roots) && !this.isExcluded(dockerfile) && this.read(dockerfile).text !== undefined) {
-        named.add(dockerfile);
-      }
-    }
-
-    const byDockerfileDir = new Map<string, BuildSpec[]>();
-    const byContextDir = new Map<string, BuildSpec[]>();
-    for (const specs of byDockerfile.values()) {
-      for (const spec of specs) {
-        this.work.specVisits++;
-        push(byDockerfileDir, path.dirname(spec.dockerfilePath), spec);
-        push(byContextDir, spec.contextDir, spec);
-      }
-    }
-    this.index = { named, byDockerfile, byDockerfileDir, byContextDir };
+    this.index = indexBuilds({
+      composeParses: [...this.known.composeFiles].sort().map((file) => this.composeParse(file)),
+      roots: this.roots,
+      overridesOf: (root) => this.settingsOf(root).contextOverrides,
+      dockerfiles: this.known.dockerfiles,
+      mayName: (dockerfile) => isInsideAny(dockerfile, this.roots) && !this.isExcluded(dockerfile) && this.read(dockerfile).text !== undefined,
+      work: this.work,
+    });
     return this.index;
   }
 
   private defaultSpec(dockerfilePath: string): BuildSpec {
-    for (const root of this.roots) {
-      for (const override of this.settingsOf(root).contextOverrides) {
-        if (path.resolve(root, override.dockerfile) === dockerfilePath) {
-          return { dockerfilePath, contextDir: path.resolve(root, override.context), source: 'setting' };
-        }
-      }
-    }
-    return { dockerfilePath, contextDir: path.dirname(dockerfilePath), source: 'dockerfile-folder' };
+    return defaultSpec(dockerfilePath, this.roots, (root) => this.settingsOf(root).contextOverrides);
   }
 
   private composeParse(file: string): ComposeFileParse {
     let parsed = this.composeParses.get(file);
     if (!parsed) {
-      const state = this.read(file);
-      if (isDevcontainerFile(file)) {
-        parsed = state.text !== undefined ? parseDevcontainerFile(state.text, file) : { path: file, services: [] };
-        this.composeParses.set(file, parsed);
-        return parsed;
-      }
-      // As `docker compose` does: the project's .env fills `${VAR}`, the environment wins over it.
-      const dotEnv = this.read(path.join(path.dirname(file), DOT_ENV));
-      const env = dotEnv.exists ? { ...parseDotEnv(dotEnv.text ?? ''), ...this.env } : this.env;
-      parsed = state.exists ? parseComposeFile(state.text ?? '', file, env) : { path: file, services: [] };
+      parsed = parseBuildFile(file, (abs) => this.read(abs), this.env);
       this.composeParses.set(file, parsed);
     }
     return parsed;
@@ -413,24 +329,7 @@ export class WorkspaceModel {
 
   /** Dockerfiles whose builds involve this path as a compose file, ignore file, Dockerfile or context. */
   private affectedDockerfiles(abs: string): string[] {
-    const index = this.buildIndex();
-    const out: string[] = [];
-    const kind = kindOf(abs);
-    if (kind === 'dockerfile') out.push(abs);
-    for (const specs of index.byDockerfile.values()) {
-      for (const spec of specs) {
-        this.work.specVisits++;
-        if (
-          spec.composeFile === abs ||
-          spec.contextDir === abs ||
-          (kind === 'dockerignore' && path.dirname(abs) === path.dirname(spec.dockerfilePath)) ||
-          (kind === 'dockerignore' && (abs === path.join(spec.contextDir, IGNORE_NAME) || abs === `${spec.dockerfilePath}.dockerignore`))
-        ) {
-          out.push(spec.dockerfilePath);
-        }
-      }
-    }
-    return unique(out);
+    return dockerfilesAffectedBy(this.buildIndex(), abs, this.work);
   }
 
   private settingsOf(root: string): WorkspaceSettings {
@@ -470,8 +369,7 @@ export class WorkspaceModel {
   }
 
   private dropFile(abs: string): void {
-    this.files.delete(abs);
-    this.refusals.delete(abs);
+    this.fileStates.drop(abs);
     if (this.composeParses.delete(abs) || kindOf(abs) === 'compose') this.index = undefined;
     if (path.basename(abs) === DOT_ENV) {
       // The compose files beside it read their variables from it.
@@ -482,43 +380,16 @@ export class WorkspaceModel {
 
   /** A file's state, from the overlay, the cache, or (once) the disk. */
   private read(abs: string): FileState {
-    this.work.fileLookups++;
-    const open = this.overlay.get(abs);
-    if (open !== undefined) return { exists: true, text: open };
-    let state = this.files.get(abs);
-    if (!state) {
-      state = toFileState(readTextFileSync(abs, this.roots));
-      this.files.set(abs, state);
-    }
-    return state;
+    return this.fileStates.read(abs);
   }
 
-  private async readAsync(abs: string): Promise<void> {
-    if (this.overlay.has(abs) || this.files.has(abs)) return;
-    const state = toFileState(await readTextFile(abs, this.roots));
-    if (!this.files.has(abs)) this.files.set(abs, state);
+  private readAsync(abs: string): Promise<void> {
+    return this.fileStates.readAsync(abs);
   }
 }
 
-function toFileState(result: ReadResult): FileState {
-  if (result.kind === 'absent') return { exists: false };
-  if (result.kind === 'skipped') return { exists: true, skipped: result.reason };
-  return { exists: true, text: result.text, utf8: result.utf8 };
-}
-
-/** A context-relative path that stays inside the context (no `..` out of it). */
 /** Whether `relPath`, joined to `dir`, names something strictly below it (`..x` is a name, `../x` is not). */
 export function isInsideDir(dir: string, relPath: string): boolean {
   const full = path.join(dir, relPath);
   return path.relative(dir, full) !== '' && isInside(dir, full);
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
 }

@@ -6,8 +6,8 @@
  * minutes; Go's RE2, which BuildKit uses, does not.
  *
  * The tokens are the pieces BuildKit's patternmatcher turns a .dockerignore pattern into;
- * each caller parses its own syntax into them (ignore-matcher.ts for .dockerignore lines,
- * the COPY source globs in context-sources.ts and manifest-copies.ts).
+ * ignore-matcher.ts parses .dockerignore lines into them, and COPY source globs through
+ * shared/src/dockerfile/copy-globs.ts.
  */
 
 export type GlobToken =
