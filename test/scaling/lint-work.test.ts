@@ -83,3 +83,17 @@ describe('per rule: the budget units a rule spends grow with the file, not its s
     }
   }
 });
+
+describe('copy-before-install on a stage with many broad COPYs', () => {
+  // Each COPY . . looks ahead to the install and back at earlier COPYs: read once per stage, not per COPY.
+  const file = (n: number) => 'FROM python:3.12\nWORKDIR /app\n' + 'COPY . .\nRUN echo hi\n'.repeat(n) + 'COPY requirements.txt .\nRUN pip install -r requirements.txt\n';
+  const rule = rules.find((r) => r.meta.id === 'copy-before-install')!;
+  const small = lintCounting(file(40), onlyRule(rule));
+  const large = lintCounting(file(400), onlyRule(rule));
+
+  test('reports every broad COPY, with work proportional to the file', () => {
+    assert.equal(small.findings.length, 40);
+    assert.equal(large.findings.length, 400);
+    proportional('budgetUnitsSpent', small.work, large.work);
+  });
+});

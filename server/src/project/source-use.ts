@@ -54,18 +54,24 @@ export function runRolesOf(model: DockerfileModel): RunRoles {
 export function ecosystemsInstalledBefore(stage: Stage, index: number, rolesOf: RunRoles): Set<Ecosystem> {
   const found = new Set<Ecosystem>();
   const seen = new Set<Stage>();
-  let instructions = stage.instructions.slice(0, index);
   for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) {
     seen.add(s);
-    if (s !== stage) instructions = s.instructions;
-    for (const info of instructions) {
+    // By index, not a slice or an iterator: the stage's list charges every walk (charged-list.ts).
+    const end = s === stage ? index : s.instructions.length;
+    for (let k = 0; k < end; k++) {
+      const info = s.instructions[k];
       if (info.keyword !== 'RUN') continue;
-      for (const { role } of rolesOf(info)) {
-        if (role.role === 'install' && role.install.manifests.required.length > 0 && !role.install.needsSource) {
-          found.add(role.install.ecosystem);
-        }
-      }
+      for (const ecosystem of ecosystemsInstalledBy(info, rolesOf)) found.add(ecosystem);
     }
+  }
+  return found;
+}
+
+/** The ecosystems a RUN installs from their manifests alone (not the project from its source). */
+export function ecosystemsInstalledBy(info: InstructionInfo, rolesOf: RunRoles): Ecosystem[] {
+  const found: Ecosystem[] = [];
+  for (const { role } of rolesOf(info)) {
+    if (role.role === 'install' && role.install.manifests.required.length > 0 && !role.install.needsSource) found.push(role.install.ecosystem);
   }
   return found;
 }

@@ -21,8 +21,9 @@ import { commentedStart, copyLabel, instructionLabel, lineEnd } from '../dockerf
 import { placedBy } from '../dockerfile/named-paths';
 import { createRule, type RuleContext } from './create-rule';
 import { PYTHON_PROJECT_ADVICE } from '../dockerfile/dependency-installs';
+import type { Ecosystem } from '../dockerfile/install-reading';
 import { contextFilesOf, manifestCopyLines, planManifests, type ContextFiles, type ManifestToCopy } from '../project/manifest-copies';
-import { ecosystemsInstalledBefore, readRunUse, runRolesOf, type InstallSourceNeed, type RunInstall, type RunRoles, type RunUse } from '../project/source-use';
+import { ecosystemsInstalledBefore, ecosystemsInstalledBy, readRunUse, runRolesOf, type InstallSourceNeed, type RunInstall, type RunRoles, type RunUse } from '../project/source-use';
 import type { Fix, TextEdit } from './types';
 
 const ID = 'copy-before-install' as const;
@@ -105,6 +106,11 @@ interface PassObstacle {
 /** Instructions COPY . . may move past: they neither read files nor change where COPY writes. */
 const NEUTRAL = new Set(['USER', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL', 'MAINTAINER', 'VOLUME', 'SHELL', 'ONBUILD']);
 
+interface StageFacts {
+  copies: Array<{ copy: CopyInstruction; workdir: string }>;
+  installRuns: InstructionInfo[];
+}
+
 class StageChecker {
   private readonly model: DockerfileModel;
   private readonly workdirMemo = new Map<Stage, Map<InstructionInfo, string>>();
@@ -116,17 +122,50 @@ class StageChecker {
     this.rolesOf = runRolesOf(this.model);
   }
 
+  private readonly factsMemo = new Map<Stage, StageFacts>();
+  private readonly parentEcosystems = new Map<Stage, Set<Ecosystem>>();
+
+  /** Ecosystems installed from their manifests before an instruction: the parent stages' (once), then this stage's install RUNs before it. */
+  private ecosystemsBefore(stage: Stage, facts: StageFacts, index: number): Set<Ecosystem> {
+    let inherited = this.parentEcosystems.get(stage);
+    if (!inherited) this.parentEcosystems.set(stage, (inherited = ecosystemsInstalledBefore(stage, 0, this.rolesOf)));
+    const found = new Set(inherited);
+    for (const info of facts.installRuns) {
+      if (info.index >= index) break;
+      for (const ecosystem of ecosystemsInstalledBy(info, this.rolesOf)) found.add(ecosystem);
+    }
+    return found;
+  }
+
+  /** The stage's COPY/ADD instructions (with their WORKDIR) and the RUNs with an install in them. */
+  private factsOf(stage: Stage): StageFacts {
+    let facts = this.factsMemo.get(stage);
+    if (!facts) {
+      const workdirs = workdirsOf(stage, this.workdirMemo);
+      facts = { copies: [], installRuns: [] };
+      for (const info of stage.instructions) {
+        const copy = readCopy(this.model, info);
+        if (copy) facts.copies.push({ copy, workdir: workdirs.get(info)! });
+        if (info.keyword === 'RUN' && this.rolesOf(info).some(({ role }) => role.role === 'install')) facts.installRuns.push(info);
+      }
+      this.factsMemo.set(stage, facts);
+    }
+    return facts;
+  }
+
   /** Reports the broad COPY at `index` of `stage` when a dependency install of the stage follows it. */
   check(stage: Stage, copy: CopyInstruction, index: number): void {
+    // Read once per stage: a stage with many broad COPYs must not re-read it for each (n²).
+    const facts = this.factsOf(stage);
+    const installRuns = facts.installRuns.filter((info) => info.index > copy.info.index);
+    if (installRuns.length === 0) return; // no install follows: nothing to report
     const workdirs = workdirsOf(stage, this.workdirMemo);
     const destDir = resolveIn(workdirs.get(copy.info)!, expandEnv(copy.dest, copy.info.env));
-    const prior = ecosystemsInstalledBefore(stage, index, this.rolesOf);
-    const after = stage.instructions.slice(index + 1);
+    const prior = this.ecosystemsBefore(stage, facts, copy.info.index);
     const uses = new Map<InstructionInfo, RunUse>();
-    const stageCopies = after
-      .map((info) => readCopy(this.model, info))
-      .filter((c): c is CopyInstruction => c?.fromOther === true)
-      .map((c) => ({ copy: c, dest: resolveIn(workdirs.get(c.info)!, expandEnv(c.dest, c.info.env)) }));
+    const stageCopies = facts.copies
+      .filter(({ copy: c }) => c.fromOther && c.info.index > copy.info.index)
+      .map(({ copy: c, workdir }) => ({ copy: c, dest: resolveIn(workdir, expandEnv(c.dest, c.info.env)) }));
     const useOf = (info: InstructionInfo) => {
       let use = uses.get(info);
       if (!use) {
@@ -140,19 +179,18 @@ class StageChecker {
       }
       return use;
     };
-    const first = after.find((info) => info.keyword === 'RUN' && useOf(info).installs.length > 0);
+    const first = installRuns.find((info) => useOf(info).installs.length > 0);
     if (!first) return;
 
-    const earlier = stage.instructions
-      .slice(0, index)
-      .map((info) => ({ copy: readCopy(this.model, info), workdir: workdirs.get(info)! }))
-      .filter((e): e is { copy: CopyInstruction; workdir: string } => e.copy !== undefined);
+    const earlier = facts.copies.filter((e) => e.copy.info.index < copy.info.index);
     const label = copyLabel(copy);
     const movable: RunInstall[] = [];
     let lastRun: InstructionInfo | undefined;
     let installProblem: InstallProblem | undefined;
     let passObstacle: PassObstacle | undefined;
-    for (const info of after) {
+    // By index: reading one instruction is free, a slice per broad COPY would cost the stage each time.
+    for (let k = index + 1; k < stage.instructions.length; k++) {
+      const info = stage.instructions[k];
       const use = info.keyword === 'RUN' ? useOf(info) : undefined;
       if (use && use.installs.length > 0) {
         installProblem = this.installObstacle(use, destDir, earlier);
