@@ -4,7 +4,8 @@
 // on these machines: code-server refuses --extensionDevelopmentPath/--extensionTestsPath on its
 // command line, but its web workbench takes the same options from the page URL's `payload`.
 //
-// Usage: node test/vscode/run.mjs [--no-setup] [--no-build] [--keep]
+// Usage: node test/vscode/run.mjs [--no-setup] [--no-build] [--keep] [--desktop]
+//   --desktop   a desktop VS Code through @vscode/test-electron (downloaded; or VSCODE_EXECUTABLE)
 //   --no-setup  do not install what is missing (scripts/vscode-setup.sh); fail instead
 //   --no-build  use the extension bundles in dist/ as they are (npm test has just built them)
 //   --keep      keep the scratch folder (workspace copy, user data, code-server log) after a pass
@@ -27,6 +28,12 @@ const args = process.argv.slice(2);
 const log = (message) => console.error(`test:vscode: ${message}`);
 
 const started = Date.now();
+// A desktop VS Code when one is named or may be downloaded: @vscode/test-electron's runTests.
+if (process.env.VSCODE_EXECUTABLE || args.includes('--desktop')) {
+  if (!args.includes('--no-build') && run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
+  const { runInDesktopVsCode } = await import('./desktop.mjs');
+  process.exit(await runInDesktopVsCode({ root, suiteBundle: await buildSuite(), executable: process.env.VSCODE_EXECUTABLE, log }));
+}
 const entry = codeServerEntry(!args.includes('--no-setup'));
 if (!args.includes('--no-build') && run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 const suiteBundle = await buildSuite();
