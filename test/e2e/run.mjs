@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeServerEntry, freePort, installExtension, startCodeServer, stopProcessGroup, waitForServer } from './code-server.mjs';
+import { codeServerEntry, freePort, installExtension, startCodeServer, stopProcessGroup, waitForServer } from '../helpers/code-server.mjs';
 import { dockerDaemon } from './docker.mjs';
 import { copyReadmePictures } from './pictures.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';

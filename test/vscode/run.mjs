@@ -14,11 +14,10 @@
 // Exit code: the suite's (0 all passed), 1 on any failure, including a launcher error.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeServerEntry, freePort, stopProcessGroup, waitForServer } from '../helpers/code-server.mjs';
 import { buildSuite } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,7 +33,13 @@ if (process.env.VSCODE_EXECUTABLE || args.includes('--desktop')) {
   const { runInDesktopVsCode } = await import('./desktop.mjs');
   process.exit(await runInDesktopVsCode({ root, suiteBundle: await buildSuite(), executable: process.env.VSCODE_EXECUTABLE, log }));
 }
-const entry = codeServerEntry(!args.includes('--no-setup'));
+let entry;
+try {
+  entry = codeServerEntry(root, !args.includes('--no-setup'));
+} catch (error) {
+  log(error.message);
+  process.exit(1);
+}
 if (!args.includes('--no-build') && run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 const suiteBundle = await buildSuite();
 prepareExampleImages();
@@ -69,7 +74,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 try {
   const port = await freePort();
   server = startCodeServer(port);
-  await waitForServer(port, server);
+  await waitForServer(port, server, paths.serverLog);
   code = await runInWorkbench(port);
   code = reportResults(code);
 } catch (error) {
@@ -104,18 +109,6 @@ function run(command, argv) {
   return result.status ?? 1;
 }
 
-/** code-server's entry.js from scripts/vscode-setup.sh (which installs it unless told not to). */
-function codeServerEntry(install) {
-  const script = join(root, 'scripts', 'vscode-setup.sh');
-  const result = spawnSync('bash', install ? [script] : [script, '--check'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const path = result.stdout.trim().split('\n').pop();
-  if (result.status !== 0 || !path || !existsSync(path)) {
-    log(install ? 'scripts/vscode-setup.sh failed (see above)' : 'not set up: run `bash scripts/vscode-setup.sh`');
-    process.exit(1);
-  }
-  return path;
-}
-
 function prepareScratch() {
   cpSync(join(root, 'examples', 'ha-ingestor'), paths.workspace, { recursive: true });
   mkdirSync(join(paths.userData, 'User'), { recursive: true });
@@ -130,17 +123,6 @@ function prepareScratch() {
     'extensions.autoCheckUpdates': false,
   };
   writeFileSync(join(paths.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function startCodeServer(port) {
@@ -166,25 +148,6 @@ function startCodeServer(port) {
   );
   log(`code-server (pid ${child.pid}) on 127.0.0.1:${port}, log ${paths.serverLog}`);
   return child;
-}
-
-/** Resolves once code-server answers /healthz; rejects if it exits or the deadline passes. */
-async function waitForServer(port, child) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}); see ${paths.serverLog}`);
-    const ok = await new Promise((resolve) => {
-      const request = get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (response) => {
-        response.resume();
-        resolve(response.statusCode === 200);
-      });
-      request.on('error', () => resolve(false));
-      request.on('timeout', () => request.destroy());
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`code-server did not answer within 60 s; see ${paths.serverLog}`);
 }
 
 /**
@@ -242,23 +205,3 @@ function reportResults(exitCode) {
   return exitCode === 0 && results.failed.length === 0 && results.passed.length > 0 ? 0 : 1;
 }
 
-/** SIGTERM to code-server's process group, SIGKILL after 5 s if anything is left. */
-async function stopProcessGroup(child) {
-  if (!child?.pid) return;
-  const alive = () => {
-    try {
-      process.kill(-child.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + 5000;
-  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive()) process.kill(-child.pid, 'SIGKILL');
-}

@@ -1,4 +1,4 @@
-// code-server for the end-to-end suite: installed by scripts/vscode-setup.sh, started on
+// code-server for the real-editor runs (test/vscode/run.mjs, test/e2e/run.mjs): installed by scripts/vscode-setup.sh, started on
 // 127.0.0.1 and a free port with its own user-data and extensions dirs, stopped with its whole
 // process group (extension host, pty host, the builds they started).
 import { spawn, spawnSync } from 'node:child_process';
