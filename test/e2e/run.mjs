@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeServerEntry, freePort, installExtension, startCodeServer, stopProcessGroup, waitForServer } from '../helpers/code-server.mjs';
+import { codeServerEntry, freePort, installExtension, startCodeServer, stopOnInterrupt, stopProcessGroup, waitForServer } from '../helpers/code-server.mjs';
 import { dockerDaemon } from './docker.mjs';
 import { copyReadmePictures } from './pictures.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
@@ -47,16 +47,7 @@ const consoleLines = [];
 let server;
 let browser;
 let code = 1;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    try {
-      if (server?.pid) process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    process.exit(1);
-  });
-}
+stopOnInterrupt(() => server);
 
 try {
   const entry = codeServerEntry(root, !args.includes('--no-setup'));

@@ -79,6 +79,21 @@ export async function waitForServer(port, child, logFile) {
   throw new Error(`code-server did not answer within 60 s; see ${logFile}`);
 }
 
+/** Interrupted (Ctrl+C, a CI timeout): kill code-server's process group too, then exit 1. */
+export function stopOnInterrupt(current) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      try {
+        const server = current();
+        if (server?.pid) process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      process.exit(1);
+    });
+  }
+}
+
 /** SIGTERM to the process group, SIGKILL after 5 s if anything is left. */
 export async function stopProcessGroup(child) {
   if (!child?.pid) return;

@@ -17,7 +17,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeServerEntry, freePort, stopProcessGroup, waitForServer } from '../helpers/code-server.mjs';
+import { codeServerEntry, freePort, stopOnInterrupt, stopProcessGroup, waitForServer } from '../helpers/code-server.mjs';
 import { buildSuite } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,17 +60,7 @@ let server;
 let browser;
 let code = 1;
 const consoleLines = [];
-// Interrupted (Ctrl+C, a CI timeout): code-server runs in its own process group, stop it too.
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    try {
-      if (server?.pid) process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    process.exit(1);
-  });
-}
+stopOnInterrupt(() => server);
 try {
   const port = await freePort();
   server = startCodeServer(port);

@@ -8,6 +8,7 @@
 import { posix } from 'node:path';
 import type { InstructionInfo, Stage } from './model';
 import { expandEnv } from './variables';
+import { unquote } from '../../../shared/src/dockerfile/quotes';
 
 /** The base image's WORKDIR is not known; `/` is Docker's default and what official images keep. */
 const IMAGE_WORKDIR = '/';
@@ -53,11 +54,4 @@ export function workdirsOf(stage: Stage, memo: Map<Stage, Map<InstructionInfo, s
   }
   memo.set(stage, dirs);
   return dirs;
-}
-
-export function unquote(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
-    return value.slice(1, -1);
-  }
-  return value;
 }

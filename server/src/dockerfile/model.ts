@@ -14,6 +14,7 @@ import { chargedList } from './charged-list';
 import { EnvChain, type EnvView } from './env-scope';
 import { collectKnownUsers, readArgDefaults, resolveFromImage, type KnownUser } from './users';
 import { baseImageUser, readUserInstruction, type UserInForce } from './user-in-force';
+import { unquote } from '../../../shared/src/dockerfile/quotes';
 
 export type { UserInForce } from './user-in-force';
 
@@ -214,7 +215,6 @@ function dominantEol(text: string): '\n' | '\r\n' {
   return crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
 }
 
-
 /**
  * Gives `target` a `parent` that charges the running rule's work budget (work-budget.ts) one
  * unit a read: a rule that walks the chain of stages for each instruction is quadratic in a file
@@ -242,11 +242,4 @@ export function readEnv(instruction: Instruction): Array<[string, string]> {
   const props = (instruction as Partial<{ getProperties(): Array<{ getName(): string; getValue(): string | null }> }>).getProperties?.();
   if (!props) return [];
   return props.map((p) => [p.getName(), unquote(p.getValue() ?? '')]);
-}
-
-function unquote(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
-    return value.slice(1, -1);
-  }
-  return value;
 }

@@ -25,6 +25,7 @@ import type { Ecosystem } from '../dockerfile/install-reading';
 import { contextFilesOf, manifestCopyLines, planManifests, type ContextFiles, type ManifestToCopy } from '../project/manifest-copies';
 import { ecosystemsInstalledBefore, ecosystemsInstalledBy, readRunUse, runRolesOf, type InstallSourceNeed, type RunInstall, type RunRoles, type RunUse } from '../project/source-use';
 import type { Fix, TextEdit } from './types';
+import { listOf } from '../format-list';
 
 const ID = 'copy-before-install' as const;
 
@@ -353,9 +354,4 @@ function installProblemReport(problem: InstallProblem): { messageId: keyof typeo
     case 'manifests':
       return { messageId: 'installManifestsProblem', data: { problem: problem.problem } };
   }
-}
-
-function listOf(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

@@ -24,6 +24,7 @@ import {
   PYTHON_RELEASES,
   type PythonRelease,
 } from '../python/releases';
+import { listOf } from '../format-list';
 
 // A finding is its first sentence (the image is older than the target, or past end of life) and
 // what becomes of the fix: offered, or none and why. `{{image}}` is the reference as the build
@@ -140,11 +141,6 @@ function compareMinor(a: PythonRelease, b: PythonRelease): number {
   const [aMajor, aMinor] = a.version.split('.').map(Number);
   const [bMajor, bMinor] = b.version.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;
-}
-
-function listOf(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
  * the runner may not import the engine; it needs only the Dockerfile's text, not the engine's model.
  */
 import type { Flag, Instruction } from 'dockerfile-ast';
+import { unquote } from './quotes';
 
 /** The Dockerfile an instruction was parsed from. */
 export interface DockerfileText {
@@ -84,12 +85,4 @@ function readJsonArray(doc: DockerfileText, start: number, end: number): string[
   } catch {
     return undefined;
   }
-}
-
-/** A word without the quotes around it (`"a b.txt"` → `a b.txt`). */
-function unquote(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
-    return value.slice(1, -1);
-  }
-  return value;
 }
