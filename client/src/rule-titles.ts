@@ -7,6 +7,8 @@ const TITLES: Readonly<Record<string, string>> = {
   'pip-cache-mount': 'Cache pip downloads in a BuildKit cache mount',
   'pip-no-cache-dir': 'Drop --no-cache-dir beside a pip cache mount',
   'npm-cache-mount': 'Cache npm downloads in a BuildKit cache mount',
+  'cache-mount': "Cache a package manager's downloads in a BuildKit cache mount",
+  'cache-disabled': 'Drop what keeps a package cache mount empty',
   'python-base-version': 'Move to a current Python base image',
   'dockerignore-missing': 'Add a .dockerignore to the build context',
   'dockerignore-incomplete': 'Keep caches, VCS and local files out of the context',

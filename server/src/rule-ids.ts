@@ -8,6 +8,8 @@ export type RuleId =
   | 'dockerignore-missing'
   | 'dockerignore-incomplete'
   | 'dockerignore-not-applied'
-  | 'copy-before-install';
+  | 'copy-before-install'
+  | 'cache-mount'
+  | 'cache-disabled';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

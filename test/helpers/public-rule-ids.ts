@@ -11,4 +11,6 @@ export const PUBLIC_RULE_IDS: readonly string[] = [
   'dockerignore-incomplete',
   'dockerignore-not-applied',
   'copy-before-install',
+  'cache-mount',
+  'cache-disabled',
 ];

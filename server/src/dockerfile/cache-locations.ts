@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import type { DockerfileModel, InstructionInfo } from './model';
 import { isWithin } from './container-paths';
+import { imageEnvironment } from './image-environments';
 import { normalizeDir, type RunMount } from './mounts';
 import { commandStart, findPipCall, type NpmCall, type PipCall } from './package-managers';
 import { parseRunScript, type RunScript, type ShellWord, type SimpleCommand } from './shell';
@@ -83,7 +84,7 @@ export function pipCacheSwitches(info: InstructionInfo, call: PipCall): { words:
 
 /** pip's cache for this call: --cache-dir, else PIP_CACHE_DIR, else $XDG_CACHE_HOME/pip, else ~/.cache/pip. */
 export function pipCacheLocation(model: DockerfileModel, info: InstructionInfo, call: PipCall): CacheLocation {
-  const scope = callScope(model, info, call.command);
+  const scope = commandScope(model, info, call.command);
   if (call.cacheDir !== undefined) return scope.locate(call.cacheDir, '--cache-dir', 'runtime');
   // pip ignores empty configuration values, and platformdirs an empty XDG_CACHE_HOME.
   const pipCacheDir = scope.lookup('PIP_CACHE_DIR');
@@ -98,7 +99,7 @@ export function pipCacheLocation(model: DockerfileModel, info: InstructionInfo, 
  * `npm config set cache DIR` before it (in this RUN or an earlier one), else ~/.npm.
  */
 export function npmCacheLocation(model: DockerfileModel, info: InstructionInfo, call: NpmCall, script?: RunScript): CacheLocation {
-  const scope = callScope(model, info, call.command);
+  const scope = commandScope(model, info, call.command);
   if (call.cacheDir !== undefined) return scope.locate(call.cacheDir, '--cache', 'runtime');
   const configured = scope.lookup('npm_config_cache', true);
   if (configured) return scope.locate(configured.value, configured.via, configured.when);
@@ -164,16 +165,19 @@ function readNpmConfigSetCache(command: SimpleCommand): { dir: string; global: b
   return undefined;
 }
 
-interface Lookup { value: string; via: string; when: 'runtime' | 'build' }
+export interface Lookup { value: string; via: string; when: 'runtime' | 'build' }
+
+/** The user, the variables and the cache locations of one simple command of a RUN. */
+export type CommandScope = ReturnType<typeof commandScope>;
 
 /** The user and the variables one simple command of a RUN runs with. */
-function callScope(model: DockerfileModel, info: InstructionInfo, command: SimpleCommand) {
+export function commandScope(model: DockerfileModel, info: InstructionInfo, command: SimpleCommand) {
   const sudo = sudoTarget(command);
   const facts = { knownUsers: model.knownUsers, image: info.stage?.image };
   const owner = sudo === undefined ? resolveUser(facts, info.user) : resolveSudoUser(facts, sudo.user);
   // sudo resets the environment (env_reset) unless -E: ENV values and assignments before it do not reach the command.
   const keepsEnv = sudo === undefined || sudo.preservesEnv;
-  const buildEnv: VariableSource = keepsEnv ? variablesAt(model, info) : NO_VARIABLES;
+  const buildEnv: VariableSource = keepsEnv ? withImageEnvironment(variablesAt(model, info), info.stage?.image) : NO_VARIABLES;
   const { envAssignments } = commandStart(command);
   const runtime = new Map<string, string>();
   for (const word of [...(keepsEnv ? command.assignments : []), ...envAssignments]) {
@@ -228,7 +232,17 @@ function callScope(model: DockerfileModel, info: InstructionInfo, command: Simpl
     return { dir: normalizeDir(posix.normalize(path)), via, owner };
   };
 
-  return { owner, homeVia, lookup, locate };
+  return { owner, homeVia, lookup, locate, runtime: runtime as ReadonlyMap<string, string>, buildEnv };
+}
+
+/** The Dockerfile's variables, then those the base image sets (its GOPATH, CARGO_HOME…). */
+function withImageEnvironment(vars: VariableSource, image: string | undefined): VariableSource {
+  const env = imageEnvironment(image);
+  if (Object.keys(env).length === 0) return vars;
+  return {
+    get: (name) => vars.get(name) ?? (Object.hasOwn(env, name) ? env[name] : undefined),
+    origin: (name) => (vars.get(name) !== undefined ? vars.origin(name) : 'image ENV'),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

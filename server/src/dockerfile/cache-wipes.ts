@@ -31,7 +31,8 @@ export interface CacheWipes {
   unsure: string[];
 }
 
-export type CacheTool = 'pip' | 'npm';
+/** pip or npm (their own wipe commands), or a table entry's test for its wipe commands (`yarn cache clean`). */
+export type CacheTool = 'pip' | 'npm' | ((words: readonly string[]) => boolean);
 
 /** A cache directory of the RUN and the home of the user whose `~` the RUN's `rm` operands mean. */
 export interface WipedDir {
@@ -79,6 +80,8 @@ export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: C
     } else if (tool === 'pip' && isPipCacheWipe(words)) {
       wipes.push({ command, operands: [], label, failsWithMount: false });
     } else if (tool === 'npm' && name === 'npm' && isNpmCacheClean(words.slice(1).map((w) => w.value))) {
+      wipes.push({ command, operands: [], label, failsWithMount: false });
+    } else if (typeof tool === 'function' && tool(words.map((w) => w.value))) {
       wipes.push({ command, operands: [], label, failsWithMount: false });
     }
   }

@@ -9,8 +9,8 @@ import { readArgDefaults } from './users';
 
 export interface VariableSource {
   get(name: string): string | undefined;
-  /** `ENV` or `ARG`: where a variable it has comes from, for messages. */
-  origin(name: string): 'ENV' | 'ARG';
+  /** `ENV`, `ARG` or the base image's ENV: where a variable it has comes from, for messages. */
+  origin(name: string): 'ENV' | 'ARG' | 'image ENV';
 }
 
 export const NO_VARIABLES: VariableSource = { get: () => undefined, origin: () => 'ENV' };

@@ -17,7 +17,7 @@ export interface TracedChar {
 }
 
 /** Where a variable's value came from. */
-export type VariableOrigin = 'ENV' | 'ARG' | 'ARG default' | 'command' | 'home';
+export type VariableOrigin = 'ENV' | 'ARG' | 'ARG default' | 'command' | 'home' | 'image ENV';
 
 /**
  * A variable as a lookup answers it: a value with its origin; `unset` (expands to nothing, and

@@ -1,5 +1,7 @@
 /** Every rule dockopt runs, in the order their findings are listed. */
 import type { Rule } from './types';
+import { rule as cacheDisabled } from './cache-disabled';
+import { rule as cacheMount } from './cache-mount';
 import { rule as copyBeforeInstall } from './copy-before-install';
 import { rule as dockerignoreIncomplete } from './dockerignore-incomplete';
 import { rule as dockerignoreMissing } from './dockerignore-missing';
@@ -13,6 +15,8 @@ export const rules: readonly Rule[] = [
   pipCacheMount,
   pipNoCacheDir,
   npmCacheMount,
+  cacheMount,
+  cacheDisabled,
   pythonBaseVersion,
   dockerignoreMissing,
   dockerignoreIncomplete,

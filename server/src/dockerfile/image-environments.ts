@@ -1,0 +1,25 @@
+/**
+ * The environment variables official images set that move a package manager's cache: the golang
+ * image's GOPATH, the rust image's CARGO_HOME, miniforge's and micromamba's conda prefixes. A RUN sees them
+ * like an ENV of the Dockerfile, so a cache directory derived from them is known without an ENV.
+ * Only images checked to set them; any other image sets nothing dockopt knows of.
+ */
+import { imageRepository } from './users';
+
+const IMAGE_ENVIRONMENTS: Array<{ repository: RegExp; env: Readonly<Record<string, string>> }> = [
+  // docker-library/golang: ENV GOPATH /go (GOMODCACHE is then /go/pkg/mod).
+  { repository: /^golang$/, env: { GOPATH: '/go' } },
+  // docker-library/rust: ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo.
+  { repository: /^rust$/, env: { CARGO_HOME: '/usr/local/cargo', RUSTUP_HOME: '/usr/local/rustup' } },
+  // conda-forge/miniforge-images: ENV CONDA_DIR=/opt/conda.
+  { repository: /^condaforge\/(miniforge3|mambaforge|miniforge-pypy3)$/, env: { CONDA_DIR: '/opt/conda' } },
+  // mambaorg/micromamba: ENV MAMBA_ROOT_PREFIX=/opt/conda.
+  { repository: /^mambaorg\/micromamba$/, env: { MAMBA_ROOT_PREFIX: '/opt/conda' } },
+];
+
+/** The variables the image sets that dockopt knows of (none for an image it has no facts about). */
+export function imageEnvironment(image: string | undefined): Readonly<Record<string, string>> {
+  if (image === undefined) return {};
+  const repository = imageRepository(image);
+  return IMAGE_ENVIRONMENTS.find((e) => e.repository.test(repository))?.env ?? {};
+}

@@ -1,0 +1,70 @@
+/**
+ * apk (Alpine; apk-tools 2, `apk-cache(5)`): packages are cached only where /etc/apk/cache exists
+ * (`--cache-dir` moves it); Alpine's own setup links it to /var/cache/apk, where the indexes go
+ * too. `apk add --no-cache` uses no cache at all: it fetches the indexes into memory on every run.
+ *
+ * dockopt mounts /var/cache/apk (the directory hadolint's DL3019 accepts instead of `--no-cache`)
+ * and links /etc/apk/cache to it, and replaces `--no-cache` by `--update-cache` so the indexes
+ * are still fetched fresh on every build: the image gets no cache either way.
+ */
+import { readMounts } from '../mounts';
+import { isCommand, optionValue, positionals, flagWords, plainWords } from './call-words';
+import type { ManagerContext, PackageManager } from './manager';
+
+const WITH_VALUE = new Set(['-X', '--repository', '-p', '--root', '--cache-dir', '--repositories-file', '--keys-dir', '--arch', '-t', '--virtual', '--timeout', '--cache-max-age']);
+const INSTALLS = new Set(['add', 'upgrade', 'fix']);
+const LINK = 'ln -sfn /var/cache/apk /etc/apk/cache';
+const APK_DIR = '/var/cache/apk';
+const ETC_DIR = '/etc/apk/cache';
+
+export const apk: PackageManager = {
+  name: 'apk',
+  anchor: 'apk',
+  mentioned: /\bapk\b/,
+  readCall(command, words) {
+    if (!isCommand(words, ['apk'])) return undefined;
+    const sub = positionals(words, WITH_VALUE)[0];
+    if (!sub || !INSTALLS.has(sub.word.value)) return undefined;
+    return { command, words, subcommand: sub.word, disableWords: flagWords(words, ['--no-cache']), cacheDir: optionValue(words, ['--cache-dir']) };
+  },
+  caches(call, scope, context) {
+    if (call.cacheDir !== undefined) return [{ ...scope.locate(call.cacheDir, '--cache-dir', 'runtime'), sharing: 'locked' }];
+    // A RUN that mounts /etc/apk/cache itself caches there (apk's own default), linked or not.
+    const etcMounted = readMounts(context.info.ast).some((m) => m.type === 'cache' && m.target === ETC_DIR);
+    return [{ ...scope.locate(etcMounted ? ETC_DIR : APK_DIR, 'apk', 'runtime'), sharing: 'locked' }];
+  },
+  isCacheWipe: (words) => { const [tool, what, action] = plainWords(words); return tool === 'apk' && what === 'cache' && ['clean', 'purge'].includes(action); },
+  mountNeeds(call, _scope, context) {
+    const refreshes = call.words.some((w) => ['-U', '--update-cache', '--no-cache'].includes(w.value)) || updatedBefore(context, call.command);
+    const option = call.disableWords.length > 0 || !refreshes ? '--update-cache' : undefined;
+    const prelude = call.cacheDir === undefined && !cacheLinked(context) && !etcMounted(context) ? { command: LINK, why: 'so apk caches packages there' } : undefined;
+    return option || prelude ? { option, prelude } : undefined;
+  },
+  mountedButUnused(context) {
+    if (cacheLinked(context) || etcMounted(context)) return undefined;
+    return { why: 'apk caches downloaded packages only where /etc/apk/cache exists, and nothing links it to /var/cache/apk: only the indexes are cached', prelude: LINK };
+  },
+};
+
+function etcMounted(context: ManagerContext): boolean {
+  return readMounts(context.info.ast).some((m) => m.type === 'cache' && m.target === ETC_DIR);
+}
+
+/** An `apk update` earlier in the same RUN: the indexes the call reads are fresh ones. */
+function updatedBefore(context: ManagerContext, command: ManagerContext['script']['commands'][number]): boolean {
+  for (const other of context.script.commands) {
+    if (other === command) return false;
+    const values = other.words.map((w) => w.value);
+    const at = values.findIndex((v) => v.replace(/^.*\//, '') === 'apk');
+    if (at >= 0 && values.slice(at + 1).find((v) => !v.startsWith('-')) === 'update') return true;
+  }
+  return false;
+}
+
+/** /etc/apk/cache linked to /var/cache/apk in this RUN or an earlier one of the stage (`ln -s`, `setup-apkcache`). */
+function cacheLinked(context: ManagerContext): boolean {
+  const { model, info } = context;
+  const stages = new Set<unknown>();
+  for (let stage = info.stage; stage; stage = stage.parent) stages.add(stage);
+  return model.instructions.some((i) => i.index <= info.index && stages.has(i.stage) && i.keyword === 'RUN' && /\bln\s+-[a-z]*s[a-z]*\s+\/var\/cache\/apk\/?\s+\/etc\/apk\/cache\b|\bsetup-apkcache\b/.test(model.text.slice(i.startOffset, i.endOffset)));
+}
