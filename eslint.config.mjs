@@ -6,7 +6,7 @@ import importX from 'eslint-plugin-import-x';
 const SOURCES = ['server/src/**/*.ts', 'shared/src/**/*.ts', 'buildkit/src/**/*.ts', 'client/src/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**', 'examples/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**', 'examples/**', '.cache/**', 'test-results/**'] },
   {
     files: SOURCES,
     languageOptions: {

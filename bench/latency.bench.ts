@@ -4,7 +4,10 @@
  *  - three shapes (dense with findings, real-world, no findings) at 50, 200, 2 000 and 10 000
  *    lines: didChange → publishDiagnostics of that change, both servers open at once and the
  *    changes interleaved (ours, peer, ours, peer…) so that the machine's load hits both alike;
- *  - the pathological inputs of item 5: open → first diagnostics, then one edit.
+ *  - the pathological inputs of item 5: open → first diagnostics, then one edit, and how long a
+ *    small document's change waits for its diagnostics while the server works on the large one;
+ *  - the cost of an edit at 10 000 lines over one at 200 (target ≤ 2), and whether dockopt ever
+ *    published diagnostics of one document version twice.
  * Prints medians, the ratio dockopt / peer, and each server's RSS after the runs.
  *
  * BENCH_RUNS (default 15), BENCH_WARMUP (default 10), BENCH_SIZES (default 50,200,2000,10000),
@@ -75,10 +78,44 @@ async function compare(root: string, text: string, runs: number, warmup: number)
         times.peer.push(b);
       }
     }
-    return { ours: median(times.ours), peer: median(times.peer), open: [ours.openMs, peer.openMs], rss: [rssMb(ours), rssMb(peer)] };
+    return { ours: median(times.ours), peer: median(times.peer), open: [ours.openMs, peer.openMs], rss: [rssMb(ours), rssMb(peer)], duplicates: duplicateVersions(ours) };
   } finally {
     await ours.client.stop();
     await peer.client.stop();
+  }
+}
+
+/** Versions whose diagnostics dockopt published more than once (the target: none). */
+function duplicateVersions(side: Side): number {
+  const seen = new Set<number>();
+  let twice = 0;
+  for (const version of side.client.versionsPublished(side.uri)) {
+    if (version === undefined) continue;
+    if (seen.has(version)) twice++;
+    seen.add(version);
+  }
+  return twice;
+}
+
+/**
+ * While dockopt reads a large document it has just been sent, how long a change to a small
+ * open document waits for its diagnostics (the server must keep answering other documents).
+ */
+async function smallDocumentWait(root: string, large: string): Promise<number> {
+  const client = new TestLspClient({ folders: [root], serverArgs: [OURS, '--stdio'] });
+  await client.initialize();
+  try {
+    const small = client.open(join(root, 'small.Dockerfile'), 'FROM python:3.12\nRUN pip install flask\n');
+    await client.diagnostics(small, undefined, TIMEOUT);
+    const big = client.open(join(root, 'Dockerfile'), large);
+    const started = performance.now();
+    const version = client.change(small, 'FROM python:3.12\nRUN pip install flask requests\n');
+    await client.diagnostics(small, (_d, p) => p.version === version, TIMEOUT);
+    const waited = performance.now() - started;
+    await client.diagnostics(big, undefined, TIMEOUT);
+    return waited;
+  } finally {
+    await client.stop();
   }
 }
 
@@ -91,13 +128,25 @@ async function main() {
     console.log(`peer: dockerfile-language-server-nodejs ${PEER_VERSION}; ratio = dockopt / peer; RSS after the runs (MB)\n`);
     console.log('shape        lines   dockopt      peer   ratio  dockopt RSS  peer RSS');
     const shapes: Array<[string, (n: number) => string]> = [['dense', denseDockerfile], ['real-world', realWorldDockerfile], ['no findings', cleanDockerfile]];
+    const editCost = new Map<string, Map<number, number>>();
+    let duplicates = 0;
     for (const [shape, make] of shapes) {
+      editCost.set(shape, new Map());
       for (const lines of SIZES) {
         const big = lines >= 10_000;
         const r = await compare(root, make(lines), big ? Math.min(RUNS, 7) : RUNS, big ? Math.min(WARMUP, 3) : WARMUP);
+        editCost.get(shape)!.set(lines, r.ours);
+        duplicates += r.duplicates;
         console.log(`${shape.padEnd(12)} ${String(lines).padStart(5)} ${fmt(r.ours)} ${fmt(r.peer)} ${(r.ours / r.peer).toFixed(2).padStart(7)} ${r.rss[0].toFixed(0).padStart(12)} ${r.rss[1].toFixed(0).padStart(9)}`);
       }
     }
+    console.log('\nan edit at 10 000 lines over one at 200 lines, dockopt (target ≤ 2):');
+    for (const [shape, costs] of editCost) {
+      const small = costs.get(200);
+      const large = costs.get(10_000);
+      if (small !== undefined && large !== undefined) console.log(`  ${shape.padEnd(12)} ${(large / small).toFixed(1)}×`);
+    }
+    console.log(`document versions whose diagnostics dockopt published twice: ${duplicates} (target 0)`);
     if (process.env.BENCH_PATHOLOGICAL !== '0') {
       console.log('\npathological inputs: open → first diagnostics, then the median of 3 edits (ms)\n');
       console.log('input                          open dockopt  open peer  edit dockopt  edit peer');
@@ -105,6 +154,8 @@ async function main() {
         const r = await compare(root, input.text, 3, 0);
         console.log(`${input.name.padEnd(30)} ${fmt(r.open[0])}   ${fmt(r.open[1])}    ${fmt(r.ours)}  ${fmt(r.peer)}`);
       }
+      console.log('\na small document changed just after a pathological one was opened: its diagnostics waited (ms, dockopt)\n');
+      for (const input of pathologicalInputs()) console.log(`${input.name.padEnd(30)} ${fmt(await smallDocumentWait(root, input.text))}`);
     }
   } finally {
     removeWorkspace(root);

@@ -19,7 +19,7 @@
 set -euo pipefail
 
 DOCKER=${DOCKER:-/usr/bin/docker}
-STUB_VERSION=2
+STUB_VERSION=3
 BASE_IMAGE=local/busybox:1
 TAGS=(python:3.11-alpine python:3.12-alpine python:3.11-slim python:3.12-slim node:18-alpine nginx:1.27-alpine)
 
@@ -136,6 +136,13 @@ build_standin() {
       echo "COPY stubs/ /usr/local/bin/"
     fi
     case "$tag" in nginx:*) echo "RUN mkdir -p /usr/share/nginx/html" ;; esac
+    # The folders the real images have that dockopt's cache fixes rely on: Alpine's apk
+    # configuration and cache (the fix links /etc/apk/cache to /var/cache/apk), Debian's apt
+    # cache, lists and docker-clean hook (the fix removes it).
+    case "$tag" in
+      *alpine*) echo "RUN mkdir -p /etc/apk /var/cache/apk" ;;
+      *) echo "RUN mkdir -p /etc/apt/apt.conf.d /var/cache/apt/archives /var/lib/apt/lists && touch /etc/apt/apt.conf.d/docker-clean" ;;
+    esac
     echo "LABEL dockopt.example-stub=$STUB_VERSION"
   } >"$dir/Dockerfile"
   DOCKER_BUILDKIT=1 "$DOCKER" build --network=none -q -t "$tag" "$dir" >/dev/null
@@ -146,7 +153,9 @@ for tag in "${TAGS[@]}"; do
   label=$(stub_label "$tag")
   if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
     if [ "$label" = "$STUB_VERSION" ]; then continue; fi
-    if [ -z "$label" ]; then
+    # An older stand-in of ours: the new folders and stubs go on top of it, so one that was laid
+    # over docker-setup.sh's image keeps that image's own commands.
+    if [ -z "$label" ] || [ "$(first_layer "$tag")" = "$(first_layer "$BASE_IMAGE")" ]; then
       if [ "$(first_layer "$tag")" = "$(first_layer "$BASE_IMAGE")" ]; then
         log "adding the example's stub commands to $tag (keeping what it has)"
         # BuildKit takes `FROM sha256:…` for a registry name: build from a temporary local tag.

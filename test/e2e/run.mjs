@@ -3,11 +3,13 @@
 // copy of examples/ha-ingestor is opened in headless chromium, and the scenarios of
 // test/e2e/scenarios/ drive the workbench with the keyboard and the mouse: squiggles, the Problems
 // panel and hovers; a quick fix; Optimize All through the refactor preview; BuildKit builds with
-// a real docker daemon; Restricted Mode. Each step saves a screenshot in test-results/e2e/.
+// a real docker daemon; Rebuild changed services after Optimize All, and Cancel; Restricted Mode,
+// and the BuildKit Cache view there. Each step saves a screenshot in test-results/e2e/.
 //
 // Usage: node test/e2e/run.mjs [--screenshots] [--only NAME[,NAME]] [--keep] [--no-setup]
 //   --screenshots  also copy the README's pictures into docs/images/ (`npm run screenshots`)
-//   --only         run only these scenarios (diagnostics, quick-fix, optimize-all, build, restricted)
+//   --only         run only these scenarios (diagnostics, quick-fix, optimize-all, build, rebuild-changed,
+//                  restricted, restricted-tree)
 //   --keep         keep the scratch folder (workspaces, user data) after a pass
 //   --no-setup     do not install code-server/chromium (scripts/vscode-setup.sh --check)
 // Exit code: 0 when every scenario passed (the build scenario may skip, with its reason, when no
@@ -83,8 +85,11 @@ try {
     results,
     consoleLines,
     log,
-    /** A fresh copy of the example, opened in a window of its own (`trust`: the answer to the trust prompt). */
-    openWindow: (name, trust) => openWindow({ browser, port, root, scratch, results, consoleLines, log }, name, trust),
+    /**
+     * A fresh copy of the example (or of `source`), opened in a window of its own (`trust`: the
+     * answer to the trust prompt).
+     */
+    openWindow: (name, trust, source) => openWindow({ browser, port, root, scratch, results, consoleLines, log }, name, trust, source),
   };
   let failed = 0;
   let shared;

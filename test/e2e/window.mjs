@@ -1,4 +1,4 @@
-// One workbench window on a fresh copy of examples/ha-ingestor, in a browser context of its own
+// One workbench window on a fresh copy of examples/ha-ingestor (or of another folder), in a browser context of its own
 // (1280×800, the size of the README's pictures), with the workspace-trust prompt answered.
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,17 +7,18 @@ import { answerDialog, waitForWorkbench } from './workbench.mjs';
 const TRUST_ANSWERS = { trust: 'Yes, I trust the authors', restrict: "No, I don't trust the authors" };
 let shots = 0;
 
-export async function openWindow(env, name, trust) {
-  const { browser, port, root, scratch, results, consoleLines, log } = env;
+export async function openWindow(env, name, trust, source = join(env.root, 'examples', 'ha-ingestor')) {
+  const { browser, port, scratch, results, consoleLines, log } = env;
   const folder = join(scratch, name);
   if (existsSync(folder)) throw new Error(`${folder} exists: each window gets a fresh copy`);
-  cpSync(join(root, 'examples', 'ha-ingestor'), folder, { recursive: true });
+  cpSync(source, folder, { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   page.on('console', (message) => consoleLines.push(`[${name}] [${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => consoleLines.push(`[${name}] [pageerror] ${error.message}`));
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+  // Generous: a loaded 2-core machine can take longer than the default 30 s to serve the workbench.
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, { timeout: 90_000 });
   await answerDialog(page, TRUST_ANSWERS[trust]);
   await waitForWorkbench(page);
   log(`window on ${folder} (${trust === 'trust' ? 'trusted' : 'Restricted Mode'})`);

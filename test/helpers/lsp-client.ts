@@ -33,6 +33,7 @@ export class TestLspClient {
   readonly stderr: string[] = [];
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly publishCounts = new Map<string, number>();
+  private readonly publishedVersions = new Map<string, Array<number | undefined>>();
   private waiters: Array<() => void> = [];
   settings: Record<string, unknown>;
   private versions = new Map<string, number>();
@@ -47,6 +48,7 @@ export class TestLspClient {
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.latest.set(params.uri, params);
       this.publishCounts.set(params.uri, (this.publishCounts.get(params.uri) ?? 0) + 1);
+      this.publishedVersions.set(params.uri, [...(this.publishedVersions.get(params.uri) ?? []), params.version]);
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());
@@ -102,6 +104,11 @@ export class TestLspClient {
   /** How many times diagnostics were published for `uri` (for servers that send no version). */
   publishes(uri: string): number {
     return this.publishCounts.get(uri) ?? 0;
+  }
+
+  /** The document versions of every publish for `uri`, in order (undefined for a server that sends none). */
+  versionsPublished(uri: string): ReadonlyArray<number | undefined> {
+    return this.publishedVersions.get(uri) ?? [];
   }
 
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */

@@ -144,15 +144,15 @@ runRuleTests(npmRule, {
       output: `FROM node:20\nRUN ${NPM} npm ci\n`,
     },
     {
-      name: 'npm install -g pnpm before pnpm install: the finding is on pnpm install, the fix still mounts npm\'s cache',
+      name: "npm install -g pnpm before pnpm install: npm's finding is minor (pnpm install is cache-mount's), the fix mounts npm's cache",
       code: 'FROM node:20\nRUN npm install -g pnpm && pnpm install --frozen-lockfile\n',
-      errors: [{ messageId: 'otherInstallNoMount', line: 2, column: 28, endColumn: 40, minor: false, data: { installer: 'pnpm' } }],
+      errors: [{ messageId: 'toolOnlyNoMount', line: 2, column: 5, endColumn: 16, minor: true }],
       output: `FROM node:20\nRUN ${NPM} npm install -g pnpm && pnpm install --frozen-lockfile\n`,
     },
     {
       name: 'npm install -g yarn before yarn install',
       code: 'FROM node:20\nRUN npm i -g yarn && yarn install\n',
-      errors: [{ messageId: 'otherInstallNoMount', line: 2, data: { installer: 'yarn' } }],
+      errors: [{ messageId: 'toolOnlyNoMount', line: 2, minor: true }],
       output: `FROM node:20\nRUN ${NPM} npm i -g yarn && yarn install\n`,
     },
     {

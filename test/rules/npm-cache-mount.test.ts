@@ -18,6 +18,8 @@ runRuleTests(rule, {
     { name: 'for npx', code: 'FROM node:20\nRUN npx tsc\n' },
     { name: 'for echo npm ci', code: 'FROM node:20\nRUN echo npm ci\n' },
     { name: 'with the mount', code: `FROM node:20\nRUN ${MOUNT} npm ci\n` },
+    { name: 'npm ci --cache DIR under a mount above DIR', code: 'FROM node:20\nRUN --mount=type=cache,target=/e npm ci --cache /e/npm\n' },
+    { name: 'NPM_CONFIG_CACHE from an ENV, mounted', code: 'FROM node:20\nENV NPM_CONFIG_CACHE=/npm-cache\nRUN --mount=type=cache,target=/npm-cache npm ci\n' },
     { name: "for the seed's health-dashboard RUN", code: `FROM node:20\nRUN ${MOUNT} \\\n    npm ci --prefer-offline\n` },
     { name: 'with # dockopt ignore=npm-cache-mount on the line before', code: 'FROM node:20\n# dockopt ignore=npm-cache-mount\nRUN npm ci\n' },
   ],
@@ -125,6 +127,18 @@ runRuleTests(rule, {
       output: 'FROM node:20\nRUN --mount=type=cache,target=/tmp/.npm npm ci --cache /tmp/.npm\n',
     },
     {
+      name: 'npm ci --cache=DIR',
+      code: 'FROM node:20\nRUN npm ci --cache=/npm-cache\n',
+      errors: [{ messageId: 'noMount', line: 2, data: { dirs: '/npm-cache' } }],
+      output: 'FROM node:20\nRUN --mount=type=cache,target=/npm-cache npm ci --cache=/npm-cache\n',
+    },
+    {
+      name: 'npm_config_cache and NPM_CONFIG_CACHE on the call, and through env',
+      code: 'FROM node:20\nRUN npm_config_cache=/c npm ci && NPM_CONFIG_CACHE=/d npm install && env npm_config_cache=/e npm i\n',
+      errors: [{ messageId: 'noMount', line: 2, column: 25, data: { dirs: '/c and /d and /e' } }],
+      output: 'FROM node:20\nRUN --mount=type=cache,target=/c --mount=type=cache,target=/d --mount=type=cache,target=/e npm_config_cache=/c npm ci && NPM_CONFIG_CACHE=/d npm install && env npm_config_cache=/e npm i\n',
+    },
+    {
       name: "root's mount under USER node is on the wrong directory: a second mount",
       code: `FROM node:20\nUSER node\nRUN ${MOUNT} npm ci\n`,
       errors: [{ messageId: 'mountElsewhere', line: 3, column: 42, endColumn: 48, data: { dirs: '/home/node/.npm (npm runs as node)', targets: '/root/.npm' } }],
@@ -149,15 +163,15 @@ runRuleTests(rule, {
       output: null,
     },
     {
-      name: 'npm i -g pnpm with a mount elsewhere, then pnpm install: the finding is on pnpm install',
+      name: "npm i -g pnpm with a mount elsewhere, then pnpm install: npm's finding stays minor (pnpm install is cache-mount's)",
       code: 'FROM node:20\nRUN --mount=type=cache,target=/x npm i -g pnpm && pnpm install\n',
-      errors: [{ messageId: 'otherInstallMountElsewhere', line: 2, column: 51, endColumn: 63, data: { installer: 'pnpm', cacheCommand: '`pnpm store path`' }, minor: false }],
+      errors: [{ messageId: 'toolOnlyMountElsewhere', line: 2, column: 34, endColumn: 39, data: { targets: '/x' }, minor: true }],
       output: 'FROM node:20\nRUN --mount=type=cache,target=/x --mount=type=cache,target=/root/.npm npm i -g pnpm && pnpm install\n',
     },
     {
-      name: 'npm i -g yarn in an unknown home, then yarn install',
+      name: 'npm i -g yarn in an unknown home, then yarn install: minor too',
       code: 'FROM node:20\nUSER app\nRUN npm i -g yarn && yarn install\n',
-      errors: [{ messageId: 'otherInstallHomeUnknown', line: 3, column: 22, endColumn: 34, data: { installer: 'yarn', cacheCommand: '`yarn cache dir`', user: 'app' } }],
+      errors: [{ messageId: 'toolOnlyHomeUnknown', line: 3, column: 5, endColumn: 10, data: { user: 'app', command: 'npm i' }, minor: true }],
       output: null,
     },
   ],
@@ -250,14 +264,13 @@ describe('npm-cache-mount: the messages read in full', () => {
     );
   });
 
-  test('npm i -g yarn before yarn install, in an unknown home', () => {
+  test('npm i -g yarn before yarn install, in an unknown home: the tool only (yarn install is cache-mount\'s)', () => {
     assert.equal(
       only('FROM node:20\nUSER app\nRUN npm i -g yarn && yarn install\n').message,
-      'yarn install downloads all packages again on every build: give its cache (`yarn cache dir`) a cache mount; dockopt does not know where it is here. ' +
-        'The npm install -g before it only installs the tool, which downloads little. ' +
-        'npm runs here as app, whose home dockopt does not know, so its cache (~/.npm there) has no mount and npm i downloads all packages again on every build. ' +
+      'npm runs here as app, whose home dockopt does not know, so its cache (~/.npm there) has no mount and npm i downloads all packages again on every build. ' +
         'If that user is root, --cache=/var/cache/npm with --mount=type=cache,target=/var/cache/npm puts the cache in a mount; ' +
-        'another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.',
+        'another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself. ' +
+        '(npm install -g installs a tool, which downloads little: the mount saves little here.)',
     );
   });
 

@@ -318,6 +318,12 @@ runRuleTests(rule, {
       output: `${FROM}ENV PIP_NO_CACHE_DIR=1\nRUN ${MOUNT} pip install flask\n`,
     },
     {
+      name: 'mentions an ARG PIP_NO_CACHE_DIR with a default, which is in the environment of the RUN too',
+      code: `${FROM}ARG PIP_NO_CACHE_DIR=false\nRUN pip install flask\n`,
+      errors: [{ messageId: 'mountMissing', line: 3, data: { notes: " ARG PIP_NO_CACHE_DIR turns pip's cache off here as well: its default must go too (pip-no-cache-dir)." } }],
+      output: `${FROM}ARG PIP_NO_CACHE_DIR=false\nRUN ${MOUNT} pip install flask\n`,
+    },
+    {
       name: 'one finding per RUN',
       code: `${FROM}RUN pip install a && pip install b\nRUN pip3 install c\n`,
       errors: [{ messageId: 'mountMissing', line: 2 }, { messageId: 'mountMissing', line: 3 }],

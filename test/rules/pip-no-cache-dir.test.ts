@@ -32,6 +32,10 @@ runRuleTests(rule, {
     { name: 'for an ENV after the RUN', code: `FROM python:3.12\nRUN ${MOUNT} pip install flask\nENV PIP_NO_CACHE_DIR=1\n` },
     { name: 'for an ENV of another stage', code: `FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN ${MOUNT} pip install flask\n` },
     { name: 'when sudo resets the environment', code: `FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN ${MOUNT} sudo pip install flask\n` },
+    { name: 'for an ARG PIP_NO_CACHE_DIR without a default (only --build-arg knows it)', code: `FROM python:3.12\nARG PIP_NO_CACHE_DIR\nRUN ${MOUNT} pip install flask\n` },
+    { name: 'for an ARG with an empty default', code: `FROM python:3.12\nARG PIP_NO_CACHE_DIR=\nRUN ${MOUNT} pip install flask\n` },
+    { name: 'for an ARG of another stage', code: `FROM python:3.12 AS a\nARG PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN ${MOUNT} pip install flask\n` },
+    { name: 'for an ARG an empty ENV hides (ENV wins)', code: `FROM python:3.12\nARG PIP_NO_CACHE_DIR=1\nENV PIP_NO_CACHE_DIR=\nRUN ${MOUNT} pip install flask\n` },
     { name: 'with # dockopt ignore=pip-no-cache-dir on the line before', code: `FROM python:3.12\n# dockopt ignore=pip-no-cache-dir\nRUN ${MOUNT} pip install --no-cache-dir flask\n` },
   ],
   invalid: [
@@ -79,6 +83,30 @@ runRuleTests(rule, {
       errors: [{ messageId: 'cacheSwitchedOff', line: 2, data: { switch: `PIP_NO_CACHE_DIR=${value}` } }],
       output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`,
     })),
+    ...['off', 'false', '0', 'no', 'n', 'f', 'OFF', 'False'].map((value) => ({
+      name: `ENV PIP_NO_CACHE_DIR=${value} (pip reads any non-empty value as off)`,
+      code: `FROM python:3.12\nENV PIP_NO_CACHE_DIR=${value}\nRUN ${MOUNT} pip install flask\n`,
+      errors: [{ messageId: 'envSwitchesCacheOff', line: 2, data: { property: `PIP_NO_CACHE_DIR=${value}` } }],
+      output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`,
+    })),
+    ...['0', 'no', '"false"'].map((value) => ({
+      name: `env PIP_NO_CACHE_DIR=${value} pip`,
+      code: `FROM python:3.12\nRUN ${MOUNT} env PIP_NO_CACHE_DIR=${value} pip install flask\n`,
+      errors: [{ messageId: 'cacheSwitchedOff', line: 2 }],
+      output: `FROM python:3.12\nRUN ${MOUNT} env pip install flask\n`,
+    })),
+    ...['1', 'off', 'false', '0'].map((value) => ({
+      name: `ARG PIP_NO_CACHE_DIR=${value}: its default is in the RUN's environment; reported, a human changes the ARG`,
+      code: `FROM python:3.12\nARG PIP_NO_CACHE_DIR=${value}\nRUN ${MOUNT} pip install flask\n`,
+      errors: [{ messageId: 'argSwitchesCacheOff', line: 3, column: 48, endColumn: 59, data: { value, target: '/root/.cache/pip' } }],
+      output: null,
+    })),
+    {
+      name: 'a global ARG taken into the stage by `ARG NAME`',
+      code: `ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12\nARG PIP_NO_CACHE_DIR\nRUN ${MOUNT} pip install flask\n`,
+      errors: [{ messageId: 'argSwitchesCacheOff', line: 4 }],
+      output: null,
+    },
     {
       name: 'a PIP_NO_CACHE_DIR given to env',
       code: `FROM python:3.12\nRUN ${MOUNT} env PIP_NO_CACHE_DIR=1 python -m pip install flask\n`,

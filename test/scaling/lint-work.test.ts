@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { denseDockerfile } from '../../bench/dense-dockerfile';
+import { managersDockerfile } from '../../bench/managers-dockerfile';
 import { realWorldDockerfile } from '../../bench/dockerfiles';
 import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { lintDockerfile } from '../../server/src/engine';
 import { rules } from '../../server/src/rules';
 import type { Rule } from '../../server/src/rules/types';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '../../server/src/settings';
+import { WorkAccount } from '../../server/src/work-budget';
 import { snapshotWork, workSince, type WorkCounters } from '../../server/src/work-counters';
 
 const PATH = '/work/app/Dockerfile';
@@ -95,5 +97,34 @@ describe('copy-before-install on a stage with many broad COPYs', () => {
     assert.equal(small.findings.length, 40);
     assert.equal(large.findings.length, 400);
     proportional('budgetUnitsSpent', small.work, large.work);
+  });
+});
+
+describe('the package-manager cache rules, findings and fixes, on a file using every manager', () => {
+  // Fixes are computed lazily, outside the engine's accounts: here each is charged to an account of its own.
+  const cacheRules = rules.filter((r) => r.meta.id === 'cache-mount' || r.meta.id === 'cache-disabled');
+  const measure = (lines: number) => {
+    const before = snapshotWork();
+    const model = parseDockerfile(managersDockerfile(lines));
+    const settings = { ...DEFAULT_SETTINGS, rules: Object.fromEntries(rules.map((r) => [r.meta.id, cacheRules.includes(r) ? 'warning' : 'off'])) };
+    const findings = lintDockerfile({ path: PATH, model, builds: [], settings });
+    const account = new WorkAccount(Number.MAX_SAFE_INTEGER);
+    let fixes = 0;
+    account.run(() => {
+      for (const finding of findings) fixes += finding.fixes.length;
+    });
+    assert.equal(account.error, undefined);
+    return { findings: findings.length, fixes, work: workSince(before), fixUnits: Number.MAX_SAFE_INTEGER - account.remaining };
+  };
+  const small = measure(300);
+  const large = measure(3000);
+
+  test('10× the lines: 10× the findings, at most 12× the units for the findings and for their fixes', () => {
+    assert.ok(small.findings >= 20, `${small.findings} findings in 300 lines`);
+    assert.ok(large.findings >= 9 * small.findings, `${small.findings} → ${large.findings}`);
+    assert.ok(small.fixes > 0);
+    assert.equal(large.work.rulesOverBudget, 0);
+    proportional('budgetUnitsSpent', small.work, large.work);
+    assert.ok(large.fixUnits <= 12 * Math.max(small.fixUnits, 1), `fixes: ${small.fixUnits} units for the file, ${large.fixUnits} for the file 10× longer`);
   });
 });

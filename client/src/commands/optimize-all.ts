@@ -7,6 +7,7 @@
 import type * as vscode from 'vscode';
 import { WORKSPACE_FIXES_REQUEST } from '../../../shared/src/protocol';
 import { DelayedProgress } from '../optimize-all/delayed-progress';
+import type { OptimizePlan } from '../optimize-all/plan';
 import { folderExcludeGlobs } from '../optimize-all/excludes';
 import { runOptimizeAll, type FolderTarget, type OptimizeAllOutcome } from '../optimize-all/run';
 import { toWorkspaceEdit } from '../optimize-all/to-workspace-edit';
@@ -110,6 +111,15 @@ async function announce(api: VscodeApi, outcome: OptimizeAllOutcome): Promise<vo
       const canBuild = changed.length > 0 && api.workspace.isTrusted && (await api.commands.getCommands(true)).includes(BUILD_ALL_COMMAND);
       const choice = await api.window.showInformationMessage(outcome.message, ...(canBuild ? [REBUILD_CHANGED] : []));
       if (choice === REBUILD_CHANGED) {
+        // The builds read the files from disk, and the edit is in the editors, unsaved (unless
+        // auto save): save what Optimize All changed first, as VS Code saves before a task runs.
+        const unsaved = await saveChangedFiles(api, outcome.plan);
+        if (unsaved.length > 0) {
+          await api.window.showErrorMessage(
+            `dockopt: could not save ${unsaved.join(', ')}, so a rebuild would not see the optimized files. Save them, then run "dockopt: Build All Services".`,
+          );
+          return;
+        }
         await api.commands.executeCommand(BUILD_ALL_COMMAND, {
           changedServices: changed.map((s) => ({ dockerfileUri: s.dockerfileUri, service: s.service })),
         });
@@ -117,4 +127,15 @@ async function announce(api: VscodeApi, outcome: OptimizeAllOutcome): Promise<vo
       return;
     }
   }
+}
+
+/** Saves the open, unsaved documents among the files the plan changed; the paths of those that would not save. */
+async function saveChangedFiles(api: VscodeApi, plan: OptimizePlan): Promise<string[]> {
+  const changed = new Set(plan.files.map((f) => api.Uri.parse(f.uri).toString()));
+  const unsaved: string[] = [];
+  for (const document of api.workspace.textDocuments) {
+    if (!document.isDirty || !changed.has(document.uri.toString())) continue;
+    if (!(await document.save())) unsaved.push(document.uri.fsPath);
+  }
+  return unsaved;
 }

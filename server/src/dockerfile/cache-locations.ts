@@ -70,16 +70,20 @@ export function pipRun(model: DockerfileModel, info: InstructionInfo): PipRun | 
  * `PIP_NO_CACHE_DIR=` assignments of the call, or (when the call sets none) an ENV in force.
  * pip turns its cache off for any non-empty value of PIP_NO_CACHE_DIR — `0`, `false` and `no`
  * included, for backwards compatibility — and ignores an empty one (which then also hides the ENV,
- * and stays: it is what keeps the cache on).
+ * and stays: it is what keeps the cache on). `arg`: an ARG of the stage with a non-empty default does
+ * (when no ENV sets the variable); it can only be told apart from an ENV with the model.
  */
-export function pipCacheSwitches(info: InstructionInfo, call: PipCall): { words: ShellWord[]; env: boolean } {
+export function pipCacheSwitches(info: InstructionInfo, call: PipCall, model?: DockerfileModel): { words: ShellWord[]; env: boolean; arg: boolean } {
   const assignments = call.noCacheDirAssignments;
   const emptied = assignments.some((w) => w.value === 'PIP_NO_CACHE_DIR=');
   const words = [...call.noCacheDirWords, ...assignments.filter((w) => w.value !== 'PIP_NO_CACHE_DIR=')];
   const sudo = sudoTarget(call.command);
   // A non-empty assignment hides the ENV only until it is removed: the ENV counts too.
   const seesEnv = (sudo === undefined || sudo.preservesEnv) && !emptied;
-  return { words, env: seesEnv && (info.env.get('PIP_NO_CACHE_DIR') ?? '') !== '' };
+  const env = info.env.get('PIP_NO_CACHE_DIR');
+  // An ARG of the stage with a value is in the RUN's environment too, unless an ENV sets the variable (ENV wins).
+  const arg = seesEnv && env === undefined && model !== undefined && (variablesAt(model, info).get('PIP_NO_CACHE_DIR') ?? '') !== '';
+  return { words, env: seesEnv && (env ?? '') !== '', arg };
 }
 
 /** pip's cache for this call: --cache-dir, else PIP_CACHE_DIR, else $XDG_CACHE_HOME/pip, else ~/.cache/pip. */

@@ -5,10 +5,10 @@
  * empties it on every build) or fail the build (`rm` of the mount point: "Device or resource busy").
  */
 import { posix } from 'node:path';
-import type { InstructionInfo, Stage } from './model';
+import type { InstructionInfo } from './model';
 import { commandStart } from './package-managers';
 import type { RunScript, ShellWord, SimpleCommand } from './shell';
-import { resolveIn, workdirsOf } from './container-paths';
+import { resolveIn, workdirAt } from './container-paths';
 import { expandText, type Variable } from './variables';
 
 export interface CacheWipe {
@@ -56,7 +56,7 @@ export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: C
   if (dirs.length === 0) return { wipes, unsure };
   // Relative operands are relative to the WORKDIR, then to where `cd` went (undefined: unknown).
   let cwd: string | undefined | null = null; // null: the WORKDIR, not read yet (most RUNs never need it)
-  const currentDir = () => (cwd !== null ? cwd : (cwd = info.stage ? workdirsOf(info.stage, workdirMemo(info.stage)).get(info) ?? '/' : '/'));
+  const currentDir = () => (cwd !== null ? cwd : (cwd = workdirAt(info) ?? '/'));
   for (const command of script.commands) {
     const { index } = commandStart(command);
     const words = command.words.slice(index);
@@ -98,14 +98,6 @@ export function wipesNote(wipes: readonly CacheWipe[]): string {
 /** For the message: `rm`s that may remove the cache, which the fix leaves for a human to check. */
 export function unsureNote(unsure: readonly string[]): string {
   return `dockopt cannot tell what ${unsure.map((u) => `\`${u}\``).join(', ')} removes: if it removes the cache, the mount would fail the build, so the fix is not applied by itself.`;
-}
-
-/** One memo of WORKDIRs per stage: each RUN of a long stage would otherwise walk the stage again. */
-const WORKDIRS = new WeakMap<Stage, Map<Stage, Map<InstructionInfo, string>>>();
-function workdirMemo(stage: Stage): Map<Stage, Map<InstructionInfo, string>> {
-  let memo = WORKDIRS.get(stage);
-  if (!memo) WORKDIRS.set(stage, (memo = new Map()));
-  return memo;
 }
 
 function rmOperands(args: ShellWord[]): ShellWord[] {

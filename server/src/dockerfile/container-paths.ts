@@ -55,3 +55,14 @@ export function workdirsOf(stage: Stage, memo: Map<Stage, Map<InstructionInfo, s
   memo.set(stage, dirs);
   return dirs;
 }
+
+const WORKDIR_MEMOS = new WeakMap<Stage, Map<Stage, Map<InstructionInfo, string>>>();
+
+/** The WORKDIR in force at an instruction, the stage read once per parse (every RUN of a long stage asks). */
+export function workdirAt(info: InstructionInfo): string | undefined {
+  const stage = info.stage;
+  if (!stage) return undefined;
+  let memo = WORKDIR_MEMOS.get(stage);
+  if (!memo) WORKDIR_MEMOS.set(stage, (memo = new Map()));
+  return workdirsOf(stage, memo).get(info);
+}

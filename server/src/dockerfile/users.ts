@@ -112,15 +112,48 @@ const ROOT_IMAGES = new Set([
   'amazoncorretto', 'maven', 'buildpack-deps', 'gcc', 'debian', 'ubuntu', 'alpine', 'busybox', 'fedora', 'centos',
   'rockylinux', 'almalinux', 'oraclelinux', 'amazonlinux', 'archlinux', 'erlang', 'elixir', 'haskell', 'julia',
   'swift', 'r-base', 'nginx', 'httpd', 'bash',
+  // The conda distributions' images (ContinuumIO/docker-images, conda-forge/miniforge-images): no USER either.
+  'continuumio/miniconda3', 'continuumio/anaconda3', 'condaforge/miniforge3', 'condaforge/mambaforge', 'condaforge/miniforge-pypy3',
 ]);
 
 /** Users that images create, by image (official name or repository): `node` has `node`, Jupyter's have `jovyan`. */
 const JOVYAN: ImageUser = { name: 'jovyan', uid: 1000, gid: 100, home: '/home/jovyan' };
-const IMAGE_USERS: Array<{ repository: RegExp; users: ImageUser[]; runsAs?: string }> = [
+const IMAGE_USERS: Array<{ repository: RegExp; users: ImageUser[]; runsAs?: string; tag?: (tag: string) => boolean }> = [
   { repository: /^node$/, users: [{ name: 'node', uid: 1000, gid: 1000, home: '/home/node' }] },
   // The Jupyter Docker Stacks (docker.io/jupyter/*, quay.io/jupyter/*) run as jovyan (NB_UID 1000, NB_GID 100).
   { repository: /^(docker\.io\/|quay\.io\/)?jupyter\/[a-z0-9-]+-notebook$/, users: [JOVYAN], runsAs: 'jovyan' },
+  // mamba-org/micromamba-docker: USER mambauser, uid and gid 57439 in every image since 24 August
+  // 2023 (micromamba 1.5.0); 1000 in most images before. Only tags of those images, or floating ones.
+  {
+    repository: /^(ghcr\.io\/)?mambaorg\/micromamba$/,
+    users: [{ name: 'mambauser', uid: 57439, gid: 57439, home: '/home/mambauser' }],
+    runsAs: 'mambauser',
+    tag: micromambaSince150,
+  },
 ];
+
+/** A micromamba image tag from 1.5.0 on: `latest`, `1.5.8-jammy`, `2`, `bookworm-slim` (which follow the latest); not `1.4.4-focal`, `git-…`. */
+function micromambaSince150(tag: string): boolean {
+  const version = /^(\d+)(?:\.(\d+))?/.exec(tag);
+  if (!version) return tag !== '' && !tag.startsWith('git-');
+  const [major, minor] = [Number(version[1]), version[2] === undefined ? undefined : Number(version[2])];
+  return major >= 2 || (major === 1 && (minor === undefined || minor >= 5));
+}
+
+/** The tag of an image reference (`latest` when it has none; '' for a digest alone). */
+function imageTag(reference: string): string {
+  const name = reference.trim().toLowerCase();
+  const at = name.indexOf('@');
+  const bare = at >= 0 ? name.slice(0, at) : name;
+  const colon = bare.lastIndexOf(':');
+  if (colon > bare.lastIndexOf('/')) return bare.slice(colon + 1);
+  return at >= 0 ? '' : 'latest';
+}
+
+function imageUsersOf(reference: string) {
+  const repository = imageRepository(reference);
+  return IMAGE_USERS.find((e) => e.repository.test(repository) && (e.tag === undefined || e.tag(imageTag(reference))));
+}
 
 /** `python:3.12-slim@sha256:…` → `python`; `docker.io/library/python` → `python`; `quay.io/jupyter/x:1` → `quay.io/jupyter/x`. */
 export function imageRepository(reference: string): string {
@@ -132,19 +165,28 @@ export function imageRepository(reference: string): string {
   return name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
 }
 
+/**
+ * Images that run as root only from some tag on. gradle: `USER gradle` until May 2019
+ * (gradle/docker-gradle#99: root by default from then on, the gradle user kept, its uid 1000 or
+ * 101 by variant): root for Gradle 5.5 and later and for floating tags (`jdk21`, `latest`); a digest
+ * alone may be an older image.
+ */
+const ROOT_FROM_TAG: Array<{ repository: string; tag: (tag: string) => boolean }> = [
+  { repository: 'gradle', tag: (tag) => { const v = /^(\d+)(?:\.(\d+))?/.exec(tag); return tag !== '' && (!v || Number(v[1]) > 5 || (Number(v[1]) === 5 && (v[2] === undefined || Number(v[2]) >= 5))); } },
+];
+
 /** What dockopt knows of the user the image runs as. */
 export function imageDefaultUser(reference: string): ImageDefaultUser {
   const repository = imageRepository(reference);
-  if (ROOT_IMAGES.has(repository)) return { kind: 'root' };
-  const entry = IMAGE_USERS.find((e) => e.repository.test(repository));
+  if (ROOT_IMAGES.has(repository) || ROOT_FROM_TAG.some((e) => e.repository === repository && e.tag(imageTag(reference)))) return { kind: 'root' };
+  const entry = imageUsersOf(reference);
   const user = entry?.runsAs ? entry.users.find((u) => u.name === entry.runsAs) : undefined;
   return user ? { kind: 'user', user } : { kind: 'unknown' };
 }
 
 /** A user (by name or uid) that the image itself creates, when dockopt knows it. */
 export function imageUserNamed(reference: string, name: string): ImageUser | undefined {
-  const repository = imageRepository(reference);
-  const users = IMAGE_USERS.find((e) => e.repository.test(repository))?.users ?? [];
+  const users = imageUsersOf(reference)?.users ?? [];
   return users.find((u) => u.name === name || String(u.uid) === name);
 }
 

@@ -93,8 +93,14 @@ export function mountFixEdits(
   const edits = [...replacements, ...options, ...deletions];
   if (plan.flags.length > 0 || preludes.size > 0) {
     const insert = insertFlagsEdit(model.text, script, plan.flags, deletions);
-    insert.newText += [...preludes].map((p) => `${p} && `).join('');
-    edits.push(insert);
+    if (plan.flags.length > 0) edits.push(insert);
+    if (preludes.size > 0) {
+      // The first command replaces the command's first character (by itself after it): a non-empty
+      // edit there sorts after every insertion at that offset, so another rule's mount flags applied
+      // in the same pass (pip-cache-mount on the same RUN) still land before it, not after its `&&`.
+      const at = insert.start;
+      edits.push({ start: at, end: at + 1, newText: `${[...preludes].map((p) => `${p} && `).join('')}${model.text[at]}` });
+    }
   }
   return overlapping(edits) ? undefined : { edits, done: [...done] };
 }

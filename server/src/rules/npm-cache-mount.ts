@@ -6,13 +6,12 @@
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import { findNpmCall, type NpmCall } from '../dockerfile/package-managers';
-import { parseRunScript, type RunScript, type SimpleCommand } from '../dockerfile/shell';
+import { parseRunScript, type RunScript } from '../dockerfile/shell';
 import { SET_CACHE_DIRS, commandSpan, coveringCacheMount, distinctDirs, npmCacheLocation, ownerUnknown, type CacheLocation, type CacheOwner } from '../dockerfile/cache-locations';
 import { afterSubcommandEdits, cacheMountFlag, insertFlagsEdit } from '../fixes/cache-mount-edits';
 import { removeWordsEdits } from '../fixes/text-removal';
 import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from '../dockerfile/cache-wipes';
 import { createRule, formatMessage, type RuleContext } from './create-rule';
-import { readDependencyInstall } from '../dockerfile/dependency-installs';
 import type { Fix, TextEdit } from './types';
 
 interface NpmRun {
@@ -23,8 +22,8 @@ interface NpmRun {
 type Plan = Array<{ dir: string; owner: CacheOwner }>;
 
 // The parts the messages share. A finding names npm's cache one of three ways (no mount there, a
-// mount elsewhere, a user whose home is unknown); for `npm install -g` alone it adds that the mount
-// saves little, and before a `pnpm install` / `yarn install` it leads with that install.
+// mount elsewhere, a user whose home is unknown); for `npm install -g` it adds that the mount saves
+// little (a `pnpm install` / `yarn install` after it is cache-mount's finding).
 const NO_MOUNT = "npm keeps its cache in {{dirs}} and this RUN mounts no cache there";
 const MOUNT_ELSEWHERE = "npm keeps its cache in {{dirs}}, but this RUN's cache mount is on {{targets}}";
 const DOWNLOADS_PACKAGES = ', so {{command}} downloads all packages again on every build. Mount it with {{flags}}.';
@@ -34,9 +33,6 @@ const HOME_UNKNOWN =
   'If that user is root, --cache={{cacheDir}} with --mount=type=cache,target={{cacheDir}} puts the cache in a mount; ' +
   'another user needs uid=<its uid> on the mount, which dockopt cannot know, so it does not fix this RUN by itself.';
 const TOOL_ONLY = ' (npm install -g installs a tool, which downloads little: the mount saves little here.)';
-const OTHER_INSTALL =
-  '{{installer}} install downloads all packages again on every build: give its cache ({{cacheCommand}}) a cache mount; dockopt does not know where it is here. ' +
-  'The npm install -g before it only installs the tool, which downloads little. ';
 const UID_UNKNOWN = 'dockopt does not know the uid of {{user}}: add uid=<its uid> to the mount, or npm cannot write to it.';
 const WIPE_ADVICE = " Remove it: with the mount, npm's cache never ends up in the image anyway.";
 
@@ -59,9 +55,6 @@ export const rule = createRule({
       toolOnlyNoMount: `${NO_MOUNT}${DOWNLOADS_TOOL}{{notes}}${TOOL_ONLY}`,
       toolOnlyMountElsewhere: `${MOUNT_ELSEWHERE}${DOWNLOADS_TOOL}{{notes}}${TOOL_ONLY}`,
       toolOnlyHomeUnknown: `${HOME_UNKNOWN}{{notes}}${TOOL_ONLY}`,
-      otherInstallNoMount: `${OTHER_INSTALL}${NO_MOUNT}${DOWNLOADS_TOOL}{{notes}}`,
-      otherInstallMountElsewhere: `${OTHER_INSTALL}${MOUNT_ELSEWHERE}${DOWNLOADS_TOOL}{{notes}}`,
-      otherInstallHomeUnknown: `${OTHER_INSTALL}${HOME_UNKNOWN}{{notes}}`,
       cacheDirUnresolved:
         "{{command}} runs without a cache mount, so every build downloads all packages again. dockopt cannot tell where npm's cache is " +
         "({{via}} is {{unresolved}}): add --mount=type=cache,target=<npm's cache dir> to this RUN.",
@@ -106,7 +99,7 @@ function checkRun(context: Context, info: InstructionInfo, run: NpmRun): void {
   // `npm install -g <tool>` downloads one tool: the RUN's real install, when there is one, gets the finding.
   const main = run.calls.find((c) => !c.call.global) ?? run.calls[0];
   const span = commandSpan(main.call.command, main.call.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
-  let range = model.rangeOf(span.start, span.end);
+  const range = model.rangeOf(span.start, span.end);
   const command = `npm ${main.call.subcommand}`;
   if (uncovered.length === 0 && homeless.length === 0) {
     context.report({ range, messageId: 'cacheDirUnresolved', data: { command, via: unresolved!.via, unresolved: unresolved!.unresolved! } });
@@ -128,7 +121,8 @@ function checkRun(context: Context, info: InstructionInfo, run: NpmRun): void {
 
   // How the message names npm's cache, and what it says of the install.
   const where = uncovered.length === 0 ? 'homeUnknown' : targets.length > 0 ? 'mountElsewhere' : 'noMount';
-  let install: keyof typeof MESSAGE_IDS = 'packages';
+  // `npm install -g <tool>` downloads one tool (pnpm and yarn included: the installs they run are cache-mount's findings).
+  const install: keyof typeof MESSAGE_IDS = main.call.global ? 'toolOnly' : 'packages';
   const data: Record<string, string> = {
     ...(uncovered.length > 0
       ? {
@@ -140,43 +134,16 @@ function checkRun(context: Context, info: InstructionInfo, run: NpmRun): void {
       : homelessData),
     notes: notes.map((n) => ` ${n}`).join(''),
   };
-  if (main.call.global) {
-    const real = realInstallAfter(run.script, main.call.command);
-    if (real) {
-      // The finding goes on the install whose downloads count; the fix still mounts npm's cache.
-      range = model.rangeOf(real.start, real.end);
-      install = 'otherInstall';
-      data.installer = real.label;
-      data.cacheCommand = real.label === 'yarn' ? '`yarn cache dir`' : '`pnpm store path`';
-    } else {
-      install = 'toolOnly';
-    }
-  }
-  // A lone `npm install -g <tool>` is real but small: a minor finding.
+  // Real but small: a minor finding.
   const minor = install === 'toolOnly';
   context.report({ range, messageId: MESSAGE_IDS[install][where], data, ...(minor && { minor }), fixes: () => fixes(path, model, info, run, plan, homeless, wipes, unsure) });
 }
 
-/** The message for what the RUN installs (packages; only a tool; a tool, then pnpm/yarn's install) and where npm's cache is. */
+/** The message for what the RUN installs (packages, or only a tool) and where npm's cache is. */
 const MESSAGE_IDS = {
   packages: { noMount: 'noMount', mountElsewhere: 'mountElsewhere', homeUnknown: 'homeUnknown' },
   toolOnly: { noMount: 'toolOnlyNoMount', mountElsewhere: 'toolOnlyMountElsewhere', homeUnknown: 'toolOnlyHomeUnknown' },
-  otherInstall: { noMount: 'otherInstallNoMount', mountElsewhere: 'otherInstallMountElsewhere', homeUnknown: 'otherInstallHomeUnknown' },
 } as const;
-
-/** A `pnpm install` / `yarn install` after the command in the same RUN: the install whose downloads count. */
-function realInstallAfter(script: RunScript, after: SimpleCommand): { label: string; start: number; end: number } | undefined {
-  for (const command of script.commands.slice(script.commands.indexOf(after) + 1)) {
-    const install = readDependencyInstall(command);
-    if (typeof install !== 'object' || install.ecosystem !== 'node' || install.label.startsWith('npm')) continue;
-    const label = install.label.split(' ')[0];
-    const last = command.words[command.words.length - 1];
-    const first = command.words.find((w) => w.start >= install.start) ?? last;
-    const sub = command.words.find((w) => w.start > first.start && (w.value === 'install' || w.value === 'i'));
-    return { label, start: first.start, end: (sub ?? first).end };
-  }
-  return undefined;
-}
 
 /** The mount is there, but the RUN wipes the cache it holds: every build starts empty, or fails. */
 function checkWipes(context: Context, info: InstructionInfo, run: NpmRun, mounts: ReturnType<typeof readMounts>): void {

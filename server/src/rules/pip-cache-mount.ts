@@ -32,6 +32,7 @@ const NOTES = '{{notes}}';
 const NOTE = {
   // The fix cannot reach an ENV (it concerns other RUNs too); pip-no-cache-dir reports it once the mount is there.
   env: "ENV PIP_NO_CACHE_DIR turns pip's cache off here as well: it must go too (pip-no-cache-dir).",
+  arg: "ARG PIP_NO_CACHE_DIR turns pip's cache off here as well: its default must go too (pip-no-cache-dir).",
   packagingTools: "(This RUN only installs pip's own tools, which download little: the mount saves little here.)",
   namedWithoutDeps: '(This RUN installs only the packages it names, without their dependencies, which download little: the mount saves little here.)',
 };
@@ -100,6 +101,7 @@ function checkRun(context: Context, info: InstructionInfo, run: PipRun): void {
   const { wipes, unsure } = findCacheWipes(info, run.script, 'pip', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
   const notes = [
     run.calls.some(({ call }) => pipCacheSwitches(info, call).env) ? NOTE.env : '',
+    run.calls.some(({ call }) => pipCacheSwitches(info, call, model).arg) ? NOTE.arg : '',
     wipes.length > 0 ? wipesNote(wipes) : '',
     unsure.length > 0 ? unsureNote(unsure) : '',
     minor ? (run.calls.every((c) => installsOnlyPackagingTools(c.call)) ? NOTE.packagingTools : NOTE.namedWithoutDeps) : '',

@@ -6,10 +6,12 @@
  * `rm -rf /root/.cache/pip`), which empties it on every build or fails the build.
  */
 import { Env, type Property } from 'dockerfile-ast';
-import type { InstructionInfo, Stage } from '../dockerfile/model';
+import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import type { ShellWord } from '../dockerfile/shell';
-import { coveringCacheMount, pipCacheSwitches, pipRun, type PipRun } from '../dockerfile/cache-locations';
+import { commandSpan, coveringCacheMount, pipCacheSwitches, pipRun, type PipRun } from '../dockerfile/cache-locations';
+import { variablesAt } from '../dockerfile/variable-scope';
+import type { PipCall } from '../dockerfile/package-managers';
 import { removeEnvPropertiesEdits, removeWordsEdits } from '../fixes/text-removal';
 import { findCacheWipes, type CacheWipe } from '../dockerfile/cache-wipes';
 import { createRule, type RuleContext } from './create-rule';
@@ -41,6 +43,9 @@ export const rule = createRule({
       envSwitchesCacheOff:
         "ENV {{property}} turns off pip's cache, so the cache mount on {{targets}} ({{runs}}) stays empty and every build downloads again. " +
         "Remove it: with a cache mount, pip's cache never ends up in the image anyway.",
+      argSwitchesCacheOff:
+        "ARG PIP_NO_CACHE_DIR turns off pip's cache (its default, {{value}}, is in the environment of this RUN), so the cache mount on {{target}} stays empty and every build downloads again. " +
+        "Remove its default (or the ARG): with the mount, pip's cache never ends up in the image anyway.",
       envSwitchesCacheOffAlsoUnmounted:
         "ENV {{property}} turns off pip's cache, so the cache mount on {{targets}} ({{runs}}) stays empty and every build downloads again. " +
         "Remove it: with a cache mount, pip's cache never ends up in the image anyway. " +
@@ -61,7 +66,7 @@ export const rule = createRule({
       RUN(info) {
         const run = pipRun(model, info);
         if (!run) return;
-        const mounted = mountedCalls(info, run);
+        const mounted = mountedCalls(model, info, run);
         if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(info, envLists) });
         if (mounted.length === 0) return;
         const words = mounted.flatMap((m) => m.switches.words);
@@ -69,6 +74,9 @@ export const rule = createRule({
         if (words.length > 0) reportSwitches(context, info, run, words, mounted[0].target, unsure?.owner);
         const { wipes } = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home, mountTarget: m.target })));
         if (wipes.length > 0) reportWipes(context, info, run, wipes, [...new Set(mounted.map((m) => m.target))]);
+        // An ARG can be meant for --build-arg: dockopt names it, a human changes it.
+        const viaArg = mounted.find((m) => m.switches.arg);
+        if (viaArg) reportArg(context, info, viaArg.call, viaArg.target);
         const viaEnv = mounted.find((m) => m.switches.env);
         if (viaEnv) {
           for (const env of envsInForce(info, envLists)) {
@@ -88,13 +96,13 @@ export const rule = createRule({
 type Context = RuleContext<keyof typeof rule.messages>;
 
 /** The pip calls whose cache directory the RUN mounts, with how their cache is switched off. */
-function mountedCalls(info: InstructionInfo, run: PipRun) {
+function mountedCalls(model: DockerfileModel, info: InstructionInfo, run: PipRun) {
   const mounts = readMounts(info.ast);
   return run.calls.flatMap(({ call, location }) => {
     const mount = location.dir === undefined ? undefined : coveringCacheMount(mounts, location.dir);
     // Whether pip can write to the mount is known for root and for a user whose uid dockopt knows.
     const writable = location.owner.root || location.owner.uid !== undefined;
-    return mount ? [{ call, target: mount.target!, dir: location.dir!, home: location.owner.home, writable, owner: location.owner.label, switches: pipCacheSwitches(info, call) }] : [];
+    return mount ? [{ call, target: mount.target!, dir: location.dir!, home: location.owner.home, writable, owner: location.owner.label, switches: pipCacheSwitches(info, call, model) }] : [];
   });
 }
 
@@ -113,6 +121,17 @@ function reportSwitches(context: Context, info: InstructionInfo, run: PipRun, wo
       const edits = removeWordsEdits(model, info, run.script, words);
       return edits ? [{ title, isPreferred: !unsure, changes: [{ kind: 'edit', path, edits }] }] : [];
     },
+  });
+}
+
+/** An ARG of the stage with a default switches the cache off: reported on the pip call, without a fix. */
+function reportArg(context: Context, info: InstructionInfo, call: PipCall, target: string): void {
+  const { model } = context;
+  const span = commandSpan(call.command, call.subcommand) ?? { start: info.startOffset, end: info.startOffset + 3 };
+  context.report({
+    range: model.rangeOf(span.start, span.end),
+    messageId: 'argSwitchesCacheOff',
+    data: { value: variablesAt(model, info).get(VARIABLE) ?? '', target },
   });
 }
 

@@ -4,6 +4,8 @@ import { buildScenario } from './build.mjs';
 import { diagnosticsScenario } from './diagnostics.mjs';
 import { optimizeAllScenario } from './optimize-all.mjs';
 import { quickFixScenario } from './quick-fix.mjs';
+import { rebuildChangedScenario } from './rebuild-changed.mjs';
 import { restrictedScenario } from './restricted.mjs';
+import { restrictedTreeScenario } from './restricted-tree.mjs';
 
-export const SCENARIOS = [diagnosticsScenario, quickFixScenario, optimizeAllScenario, buildScenario, restrictedScenario];
+export const SCENARIOS = [diagnosticsScenario, quickFixScenario, optimizeAllScenario, buildScenario, rebuildChangedScenario, restrictedScenario, restrictedTreeScenario];

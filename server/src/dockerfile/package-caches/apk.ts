@@ -64,7 +64,23 @@ function updatedBefore(context: ManagerContext, command: ManagerContext['script'
 /** /etc/apk/cache linked to /var/cache/apk in this RUN or an earlier one of the stage (`ln -s`, `setup-apkcache`). */
 function cacheLinked(context: ManagerContext): boolean {
   const { model, info } = context;
+  const links = linkingRuns(model);
+  if (links.length === 0) return false;
   const stages = new Set<unknown>();
   for (let stage = info.stage; stage; stage = stage.parent) stages.add(stage);
-  return model.instructions.some((i) => i.index <= info.index && stages.has(i.stage) && i.keyword === 'RUN' && /\bln\s+-[a-z]*s[a-z]*\s+\/var\/cache\/apk\/?\s+\/etc\/apk\/cache\b|\bsetup-apkcache\b/.test(model.text.slice(i.startOffset, i.endOffset)));
+  return links.some((i) => i.index <= info.index && stages.has(i.stage));
 }
+
+const LINKS = /\bln\s+-[a-z]*s[a-z]*\s+\/var\/cache\/apk\/?\s+\/etc\/apk\/cache\b|\bsetup-apkcache\b/;
+
+/** The RUNs of the file that link apk's cache, read once per parse: every apk call asks. */
+function linkingRuns(model: ManagerContext['model']): readonly ManagerContext['info'][] {
+  let runs = LINKING_RUNS.get(model);
+  if (!runs) {
+    runs = model.instructions.filter((i) => i.keyword === 'RUN' && LINKS.test(model.text.slice(i.startOffset, i.endOffset)));
+    LINKING_RUNS.set(model, runs);
+  }
+  return runs;
+}
+
+const LINKING_RUNS = new WeakMap<ManagerContext['model'], readonly ManagerContext['info'][]>();

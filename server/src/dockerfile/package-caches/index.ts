@@ -5,6 +5,18 @@
  */
 import type { PackageManager } from './manager';
 import { apk } from './apk';
+import { apt } from './apt';
+import { pnpm } from './pnpm';
 import { uv } from './uv';
+import { yarn } from './yarn';
+import { go } from './go';
+import { cargo } from './cargo';
+import { maven } from './maven';
+import { gradle } from './gradle';
+import { poetry } from './poetry';
+import { pipenv } from './pipenv';
+import { pipSync } from './pip-sync';
+import { pdm } from './pdm';
+import { conda, mamba, micromamba } from './conda';
 
-export const PACKAGE_MANAGERS: readonly PackageManager[] = [apk, uv];
+export const PACKAGE_MANAGERS: readonly PackageManager[] = [apt, apk, pnpm, yarn, uv, poetry, pipenv, pipSync, pdm, conda, mamba, micromamba, go, cargo, maven, gradle];
