@@ -19,6 +19,12 @@ runRuleTests(cacheMount, {
   ],
   invalid: [
     {
+      name: 'a base image that runs apk again ONBUILD: reported, not fixed by itself (the link would stay)',
+      code: 'FROM alpine:3.20\nRUN apk update && apk upgrade\nONBUILD RUN apk update && apk upgrade\n',
+      errors: [{ messageId: 'mountMissing', line: 2 }],
+      output: null,
+    },
+    {
       name: 'apk add --no-cache: mounted, linked, and --no-cache becomes --update-cache',
       code: 'FROM alpine:3.20\nRUN apk add --no-cache curl git\n',
       errors: [{ messageId: 'mountMissing', line: 2, column: 5, endColumn: 12, data: { manager: 'apk', dirs: '/var/cache/apk', flags: MOUNT } }],

@@ -8,13 +8,15 @@ import { rule as pipCacheMount } from '../../server/src/rules/pip-cache-mount';
 import { check, runRuleTests } from '../helpers/rule-tester';
 
 const ARCHIVES = '--mount=type=cache,target=/var/cache/apt,sharing=locked';
-const LISTS = '--mount=type=cache,target=/var/lib/apt,sharing=locked';
+const LISTS = '--mount=type=cache,target=/var/lib/apt/lists,sharing=locked';
 const BOTH = `${ARCHIVES} ${LISTS}`;
 const CLEAN = 'rm -f /etc/apt/apt.conf.d/docker-clean';
 const KEEP = `echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache`;
 
 runRuleTests(cacheMount, {
   valid: [
+    { name: 'a mount on /var/lib/apt/lists caches the lists', code: `FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked ${CLEAN} && apt-get update && apt-get install -y curl\n` },
+    { name: "Docker's reference mounts on all of /var/lib/apt count too", code: `FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked ${CLEAN} && apt-get update && apt-get install -y curl\n` },
     { name: 'both mounted, docker-clean removed', code: `FROM debian:12\nRUN ${BOTH} ${CLEAN} && apt-get update && apt-get install -y curl\n` },
     { name: 'mounts on the parents, docker-clean removed in an earlier RUN', code: `FROM debian:12\nRUN ${CLEAN}\nRUN --mount=type=cache,target=/var/cache --mount=type=cache,target=/var/lib apt-get update && apt-get install -y curl\n` },
     { name: 'mounts with an id and another sharing', code: `FROM ubuntu:24.04\nRUN --mount=type=cache,id=apt-a,target=/var/cache/apt,sharing=shared --mount=type=cache,id=apt-l,target=/var/lib/apt ${CLEAN} && apt update && apt-get install -y curl\n` },
@@ -27,7 +29,7 @@ runRuleTests(cacheMount, {
     {
       name: "hadolint's advice: both caches mounted, docker-clean removed first, the lists' rm gone",
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
-      errors: [{ messageId: 'mountMissing', line: 2, column: 23, endColumn: 38, data: { manager: 'apt', dirs: '/var/cache/apt (downloaded packages) and /var/lib/apt (package lists)', flags: BOTH } }],
+      errors: [{ messageId: 'mountMissing', line: 2, column: 23, endColumn: 38, data: { manager: 'apt', dirs: '/var/cache/apt (downloaded packages) and /var/lib/apt/lists (package lists)', flags: BOTH } }],
       output: `FROM debian:12\nRUN ${BOTH} ${CLEAN} && apt-get update && apt-get install -y --no-install-recommends curl\n`,
     },
     {
@@ -78,7 +80,7 @@ runRuleTests(cacheMount, {
     {
       name: 'sudo under a non-root user: the first commands go through sudo too',
       code: 'FROM node:20\nUSER node\nRUN sudo apt-get update && sudo apt install -y curl\n',
-      errors: [{ messageId: 'mountMissing', line: 3, data: { dirs: '/var/cache/apt (downloaded packages) and /var/lib/apt (package lists)' } }],
+      errors: [{ messageId: 'mountMissing', line: 3, data: { dirs: '/var/cache/apt (downloaded packages) and /var/lib/apt/lists (package lists)' } }],
       output:
         `FROM node:20\nUSER node\nRUN ${BOTH} sudo ${CLEAN} && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' | sudo tee /etc/apt/apt.conf.d/keep-cache > /dev/null && ` +
         'sudo apt-get update && sudo apt install -y curl\n',
@@ -127,7 +129,8 @@ runRuleTests(cacheDisabled, {
     {
       name: 'mounted while docker-clean still deletes the packages',
       code: `FROM debian:12\nRUN ${BOTH} apt-get update && apt-get install -y curl\n`,
-      errors: [{ messageId: 'mountUnused', line: 2, data: { prelude: CLEAN } }],
+      // Only the packages' mount is defeated: the message names it, not the lists' one.
+      errors: [{ messageId: 'mountUnused', line: 2, data: { prelude: CLEAN, target: '/var/cache/apt' } }],
       output: `FROM debian:12\nRUN ${BOTH} ${CLEAN} && apt-get update && apt-get install -y curl\n`,
     },
     {

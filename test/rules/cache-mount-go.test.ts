@@ -9,6 +9,7 @@ const BOTH = `${MOD} ${BUILD}`;
 
 runRuleTests(cacheMount, {
   valid: [
+    { name: 'Go before 1.10 has no cache to mount', code: 'FROM golang:1.8\nWORKDIR /go/src/example.com/app\nCOPY . .\nRUN go get -d ./... && go build -o /app .\n' },
     { name: 'go mod download with the module cache mounted', code: `FROM golang:1.22\nRUN ${MOD} go mod download\n` },
     { name: 'go build with both caches mounted', code: `FROM golang:1.22\nRUN ${BOTH} go build -o /app .\n` },
     { name: 'a parent of both mounted', code: 'FROM golang:1.22\nENV GOCACHE=/go/cache\nRUN --mount=type=cache,target=/go go build .\n' },
@@ -26,6 +27,30 @@ runRuleTests(cacheMount, {
     { name: 'a non-root user with mounts it owns', code: 'FROM golang:1.22\nRUN useradd -u 1001 -m app\nUSER app\nRUN --mount=type=cache,target=/go/pkg/mod,uid=1001 --mount=type=cache,target=/home/app/.cache/go-build,uid=1001 go build .\n' },
   ],
   invalid: [
+    {
+      name: 'GO111MODULE=off: GOPATH mode, only the build cache',
+      code: 'FROM golang:1.22\nCOPY main.go .\nRUN GO111MODULE=off go build -o /app main.go\n',
+      errors: [{ messageId: 'mountMissing', line: 3, data: { dirs: '/root/.cache/go-build (compiled packages)', what: 'downloads every module and compiles every package' } }],
+      output: 'FROM golang:1.22\nCOPY main.go .\nRUN --mount=type=cache,target=/root/.cache/go-build GO111MODULE=off go build -o /app main.go\n',
+    },
+    {
+      name: 'Go 1.10: a build cache, no module cache yet',
+      code: 'FROM golang:1.10-alpine\nRUN go build -o /app .\n',
+      errors: [{ messageId: 'mountMissing', line: 2, data: { dirs: '/root/.cache/go-build (compiled packages)' } }],
+      output: 'FROM golang:1.10-alpine\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n',
+    },
+    {
+      name: 'Go 1.14 without GO111MODULE=on: modules only with a go.mod, so no fix by itself',
+      code: 'FROM golang:1.14\nCOPY . .\nRUN go build -o /app .\n',
+      errors: [{ messageId: 'mountMissing', line: 3 }],
+      output: null,
+    },
+    {
+      name: 'Go 1.14 with go mod download: modules for sure',
+      code: 'FROM golang:1.14\nCOPY go.mod go.sum ./\nRUN go mod download\n',
+      errors: [{ messageId: 'mountMissing', line: 3 }],
+      output: 'FROM golang:1.14\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n',
+    },
     {
       name: 'go mod download: the module cache only',
       code: 'FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n',

@@ -64,10 +64,10 @@ runRuleTests(cacheMount, {
       output: `FROM eclipse-temurin:21-jdk\nENV HOME=/app\nRUN ${CACHES} gradle build\n`,
     },
     {
-      name: 'a non-root user dockopt knows: its home, uid and gid',
+      name: 'a non-root user dockopt knows: reported, not fixed by itself (BuildKit would create ~/.gradle owned by root, where Gradle also writes)',
       code: 'FROM eclipse-temurin:21-jdk\nRUN groupadd -g 1001 app && useradd -u 1001 -g app -m app\nUSER app\nRUN ./gradlew build\n',
       errors: [{ messageId: 'mountMissing', line: 4 }],
-      output: 'FROM eclipse-temurin:21-jdk\nRUN groupadd -g 1001 app && useradd -u 1001 -g app -m app\nUSER app\nRUN --mount=type=cache,target=/home/app/.gradle/caches,sharing=locked,uid=1001,gid=1001 --mount=type=cache,target=/home/app/.gradle/wrapper/dists,sharing=locked,uid=1001,gid=1001 ./gradlew build\n',
+      output: null,
     },
     {
       name: "the gradle image's own gradle user (uid 1000 or 101 by variant): reported, no fix",

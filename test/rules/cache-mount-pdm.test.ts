@@ -15,6 +15,12 @@ runRuleTests(cacheMount, {
   ],
   invalid: [
     {
+      name: 'python -m pdm install is pdm install',
+      code: 'FROM python:3.12\nCOPY pyproject.toml pdm.lock ./\nRUN python -m pdm install\n',
+      errors: [{ messageId: 'mountMissing', line: 3, column: 15, data: { manager: 'PDM' } }],
+      output: 'FROM python:3.12\nCOPY pyproject.toml pdm.lock ./\nRUN --mount=type=cache,target=/root/.cache/pdm python -m pdm install\n',
+    },
+    {
       name: 'pdm install without a mount',
       code: 'FROM python:3.12\nCOPY pyproject.toml pdm.lock ./\nRUN pdm install --prod --frozen-lockfile\n',
       errors: [{ messageId: 'mountMissing', line: 3, column: 5, endColumn: 16, data: { manager: 'PDM', dirs: '/root/.cache/pdm', flags: MOUNT } }],

@@ -49,10 +49,10 @@ runRuleTests(cacheMount, {
       output: 'FROM node:22\nRUN npm i -g pnpm && pnpm config set store-dir /pnpm-store\nWORKDIR /app\nRUN --mount=type=cache,target=/pnpm-store pnpm install\n',
     },
     {
-      name: 'USER node: its home, and uid/gid on the mount',
+      name: 'USER node: reported, not fixed by itself (BuildKit would create ~/.local/share/pnpm owned by root, where pnpm also writes)',
       code: 'FROM node:22\nUSER node\nWORKDIR /home/node/app\nRUN pnpm install\n',
       errors: [{ messageId: 'mountMissing', line: 4, data: { dirs: '/home/node/.local/share/pnpm/store (store) (as node)' } }],
-      output: 'FROM node:22\nUSER node\nWORKDIR /home/node/app\nRUN --mount=type=cache,target=/home/node/.local/share/pnpm/store,uid=1000,gid=1000 pnpm install\n',
+      output: null,
     },
     {
       name: 'a user without a known uid: offered, not applied',

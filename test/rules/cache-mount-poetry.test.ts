@@ -67,7 +67,7 @@ runRuleTests(cacheMount, {
       name: "another user's poetry config does not move this user's virtualenv",
       code: 'FROM python:3.12\nRUN poetry config virtualenvs.create false\nRUN useradd -u 1001 -m app\nUSER app\nRUN poetry install\n',
       errors: [{ messageId: 'mountMissing', line: 5, data: { flags: '--mount=type=cache,target=/home/app/.cache/pypoetry/cache,uid=1001 --mount=type=cache,target=/home/app/.cache/pypoetry/artifacts,uid=1001' } }],
-      output: 'FROM python:3.12\nRUN poetry config virtualenvs.create false\nRUN useradd -u 1001 -m app\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pypoetry/cache,uid=1001 --mount=type=cache,target=/home/app/.cache/pypoetry/artifacts,uid=1001 poetry install\n',
+      output: null,
     },
     {
       name: 'an active virtualenv (VIRTUAL_ENV) is where poetry installs',

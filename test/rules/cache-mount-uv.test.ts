@@ -17,6 +17,12 @@ runRuleTests(cacheMount, {
   ],
   invalid: [
     {
+      name: "--no-cache-dir, uv's alias of --no-cache, goes like it",
+      code: 'FROM python:3.12\nRUN uv pip install --system --no-cache-dir -r requirements.txt\n',
+      errors: [{ messageId: 'mountMissing', line: 2 }],
+      output: `FROM python:3.12\nRUN ${MOUNT} uv pip install --system --link-mode=copy -r requirements.txt\n`,
+    },
+    {
       name: 'uv sync without a mount: mounted, with --link-mode=copy',
       code: 'FROM python:3.12\nRUN uv sync --frozen\n',
       errors: [{ messageId: 'mountMissing', line: 2, column: 5, endColumn: 12, data: { manager: 'uv', dirs: '/root/.cache/uv', flags: MOUNT } }],
@@ -81,6 +87,12 @@ runRuleTests(cacheDisabled, {
   ],
   invalid: [
     {
+      name: '--no-cache-dir beside the mount',
+      code: `FROM python:3.12\nENV UV_LINK_MODE=copy\nRUN ${MOUNT} uv pip install --system --no-cache-dir -r requirements.txt\n`,
+      errors: [{ messageId: 'cacheSwitchedOff', line: 3, data: { switch: '--no-cache-dir' } }],
+      output: `FROM python:3.12\nENV UV_LINK_MODE=copy\nRUN ${MOUNT} uv pip install --system -r requirements.txt\n`,
+    },
+    {
       name: '--no-cache beside the mount',
       code: `FROM python:3.12\nRUN ${MOUNT} uv sync --frozen --no-cache\n`,
       errors: [{ messageId: 'cacheSwitchedOff', line: 2, data: { switch: '--no-cache', manager: 'uv', target: '/root/.cache/uv' } }],
@@ -95,7 +107,13 @@ runRuleTests(cacheDisabled, {
     {
       name: 'ENV UV_NO_CACHE=1: reported, a human removes the ENV',
       code: `FROM python:3.12\nENV UV_NO_CACHE=1\nRUN ${MOUNT} uv sync\n`,
-      errors: [{ messageId: 'envSwitchesCacheOff', line: 3, data: { name: 'UV_NO_CACHE' } }],
+      errors: [{ messageId: 'envSwitchesCacheOff', line: 3, data: { origin: 'ENV', name: 'UV_NO_CACHE' } }],
+      output: null,
+    },
+    {
+      name: 'ARG UV_NO_CACHE=1: named as the ARG it is',
+      code: `FROM python:3.12\nARG UV_NO_CACHE=1\nRUN ${MOUNT} uv sync\n`,
+      errors: [{ messageId: 'envSwitchesCacheOff', line: 3, data: { origin: 'ARG', name: 'UV_NO_CACHE' } }],
       output: null,
     },
     {

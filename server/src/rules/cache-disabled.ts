@@ -26,7 +26,7 @@ export const rule = createRule({
     },
     messages: {
       cacheSwitchedOff: `{{switch}} turns off {{manager}}'s cache, so the cache mount on {{target}} stays empty and every build downloads again. ${KEEP_OUT}`,
-      envSwitchesCacheOff: `ENV {{name}} turns off {{manager}}'s cache, so the cache mount on {{target}} stays empty and every build downloads again. ${KEEP_OUT}`,
+      envSwitchesCacheOff: `{{origin}} {{name}} turns off {{manager}}'s cache, so the cache mount on {{target}} stays empty and every build downloads again. ${KEEP_OUT}`,
       mountWiped: `{{wipes}} wipes the cache mount on {{target}}: every build starts with an empty cache and downloads again. ${KEEP_OUT}`,
       mountPointRemoved: `{{wipes}} wipes the cache mount on {{target}}: removing the mount point fails the build ("Device or resource busy"). ${KEEP_OUT}`,
       mountUnused: 'The cache mount on {{target}} is not used: {{why}}. Run `{{prelude}}` first in this RUN (or an earlier one).',
@@ -79,7 +79,10 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
 
   const env = mounted.find((c) => c.disablingEnv !== undefined)?.disablingEnv;
   // The ENV concerns other RUNs too: dockopt names it, a human removes it.
-  if (env !== undefined) context.report({ range, messageId: 'envSwitchesCacheOff', data: { name: env, manager: manager.name, target } });
+  if (env !== undefined) {
+    const origin = mounted.find((c) => c.disablingEnv === env)!.scope.buildEnv.origin(env);
+    context.report({ range, messageId: 'envSwitchesCacheOff', data: { origin: origin === 'image ENV' ? "the base image's ENV" : origin, name: env, manager: manager.name, target } });
+  }
 
   const dirs = mounted.flatMap((c) => c.caches.map((cache) => ({ dir: cache.dir!, home: cache.owner.home, mountTarget: targetOf(cache.dir!) })));
   const { wipes } = findCacheWipes(info, run.context.script, manager.isCacheWipe ?? (() => false), dirs);
@@ -94,11 +97,12 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   }
 
   const unused = manager.mountedButUnused?.(run.context);
-  if (unused) {
+  const unusedMount = unused?.dir !== undefined ? coveringCacheMount(mounts, unused.dir) : undefined;
+  if (unused && (unused.dir === undefined || unusedMount)) {
     context.report({
       range,
       messageId: 'mountUnused',
-      data: { target, why: unused.why, prelude: unused.prelude },
+      data: { target: unusedMount?.target ?? target, why: unused.why, prelude: unused.prelude },
       fixes: fix(`Run \`${unused.prelude}\` first`, { flags: [], wipes: [], removeDisabling: false, applyNeeds: false, prelude: unused.prelude }),
     });
   }

@@ -4,6 +4,7 @@
  * cache mount on that manager's cache, so every build that re-runs it downloads everything again.
  * pip and npm have their own rules (pip-cache-mount, npm-cache-mount).
  */
+import { posix } from 'node:path';
 import type { InstructionInfo } from '../dockerfile/model';
 import { readMounts, type RunMount } from '../dockerfile/mounts';
 import { coveringCacheMount, ownerUnknown, unwritableBy } from '../dockerfile/cache-locations';
@@ -15,14 +16,14 @@ import { mountFixEdits, managerCacheFlag, managerSpan } from '../fixes/manager-c
 import { createRule, type RuleContext } from './create-rule';
 import type { Fix, TextEdit } from './types';
 
-const AGAIN = 'so every build downloads {{what}} again';
+const AGAIN = 'so every build {{what}} again';
 // {{notes}}: independent sentences that may follow (uid unknown, a disabling ENV, wipes, why the
 // fix is not applied by itself), each with its leading space; see NOTE.
 const NOTES = '{{notes}}';
 
 const NOTE = {
   uidUnknown: (user: string, manager: string) => `dockopt does not know the uid of ${user}: add uid=<its uid> to the mount, or ${manager} cannot write to it.`,
-  env: (name: string, manager: string) => `ENV ${name} turns ${manager}'s cache off here as well: remove it too (cache-disabled), or the mount stays empty.`,
+  env: (origin: string, name: string, manager: string) => `${origin} ${name} turns ${manager}'s cache off here as well: remove it too (cache-disabled), or the mount stays empty.`,
   unsafe: (why: string) => `${why}, so dockopt does not add the mount by itself.`,
 };
 
@@ -58,8 +59,8 @@ export const rule = createRule({
 
 type Context = RuleContext<keyof typeof rule.messages>;
 
-/** What a manager's installs download, for the message. */
-const WHAT = 'every package';
+/** What a build without the manager's cache does again, for the message. */
+const redoes = (run: ManagerRun) => run.manager.redoes ?? 'downloads every package';
 
 function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): void {
   const { model } = context;
@@ -74,7 +75,7 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   if (uncovered.length === 0) {
     // A cache dockopt cannot place may be covered by a mount it cannot match: only a RUN without any cache mount surely lacks one.
     if (unresolved && cacheMounts.length === 0) {
-      context.report({ range, messageId: 'cacheDirUnresolved', data: { manager: manager.name, what: WHAT, via: unresolved.via, unresolved: unresolved.unresolved ?? '', notes: '' } });
+      context.report({ range, messageId: 'cacheDirUnresolved', data: { manager: manager.name, what: redoes(run), via: unresolved.via, unresolved: unresolved.unresolved ?? '', notes: '' } });
     } else {
       checkOwner(context, info, run, mounts);
     }
@@ -82,12 +83,14 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   }
 
   const { wipes, unsure } = findCacheWipes(info, run.context.script, manager.isCacheWipe ?? (() => false), uncovered.map((c) => ({ dir: c.dir, home: c.owner.home })));
-  const env = run.calls.find((c) => c.disablingEnv !== undefined)?.disablingEnv;
+  const envCall = run.calls.find((c) => c.disablingEnv !== undefined);
+  const env = envCall?.disablingEnv;
+  const envOrigin = env !== undefined ? envCall!.scope.buildEnv.origin(env) : 'ENV';
   const unknownOwner = uncovered.find(ownerUnknown)?.owner.label;
-  const unsafe = run.calls.map((c) => manager.unsafeMount?.(c.call, c.scope, run.context)).find((why) => why !== undefined);
+  const unsafe = run.calls.map((c) => manager.unsafeMount?.(c.call, c.scope, run.context) ?? besideMount(run, c, uncovered)).find((why) => why !== undefined);
   const notes = [
     unknownOwner !== undefined ? NOTE.uidUnknown(unknownOwner, manager.name) : '',
-    env !== undefined ? NOTE.env(env, manager.name) : '',
+    env !== undefined ? NOTE.env(envOrigin === 'image ENV' ? "The base image's ENV" : envOrigin, env, manager.name) : '',
     wipes.length > 0 ? wipesNote(wipes) : '',
     unsure.length > 0 ? unsureNote(unsure) : '',
     unsafe !== undefined ? NOTE.unsafe(unsafe) : '',
@@ -98,7 +101,7 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
     messageId: cacheMounts.length > 0 ? 'mountElsewhere' : 'mountMissing',
     data: {
       manager: manager.name,
-      what: WHAT,
+      what: redoes(run),
       dirs: uncovered.map(describeCache).join(' and '),
       targets: cacheMounts.map((m) => m.target!).join(', '),
       flags: flags.join(' '),
@@ -121,6 +124,16 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   });
 }
 
+/**
+ * Why a non-root user's tool would fail beside its new mount: BuildKit creates the missing folders
+ * above a mount owned by root, and this tool writes there too (see PackageManager.writesBesideCache).
+ */
+function besideMount(run: ManagerRun, c: ManagerRun['calls'][number], uncovered: ReadonlyArray<ManagerCache & { dir: string }>): string | undefined {
+  const cache = uncovered.find((u) => !u.owner.root && c.caches.some((own) => own.dir === u.dir));
+  if (!cache || !run.manager.writesBesideCache?.(c.call, c.scope, run.context)) return undefined;
+  return `BuildKit creates ${posix.dirname(cache.dir)} owned by root if the image lacks it, and ${run.manager.name}, running as ${cache.owner.label}, also writes there`;
+}
+
 /** The mount is there, but belongs to root and the manager runs as a user whose uid dockopt knows. */
 function checkOwner(context: Context, info: InstructionInfo, run: ManagerRun, mounts: RunMount[]): void {
   const { model } = context;
@@ -135,7 +148,7 @@ function checkOwner(context: Context, info: InstructionInfo, run: ManagerRun, mo
   context.report({
     range: model.rangeOf(span.start, span.end),
     messageId: 'mountNotWritable',
-    data: { manager: run.manager.name, what: WHAT, target: mount.target!, user: cache.owner.label, uid: String(cache.owner.uid), owns },
+    data: { manager: run.manager.name, what: redoes(run), target: mount.target!, user: cache.owner.label, uid: String(cache.owner.uid), owns },
     fixes: (): Fix[] => {
       const edits = unwritable.map((u) => ownerOptionsEdit(model, u.mount, u.cache));
       if (edits.some((e) => e === undefined)) return [];

@@ -40,6 +40,10 @@ export const apk: PackageManager = {
     const prelude = call.cacheDir === undefined && !cacheLinked(context) && !etcMounted(context) ? { command: LINK, why: 'so apk caches packages there' } : undefined;
     return option || prelude ? { option, prelude } : undefined;
   },
+  unsafeMount(_call, _scope, context) {
+    // The link stays in the image: in the images a base image's ONBUILD apk calls build, apk would then keep its downloads.
+    return onbuildApk(context.model) ? 'The link to /etc/apk/cache the fix makes stays in the image, and this base image runs apk again in the images built on it (ONBUILD), which would then keep what apk downloads' : undefined;
+  },
   mountedButUnused(context) {
     if (cacheLinked(context) || etcMounted(context)) return undefined;
     return { why: 'apk caches downloaded packages only where /etc/apk/cache exists, and nothing links it to /var/cache/apk: only the indexes are cached', prelude: LINK };
@@ -48,6 +52,18 @@ export const apk: PackageManager = {
 
 function etcMounted(context: ManagerContext): boolean {
   return readMounts(context.info.ast).some((m) => m.type === 'cache' && m.target === ETC_DIR);
+}
+
+const ONBUILD_APK = new WeakMap<ManagerContext['model'], boolean>();
+
+/** An `ONBUILD RUN apk …` in the file, read once per parse. */
+function onbuildApk(model: ManagerContext['model']): boolean {
+  let found = ONBUILD_APK.get(model);
+  if (found === undefined) {
+    found = model.instructions.some((i) => i.keyword === 'ONBUILD' && /\bapk\b/.test(model.text.slice(i.startOffset, i.endOffset)));
+    ONBUILD_APK.set(model, found);
+  }
+  return found;
 }
 
 /** An `apk update` earlier in the same RUN: the indexes the call reads are fresh ones. */

@@ -30,7 +30,8 @@ import { stateAfter, type BackwardFold } from './stage-folds';
 import { commandsBefore, textOf } from './stage-runs';
 
 const ARCHIVES = '/var/cache/apt';
-const LISTS = '/var/lib/apt';
+// The lists (and their lock), not all of /var/lib/apt: extended_states, apt's record of which packages were
+// installed automatically, belongs to the image (a shared cache of it misleads `apt-get autoremove`).
 const LISTS_DIR = '/var/lib/apt/lists';
 const DOCKER_CLEAN = '/etc/apt/apt.conf.d/docker-clean';
 const KEEP_LINE = `'Binary::apt::APT::Keep-Downloaded-Packages "true";'`;
@@ -68,7 +69,7 @@ export const apt: PackageManager = {
     const asRoot = { ...owner, root: true, label: 'root' };
     const cache = (dir: string, holds: string): ManagerCache => ({ dir, via: 'apt', owner: asRoot, sharing: 'locked', holds });
     const caches = [cache(ARCHIVES, 'downloaded packages')];
-    if (listsMountable(context) || listsMounted(context)) caches.push(cache(LISTS, 'package lists'));
+    if (listsMountable(context) || listsMounted(context)) caches.push(cache(LISTS_DIR, 'package lists'));
     return caches;
   },
   isCacheWipe: (words) => {
@@ -87,7 +88,8 @@ export const apt: PackageManager = {
     const why = prelude.includes(`rm -f ${DOCKER_CLEAN}`)
       ? `${DOCKER_CLEAN} (which Debian and Ubuntu images ship) deletes the packages apt downloads after every install, and nothing in this stage removes it`
       : 'the apt front end deletes the packages it downloads after installing them unless Binary::apt::APT::Keep-Downloaded-Packages is true';
-    return { why, prelude };
+    // Only the downloaded packages are lost; the lists stay in their mount.
+    return { why, prelude, dir: ARCHIVES };
   },
   unsafeMount(call, scope) {
     // apt's directories moved by the call or its configuration: the mounts may not be where apt writes.

@@ -12,12 +12,16 @@
  * disabled by GOCACHE=off, but required"), so there is no cache to mount, not a cache to save.
  * `-mod=vendor` (flag or GOFLAGS) builds from vendor/ and GOPROXY=off downloads nothing: those
  * calls need no module cache. `go clean -modcache` and `go clean -cache` wipe them.
+ * Older Go has fewer caches: none before Go 1.10, no module cache before 1.11, and modules only
+ * with GO111MODULE=on or a go.mod up to 1.15 (GOPATH mode otherwise, as GO111MODULE=off asks of
+ * any version); the golang image's tag says which Go runs.
  * Both caches are safe for concurrent go commands (the go command locks its files), so the
  * mounts need no `sharing=locked`, as Docker's Go guide mounts them.
  */
 import type { CacheLocation, CommandScope } from '../cache-locations';
 import type { DockerfileModel, InstructionInfo } from '../model';
 import { commandStart } from '../package-managers';
+import { imageRepository } from '../users';
 import { parseRunScript, type SimpleCommand } from '../shell';
 import { isCommand, positionals } from './call-words';
 import type { ManagerCache, ManagerContext, PackageManager } from './manager';
@@ -33,6 +37,7 @@ const BUILD_CACHE = 'compiled packages';
 
 export const go: PackageManager = {
   name: 'Go',
+  redoes: 'downloads every module and compiles every package',
   anchor: 'go',
   mentioned: /\bgo\b/,
   readCall(command, words) {
@@ -50,9 +55,12 @@ export const go: PackageManager = {
     const written = goEnvWritten(context, call.command);
     const setting = (name: string) => fromEnvironment(scope, name) ?? fromGoEnvFile(written, name);
     const out: ManagerCache[] = [];
+    const version = goVersion(context.info.stage?.image);
+    if (version !== undefined && version < 10) return out;
     const offline = setting('GOPROXY')?.value === 'off';
     const vendored = builds && (hasModVendor(values) || / -mod=vendor(\s|$)/.test(` ${setting('GOFLAGS')?.value ?? ''}`));
-    if (!offline && !vendored) out.push({ ...moduleCache(scope, setting), holds: MODULES });
+    const gopathMode = setting('GO111MODULE')?.value === 'off' || (version !== undefined && version < 11);
+    if (!offline && !vendored && !gopathMode) out.push({ ...moduleCache(scope, setting), holds: MODULES });
     if (builds) {
       const cache = setting('GOCACHE');
       if (cache?.value !== 'off') out.push({ ...buildCache(scope, cache), holds: BUILD_CACHE });
@@ -65,6 +73,10 @@ export const go: PackageManager = {
     return flags.some((f) => f === '-modcache' || f === '-cache') && flags.every((f) => ['-modcache', '-cache', '-testcache', '-fuzzcache', '-x'].includes(f));
   },
   unsafeMount(call, scope, context) {
+    // Go 1.11–1.15 uses modules only with a go.mod (or GO111MODULE=on): the module cache may go unused.
+    const version = goVersion(context.info.stage?.image);
+    const modules = scope.lookup('GO111MODULE')?.value === 'on' || call.subcommand.value === 'mod' || call.words.some((w) => w.value === 'mod');
+    if (version !== undefined && version >= 11 && version < 16 && !modules) return `Go 1.${version} works in GOPATH mode, without the module cache, unless the project has a go.mod`;
     // Only the module cache is a store later instructions read; the build cache is rebuilt as needed.
     const dirs = go.caches(call, scope, context).filter((c) => c.holds === MODULES && c.dir !== undefined).map((c) => c.dir!);
     return storeNeededLater(context, dirs, {
@@ -76,6 +88,13 @@ export const go: PackageManager = {
 };
 
 interface Setting { value: string; via: string; when: 'runtime' | 'build' }
+
+/** The minor version of Go 1 the golang image's tag names (`golang:1.8`, `golang:1.14.2-alpine`), when it names one. */
+function goVersion(image: string | undefined): number | undefined {
+  if (image === undefined || imageRepository(image) !== 'golang') return undefined;
+  const tag = /:1\.(\d+)/.exec(image.replace(/@.*$/, ''));
+  return tag ? Number(tag[1]) : undefined;
+}
 
 /** A Go variable from the call's assignments, ENV, ARG or the image (an empty one is unset, as Go reads it). */
 function fromEnvironment(scope: CommandScope, name: string): Setting | undefined {

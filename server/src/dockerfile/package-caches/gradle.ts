@@ -53,6 +53,8 @@ export const gradle: PackageManager = {
     if (isWrapper(call.words)) out.push({ ...home('wrapper/dists'), sharing: 'locked', holds: DISTRIBUTION });
     return out;
   },
+  // Gradle keeps `native/`, `daemon/` and lock files beside `caches/` in its user home.
+  writesBesideCache: () => true,
   unsafeMount(call, scope, context) {
     const dirs = gradle.caches(call, scope, context).filter((c) => c.holds === DEPENDENCIES && c.dir !== undefined).map((c) => c.dir!);
     return storeNeededLater(context, dirs, {

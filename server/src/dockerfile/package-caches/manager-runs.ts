@@ -49,7 +49,7 @@ function readCalls(manager: PackageManager, context: ManagerContext, script: Run
   const out: ManagerCallInRun[] = [];
   for (const command of script.commands) {
     const { index, envAssignments } = commandStart(command);
-    const call = manager.readCall(command, command.words.slice(index));
+    const call = manager.readCall(command, asModule(command.words.slice(index)));
     if (!call) continue;
     const scope = commandScope(model, info, command);
     const sudo = sudoTarget(command);
@@ -66,4 +66,12 @@ function readCalls(manager: PackageManager, context: ManagerContext, script: Run
     out.push({ call, caches: manager.caches(call, scope, context), scope, disablingAssignments, disablingEnv });
   }
   return out;
+}
+
+const PYTHON = /^python(\d+(\.\d+)*)?$/;
+
+/** `python -m pdm install` read as `pdm install` (the tools run as modules the same as their commands). */
+function asModule(words: readonly ShellWord[]): readonly ShellWord[] {
+  const name = words[0]?.value.slice(words[0].value.lastIndexOf('/') + 1) ?? '';
+  return PYTHON.test(name) && words[1]?.value === '-m' && words.length > 2 ? words.slice(2) : words;
 }

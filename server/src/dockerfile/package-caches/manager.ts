@@ -47,6 +47,8 @@ export interface MountNeeds {
 export interface PackageManager {
   /** As users write it, for messages: `apt`, `apk`, `uv`, `Go`. */
   name: string;
+  /** What a build without the cache does again, for messages (default `downloads every package`): Go also compiles. */
+  redoes?: string;
   /** The docs section of the rule pages (`#apt`). */
   anchor: string;
   /** A cheap test on a RUN's text before its commands are read: most RUNs use no manager. */
@@ -61,8 +63,19 @@ export interface PackageManager {
   isCacheWipe?(words: readonly string[]): boolean;
   /** What else the mount needs for this call (undefined: nothing). */
   mountNeeds?(call: ManagerCall, scope: CommandScope, context: ManagerContext): MountNeeds | undefined;
-  /** A reason the mounted cache is still not used in this RUN (apt's docker-clean), when there is one. */
-  mountedButUnused?(context: ManagerContext): { why: string; prelude: string } | undefined;
+  /**
+   * A reason the mounted cache is still not used in this RUN (apt's docker-clean), when there is
+   * one: why, the first command that fixes it, and the cache directory it concerns (default: all).
+   */
+  mountedButUnused?(context: ManagerContext): { why: string; prelude: string; dir?: string } | undefined;
+  /**
+   * Whether the tool also writes in the folder above its mounted cache folders (Poetry's
+   * virtualenvs beside `cache/` and `artifacts/`, Gradle's `native/` and `daemon/` beside
+   * `caches/`, pnpm's own files beside its store). BuildKit creates the folders above a cache
+   * mount owned by root when the image lacks them, so the tool, run as another user, cannot write
+   * there: for such a user the mount is not added by itself.
+   */
+  writesBesideCache?(call: ManagerCall, scope: CommandScope, context: ManagerContext): boolean;
   /**
    * Why dockopt will not add the mount by itself for this call (the virtualenv poetry would put
    * inside the mounted cache…), when it will not: the finding stays, without a preferred fix.

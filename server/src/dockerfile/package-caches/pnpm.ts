@@ -76,6 +76,8 @@ export const pnpm: PackageManager = {
     const [tool, what, action] = plainWords(words);
     return tool === 'pnpm' && what === 'store' && action === 'prune';
   },
+  // pnpm checks that it can write in the folder that holds its store, and keeps its own files there.
+  writesBesideCache: () => true,
   unsafeMount(call, scope, context) {
     // `pnpm fetch` fills the store for a later `pnpm install --offline` (pnpm's Docker guide): in a mount, that one finds it empty.
     const dirs = pnpm.caches(call, scope, context).flatMap((c) => (c.dir !== undefined ? [c.dir] : []));

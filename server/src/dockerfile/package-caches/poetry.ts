@@ -49,6 +49,8 @@ export const poetry: PackageManager = {
       { ...scope.locate(`${base.raw}/artifacts`, base.location.via, base.when), holds: 'downloaded packages' },
     ];
   },
+  // Without the virtualenv elsewhere, poetry creates it in the folder above the mounted `cache/` and `artifacts/`.
+  writesBesideCache: (call, scope, context) => poetry.caches(call, scope, context).length > 1,
   isCacheWipe: (words) => {
     const [tool, what, action] = plainWords(words);
     return tool === 'poetry' && what === 'cache' && action === 'clear' && words.includes('--all');

@@ -1,7 +1,7 @@
 /**
  * uv (https://docs.astral.sh/uv/concepts/cache/): one cache for every project and tool, in
- * `--cache-dir`, else UV_CACHE_DIR, else $XDG_CACHE_HOME/uv, else ~/.cache/uv. `--no-cache` (`-n`)
- * or a true UV_NO_CACHE make it a temporary directory removed at exit. uv installs by hard-linking
+ * `--cache-dir`, else UV_CACHE_DIR, else $XDG_CACHE_HOME/uv, else ~/.cache/uv. `--no-cache` (`-n`,
+ * or its alias `--no-cache-dir`) or a true UV_NO_CACHE make it a temporary directory removed at exit. uv installs by hard-linking
  * from the cache; across the mount's filesystem boundary it falls back to copying with a warning,
  * which `--link-mode=copy` (UV_LINK_MODE=copy) asks for outright, as uv's Docker guide does.
  */
@@ -24,7 +24,7 @@ export const uv: PackageManager = {
     const pair = args.length > 1 ? `${first} ${args[1].word.value}` : '';
     const sub = INSTALLS.has(first) ? args[0] : INSTALLS.has(pair) ? args[1] : undefined;
     if (!sub) return undefined;
-    return { command, words, subcommand: sub.word, disableWords: flagWords(words, ['--no-cache', '-n']), cacheDir: optionValue(words, ['--cache-dir']) };
+    return { command, words, subcommand: sub.word, disableWords: flagWords(words, ['--no-cache', '--no-cache-dir', '-n']), cacheDir: optionValue(words, ['--cache-dir']) };
   },
   caches(call, scope) {
     if (call.cacheDir !== undefined) return [scope.locate(call.cacheDir, '--cache-dir', 'runtime')];

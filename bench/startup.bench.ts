@@ -1,0 +1,68 @@
+/**
+ * Start-up (issue 8, target 6): from starting the language server to the first diagnostics of
+ * an example Dockerfile (process start, `initialize`, the workspace read, `didOpen`, the publish),
+ * a fresh process each run, median; and the size of the packaged `.vsix` (built minified by
+ * scripts/package.mjs, as `npm run package` does). Targets: ≤ 150 ms, ≤ 1.5 MB.
+ *
+ * What VS Code adds before the server starts (loading the extension's bundle, starting the
+ * language client) is not in the figure: this machine has no desktop VS Code to time it in.
+ *
+ * BENCH_RUNS (default 9).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVER_PATH, TestLspClient } from '../test/helpers/lsp-client';
+import { copyExample, removeWorkspace } from '../test/helpers/temp-workspace';
+import { median } from './dockerfiles';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const DOCKERFILE = join('services', 'electricity-pricing-service', 'Dockerfile');
+
+async function firstDiagnostics(root: string): Promise<{ ms: number; count: number }> {
+  const started = performance.now();
+  const client = new TestLspClient({ folders: [root], serverArgs: [SERVER_PATH, '--stdio'] });
+  try {
+    await client.initialize();
+    const uri = client.open(join(root, DOCKERFILE), readFileSync(join(root, DOCKERFILE), 'utf8'));
+    const diagnostics = await client.diagnostics(uri, (d) => d.length > 0, 60_000);
+    return { ms: performance.now() - started, count: diagnostics.length };
+  } finally {
+    await client.stop();
+  }
+}
+
+function vsixBytes(): number | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'dockopt-bench-vsix-'));
+  try {
+    const out = join(dir, 'dockopt.vsix');
+    const packed = spawnSync(process.execPath, ['scripts/package.mjs', '--out', out], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+    return packed.status === 0 ? statSync(out).size : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const root = copyExample();
+  try {
+    const times: number[] = [];
+    let count = 0;
+    for (let k = 0; k < RUNS + 1; k++) {
+      const run = await firstDiagnostics(root);
+      if (k > 0) times.push(run.ms); // the first run warms the disk cache
+      count = run.count;
+    }
+    console.log(`start-up: server process start → first diagnostics of examples/ha-ingestor/${DOCKERFILE} (${count} findings): median ${median(times).toFixed(0)} ms of ${RUNS} (target 150 ms)`);
+  } finally {
+    removeWorkspace(root);
+  }
+  const bytes = vsixBytes();
+  console.log(bytes === undefined ? '.vsix: packaging failed' : `.vsix: ${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes} bytes; target 1.5 MB)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
