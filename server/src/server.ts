@@ -121,6 +121,7 @@ documents.onDidClose(({ document }) => {
   const path = URI.parse(document.uri).fsPath;
   workspace.setOverlay(path, undefined);
   linter.forget(path);
+  diagnostics.forget(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   if (kindOf(path) !== 'dockerfile') {
     workspace.invalidate(path);

@@ -30,7 +30,7 @@ runRuleTests(cacheMount, {
     {
       name: 'GO111MODULE=off: GOPATH mode, only the build cache',
       code: 'FROM golang:1.22\nCOPY main.go .\nRUN GO111MODULE=off go build -o /app main.go\n',
-      errors: [{ messageId: 'mountMissing', line: 3, data: { dirs: '/root/.cache/go-build (compiled packages)', what: 'downloads every module and compiles every package' } }],
+      errors: [{ messageId: 'mountMissing', line: 3, data: { dirs: '/root/.cache/go-build (compiled packages)', what: 'compiles every package' } }],
       output: 'FROM golang:1.22\nCOPY main.go .\nRUN --mount=type=cache,target=/root/.cache/go-build GO111MODULE=off go build -o /app main.go\n',
     },
     {

@@ -13,6 +13,12 @@ import { documentSettings, isFileDocument, openDocument, type Session } from './
 export class Diagnostics {
   private relintScheduled = false;
   private readonly loggedSkips = new Set<string>();
+  /**
+   * What was last published for each document: a re-check of the same version (a workspace event
+   * re-checks every open document) that finds the same is not sent again, so a client never gets
+   * one version's diagnostics twice unless they changed (a context scan that completed).
+   */
+  private readonly published = new Map<string, { version: number; diagnostics: string }>();
 
   /** `docsBase`: where the rule pages the diagnostics link to are (bundled beside the server), if found. */
   constructor(
@@ -40,7 +46,13 @@ export class Diagnostics {
       if (!current || current.version !== doc.version) return; // a newer version is on its way
       const open = openDocument(doc);
       const findings = linter.lint(open, s);
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, this.docsBase)) });
+      const diagnostics = findings.map((f) => toDiagnostic(f, this.docsBase));
+      const key = JSON.stringify(diagnostics);
+      const last = this.published.get(doc.uri);
+      if (last?.version !== doc.version || last.diagnostics !== key) {
+        this.published.set(doc.uri, { version: doc.version, diagnostics: key });
+        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      }
       if (documentKind(open) === 'dockerfile') {
         const status: StatusParams = { uri: doc.uri, findings: findings.length, activeRules: rules.filter((r) => levelOf(r, s) !== 'off').length };
         void connection.sendNotification(STATUS_NOTIFICATION, status);
@@ -48,6 +60,11 @@ export class Diagnostics {
     } catch (error) {
       connection.console.error(`dockopt: checking ${doc.uri} failed: ${(error as Error)?.stack ?? error}`);
     }
+  }
+
+  /** The document was closed: its next publish (when reopened) is a new one. */
+  forget(uri: string): void {
+    this.published.delete(uri);
   }
 
   /** Files that exist but were not read (links out of the workspace, FIFOs, huge files): said once each. */

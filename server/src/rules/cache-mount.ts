@@ -60,7 +60,7 @@ export const rule = createRule({
 type Context = RuleContext<keyof typeof rule.messages>;
 
 /** What a build without the manager's cache does again, for the message. */
-const redoes = (run: ManagerRun) => run.manager.redoes ?? 'downloads every package';
+const redoes = (run: ManagerRun, caches: readonly ManagerCache[]) => run.manager.redoes?.(caches) ?? 'downloads every package';
 
 function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): void {
   const { model } = context;
@@ -75,7 +75,7 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   if (uncovered.length === 0) {
     // A cache dockopt cannot place may be covered by a mount it cannot match: only a RUN without any cache mount surely lacks one.
     if (unresolved && cacheMounts.length === 0) {
-      context.report({ range, messageId: 'cacheDirUnresolved', data: { manager: manager.name, what: redoes(run), via: unresolved.via, unresolved: unresolved.unresolved ?? '', notes: '' } });
+      context.report({ range, messageId: 'cacheDirUnresolved', data: { manager: manager.name, what: redoes(run, [unresolved]), via: unresolved.via, unresolved: unresolved.unresolved ?? '', notes: '' } });
     } else {
       checkOwner(context, info, run, mounts);
     }
@@ -101,7 +101,7 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
     messageId: cacheMounts.length > 0 ? 'mountElsewhere' : 'mountMissing',
     data: {
       manager: manager.name,
-      what: redoes(run),
+      what: redoes(run, uncovered),
       dirs: uncovered.map(describeCache).join(' and '),
       targets: cacheMounts.map((m) => m.target!).join(', '),
       flags: flags.join(' '),
@@ -148,7 +148,7 @@ function checkOwner(context: Context, info: InstructionInfo, run: ManagerRun, mo
   context.report({
     range: model.rangeOf(span.start, span.end),
     messageId: 'mountNotWritable',
-    data: { manager: run.manager.name, what: redoes(run), target: mount.target!, user: cache.owner.label, uid: String(cache.owner.uid), owns },
+    data: { manager: run.manager.name, what: redoes(run, [cache]), target: mount.target!, user: cache.owner.label, uid: String(cache.owner.uid), owns },
     fixes: (): Fix[] => {
       const edits = unwritable.map((u) => ownerOptionsEdit(model, u.mount, u.cache));
       if (edits.some((e) => e === undefined)) return [];

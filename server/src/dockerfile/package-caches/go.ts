@@ -37,7 +37,11 @@ const BUILD_CACHE = 'compiled packages';
 
 export const go: PackageManager = {
   name: 'Go',
-  redoes: 'downloads every module and compiles every package',
+  redoes(caches) {
+    const modules = caches.some((c) => c.holds === MODULES);
+    const builds = caches.some((c) => c.holds === BUILD_CACHE);
+    return modules && builds ? 'downloads every module and compiles every package' : builds ? 'compiles every package' : 'downloads every module';
+  },
   anchor: 'go',
   mentioned: /\bgo\b/,
   readCall(command, words) {

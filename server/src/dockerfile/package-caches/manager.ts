@@ -47,8 +47,8 @@ export interface MountNeeds {
 export interface PackageManager {
   /** As users write it, for messages: `apt`, `apk`, `uv`, `Go`. */
   name: string;
-  /** What a build without the cache does again, for messages (default `downloads every package`): Go also compiles. */
-  redoes?: string;
+  /** What a build without these caches does again, for messages (default `downloads every package`): Go compiles too. */
+  redoes?(caches: readonly ManagerCache[]): string;
   /** The docs section of the rule pages (`#apt`). */
   anchor: string;
   /** A cheap test on a RUN's text before its commands are read: most RUNs use no manager. */
