@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import type { InstructionInfo } from '../dockerfile/model';
 import { readMounts, type RunMount } from '../dockerfile/mounts';
-import { coveringCacheMount, ownerUnknown, unwritableBy } from '../dockerfile/cache-locations';
+import { coveringCacheMount, distinctDirs, ownerUnknown, unwritableBy } from '../dockerfile/cache-locations';
 import { findCacheWipes, unsureNote, wipesNote } from '../dockerfile/cache-wipes';
 import { managerRuns, type ManagerRun } from '../dockerfile/package-caches/manager-runs';
 import type { ManagerCache } from '../dockerfile/package-caches/manager';
@@ -68,7 +68,7 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   const mounts = readMounts(info.ast);
   const cacheMounts = mounts.filter((m) => m.type === 'cache' && m.target);
   const caches = run.calls.flatMap((c) => c.caches);
-  const uncovered = distinct(caches).filter((c) => !coveringCacheMount(mounts, c.dir));
+  const uncovered = distinctDirs(caches).filter((c) => !coveringCacheMount(mounts, c.dir));
   const unresolved = caches.find((c) => c.dir === undefined);
   const span = managerSpan(run.calls[0].call) ?? { start: info.startOffset, end: info.startOffset + 3 };
   const range = model.rangeOf(span.start, span.end);
@@ -137,7 +137,7 @@ function besideMount(run: ManagerRun, c: ManagerRun['calls'][number], uncovered:
 /** The mount is there, but belongs to root and the manager runs as a user whose uid dockopt knows. */
 function checkOwner(context: Context, info: InstructionInfo, run: ManagerRun, mounts: RunMount[]): void {
   const { model } = context;
-  const unwritable = distinct(run.calls.flatMap((c) => c.caches)).flatMap((cache) => {
+  const unwritable = distinctDirs(run.calls.flatMap((c) => c.caches)).flatMap((cache) => {
     const mount = coveringCacheMount(mounts, cache.dir);
     return mount && unwritableBy(mount, cache) ? [{ mount, cache }] : [];
   });
@@ -161,10 +161,4 @@ function describeCache(cache: ManagerCache & { dir: string }): string {
   const holds = cache.holds ? ` (${cache.holds})` : '';
   const who = cache.owner.root ? '' : ` (as ${cache.owner.label})`;
   return `${cache.dir}${holds}${who}`;
-}
-
-/** Distinct resolved directories, in order. */
-function distinct(caches: readonly ManagerCache[]): Array<ManagerCache & { dir: string }> {
-  const seen = new Set<string>();
-  return caches.filter((c): c is ManagerCache & { dir: string } => c.dir !== undefined && !seen.has(c.dir) && !!seen.add(c.dir));
 }

@@ -8,7 +8,10 @@
  * are still fetched fresh on every build: the image gets no cache either way.
  */
 import { readMounts } from '../mounts';
+import type { SimpleCommand } from '../shell';
 import { isCommand, optionValue, positionals, flagWords, plainWords } from './call-words';
+import { anyEarlierRunMatching } from './earlier-runs';
+import { commandsBefore, textOf } from './stage-runs';
 import type { ManagerContext, PackageManager } from './manager';
 
 const WITH_VALUE = new Set(['-X', '--repository', '-p', '--root', '--cache-dir', '--repositories-file', '--keys-dir', '--arch', '-t', '--virtual', '--timeout', '--cache-max-age']);
@@ -30,8 +33,7 @@ export const apk: PackageManager = {
   caches(call, scope, context) {
     if (call.cacheDir !== undefined) return [{ ...scope.locate(call.cacheDir, '--cache-dir', 'runtime'), sharing: 'locked' }];
     // A RUN that mounts /etc/apk/cache itself caches there (apk's own default), linked or not.
-    const etcMounted = readMounts(context.info.ast).some((m) => m.type === 'cache' && m.target === ETC_DIR);
-    return [{ ...scope.locate(etcMounted ? ETC_DIR : APK_DIR, 'apk', 'runtime'), sharing: 'locked' }];
+    return [{ ...scope.locate(etcMounted(context) ? ETC_DIR : APK_DIR, 'apk', 'runtime'), sharing: 'locked' }];
   },
   isCacheWipe: (words) => { const [tool, what, action] = plainWords(words); return tool === 'apk' && what === 'cache' && ['clean', 'purge'].includes(action); },
   mountNeeds(call, _scope, context) {
@@ -67,36 +69,16 @@ function onbuildApk(model: ManagerContext['model']): boolean {
 }
 
 /** An `apk update` earlier in the same RUN: the indexes the call reads are fresh ones. */
-function updatedBefore(context: ManagerContext, command: ManagerContext['script']['commands'][number]): boolean {
-  for (const other of context.script.commands) {
-    if (other === command) return false;
-    const values = other.words.map((w) => w.value);
-    const at = values.findIndex((v) => v.replace(/^.*\//, '') === 'apk');
-    if (at >= 0 && values.slice(at + 1).find((v) => !v.startsWith('-')) === 'update') return true;
-  }
-  return false;
-}
-
-/** /etc/apk/cache linked to /var/cache/apk in this RUN or an earlier one of the stage (`ln -s`, `setup-apkcache`). */
-function cacheLinked(context: ManagerContext): boolean {
-  const { model, info } = context;
-  const links = linkingRuns(model);
-  if (links.length === 0) return false;
-  const stages = new Set<unknown>();
-  for (let stage = info.stage; stage; stage = stage.parent) stages.add(stage);
-  return links.some((i) => i.index <= info.index && stages.has(i.stage));
+function updatedBefore(context: ManagerContext, command: SimpleCommand): boolean {
+  return commandsBefore(context, command).some((words) => {
+    const [tool, sub] = plainWords(words);
+    return tool === 'apk' && sub === 'update';
+  });
 }
 
 const LINKS = /\bln\s+-[a-z]*s[a-z]*\s+\/var\/cache\/apk\/?\s+\/etc\/apk\/cache\b|\bsetup-apkcache\b/;
 
-/** The RUNs of the file that link apk's cache, read once per parse: every apk call asks. */
-function linkingRuns(model: ManagerContext['model']): readonly ManagerContext['info'][] {
-  let runs = LINKING_RUNS.get(model);
-  if (!runs) {
-    runs = model.instructions.filter((i) => i.keyword === 'RUN' && LINKS.test(model.text.slice(i.startOffset, i.endOffset)));
-    LINKING_RUNS.set(model, runs);
-  }
-  return runs;
+/** /etc/apk/cache linked to /var/cache/apk in this RUN or an earlier one of the stage (`ln -s`, `setup-apkcache`). */
+function cacheLinked(context: ManagerContext): boolean {
+  return LINKS.test(textOf(context.model, context.info)) || anyEarlierRunMatching(context, LINKS);
 }
-
-const LINKING_RUNS = new WeakMap<ManagerContext['model'], readonly ManagerContext['info'][]>();

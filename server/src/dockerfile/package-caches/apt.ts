@@ -23,7 +23,7 @@ import type { InstructionInfo } from '../model';
 import { commandStart } from '../package-managers';
 import { sudoTarget } from '../user-in-force';
 import { parseRunScript, type ShellWord, type SimpleCommand } from '../shell';
-import { isCommand, plainWords, positionals } from './call-words';
+import { isCommand, plainWords, positionals, basename } from './call-words';
 import type { ManagerCache, ManagerCall, ManagerContext, PackageManager } from './manager';
 import { anyEarlierRunMatching } from './earlier-runs';
 import { stateAfter, type BackwardFold } from './stage-folds';
@@ -49,8 +49,6 @@ const INSTALLS: Record<string, ReadonlySet<string>> = {
   'apt-get': new Set(['install', 'upgrade', 'dist-upgrade', 'build-dep']),
   apt: new Set(['install', 'upgrade', 'full-upgrade', 'dist-upgrade', 'reinstall']),
 };
-
-const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 export const apt: PackageManager = {
   name: 'apt',

@@ -4,7 +4,8 @@
  */
 import type { ShellWord } from '../shell';
 
-const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+/** A command's name without its path: `/usr/bin/apt-get` → `apt-get`. */
+export const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Whether the command name (a path maybe) is one of `names`. */
 export function isCommand(words: readonly ShellWord[], names: readonly string[]): boolean {

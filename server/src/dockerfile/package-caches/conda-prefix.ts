@@ -24,8 +24,7 @@ import { commandStart } from '../package-managers';
 import type { ManagerCall, ManagerContext } from './manager';
 import { wordsAfterWrappers } from './stage-runs';
 import { earlierRunsMatching } from './earlier-runs';
-
-const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+import { basename } from './call-words';
 
 /** Images whose conda is installed to /opt/conda by root, with no USER: checked in their Dockerfiles. */
 const CONDA_IMAGES = /^(continuumio\/(miniconda3?|anaconda3?)|condaforge\/(miniforge3|mambaforge|miniforge-pypy3|mambaforge-pypy3))$/;

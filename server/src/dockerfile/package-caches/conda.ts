@@ -20,7 +20,7 @@
  * would link into the mount, which is not in the image).
  */
 import type { PackageManager } from './manager';
-import { isCommand, optionValue, positionals, truthy } from './call-words';
+import { isCommand, optionValue, positionals, truthy, basename } from './call-words';
 import { condaPkgsDir, runInstallsConda } from './conda-prefix';
 
 /** Options that take a value, before or between the words of a subcommand. */
@@ -31,8 +31,6 @@ const INSTALLS = new Set(['install', 'create', 'update', 'upgrade', 'env create'
 const WIPES = new Set(['-a', '--all', '-p', '--packages', '-t', '--tarballs', '-i', '--index-cache', '-f', '--force-pkgs-dirs']);
 
 const TOOLS = ['conda', 'mamba', 'micromamba'] as const;
-const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
 function condaTool(tool: (typeof TOOLS)[number]): PackageManager {
   return {
     name: tool,

@@ -9,6 +9,7 @@ import { commandStart } from '../package-managers';
 import { parseRunScript, type RunScript, type ShellWord } from '../shell';
 import { sudoTarget } from '../user-in-force';
 import type { ManagerCache, ManagerCall, ManagerContext, PackageManager } from './manager';
+import { basename } from './call-words';
 import { PACKAGE_MANAGERS } from './index';
 
 export interface ManagerCallInRun {
@@ -72,6 +73,5 @@ const PYTHON = /^python(\d+(\.\d+)*)?$/;
 
 /** `python -m pdm install` read as `pdm install` (the tools run as modules the same as their commands). */
 function asModule(words: readonly ShellWord[]): readonly ShellWord[] {
-  const name = words[0]?.value.slice(words[0].value.lastIndexOf('/') + 1) ?? '';
-  return PYTHON.test(name) && words[1]?.value === '-m' && words.length > 2 ? words.slice(2) : words;
+  return PYTHON.test(basename(words[0]?.value ?? '')) && words[1]?.value === '-m' && words.length > 2 ? words.slice(2) : words;
 }
