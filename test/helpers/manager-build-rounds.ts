@@ -32,7 +32,12 @@ export interface Job {
   version: string;
 }
 
-export interface Build { ok: boolean; output: string }
+export interface Build {
+  ok: boolean;
+  output: string;
+  /** The output of an attempt that failed outside the job's own commands and was built again. */
+  retriedAfter?: string;
+}
 
 const imageOf = (fromLine: string) => fromLine.replace(/^FROM\s+/i, '').split(/\s+/).find((w) => !w.startsWith('--')) ?? '';
 const isOption = (w: string) => w.startsWith('--');
@@ -200,11 +205,20 @@ export async function buildJobs(docker: string, root: string, jobs: Job[], group
 }
 
 /**
- * Builds the jobs as one Dockerfile. A job that fails is not built again; the ones its failure
- * cancelled are (their canceled steps were not cached).
+ * Whether a failed job's output shows its own commands failing: a stub's error, the mount point a
+ * before removes, a command not found. Anything else (the runtime could not start the step, the
+ * daemon under load) is worth one more attempt: a real failure fails again the same way.
+ */
+const failedByItself = (output: string) => /stub-[\w.-]+: error:|Device or resource busy|not found|No such file/.test(output);
+
+/**
+ * Builds the jobs as one Dockerfile. A job that fails is not built again unless the failure was
+ * not its own (`failedByItself`), once; the ones its failure cancelled are (their canceled steps
+ * were not cached).
  */
 async function buildTogether(docker: string, root: string, jobs: Job[]): Promise<Map<string, Build>> {
   const results = new Map<string, Build>();
+  const firstFailures = new Map<string, string>();
   let pending = jobs;
   for (let attempt = 0; pending.length > 0 && attempt < 4; attempt++) {
     const dir = fs.mkdtempSync(path.join(root, 'round-'));
@@ -220,9 +234,15 @@ async function buildTogether(docker: string, root: string, jobs: Job[]): Promise
       const output = own.flatMap((v) => v.lines).join('\n');
       // Done before another job failed: its output is here (built again, its steps would be CACHED, silent).
       const finished = own.some((v) => v.stage === parts[i].last && v.status === 'done' && /^(\d+)\/\1$/.test(v.step));
-      if (build.ok || finished) results.set(job.name, { ok: true, output });
-      else if (own.some((v) => v.status === 'error')) results.set(job.name, { ok: false, output: `${output}\n${build.output.split('\n').filter((l) => !/^#\d+ /.test(l)).join('\n')}` });
-      else retry.push(job);
+      const retriedAfter = firstFailures.get(job.name);
+      if (build.ok || finished) results.set(job.name, { ok: true, output, ...(retriedAfter !== undefined && { retriedAfter }) });
+      else if (own.some((v) => v.status === 'error')) {
+        const failure = `${output}\n${build.output.split('\n').filter((l) => !/^#\d+ /.test(l)).join('\n')}`;
+        if (retriedAfter === undefined && !failedByItself(failure)) {
+          firstFailures.set(job.name, failure);
+          retry.push(job);
+        } else results.set(job.name, { ok: false, output: failure, ...(retriedAfter !== undefined && { retriedAfter }) });
+      } else retry.push(job);
     });
     if (!build.ok && retry.length === pending.length) {
       // Failed outside any job (the Dockerfile, the daemon): every job gets the whole output.

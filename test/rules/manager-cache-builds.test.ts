@@ -76,12 +76,15 @@ function job(name: string, dockerfile: string, stub: ManagerStub, n: number): Jo
 const stubLines = (output: string) => output.split('\n').map((l) => l.replace(/^#\d+ [\d.]+ /, '')).filter((l) => /^stub-[\w.-]+: /.test(l));
 const ENTRY = /^stub-[\w.-]+: cache (\S+) in (mount|image) \(uid \d+\) (hit|miss) (\S+)$/;
 
+/** The last 25 non-blank lines of a build's output (plain progress separates steps with blank lines). */
+const lastLines = (output: string) => output.split('\n').filter((l) => l.trim() !== '').slice(-25).join('\n');
+
 /** Why the builds do not show a working cache (none: the cache is mounted, used and warm on the rebuild). */
 function cacheProblems(builds: Build[], token: string): string[] {
   const problems: string[] = [];
   builds.forEach((build, i) => {
     const label = `build ${i + 1}`;
-    if (!build.ok) { problems.push(`${label} failed:\n${build.output.split('\n').slice(-25).join('\n')}`); return; }
+    if (!build.ok) { problems.push(`${label} failed:\n${lastLines(build.output)}`); return; }
     const lines = stubLines(build.output);
     const entries = lines.map((l) => ENTRY.exec(l)).filter((m) => m !== null);
     for (const l of lines) {
@@ -90,7 +93,7 @@ function cacheProblems(builds: Build[], token: string): string[] {
     }
     for (const [l, dir, where] of entries) if (where !== 'mount') problems.push(`${label}: ${l} (the cache ${dir} lands in the image)`);
     const own = entries.filter((m) => m[4] === `run-${token}`);
-    if (own.length === 0 && !lines.some((l) => /: cache off/.test(l))) problems.push(`${label}: no stub wrote a cache (the RUN did not run the manager?):\n${lines.join('\n') || build.output.split('\n').slice(-25).join('\n')}`);
+    if (own.length === 0 && !lines.some((l) => /: cache off/.test(l))) problems.push(`${label}: no stub wrote a cache (the RUN did not run the manager?):\n${lines.join('\n') || lastLines(build.output)}`);
     if (i > 0) for (const [l, dir, , state] of own) if (state !== 'hit') problems.push(`${label}: ${l} (the rebuild found ${dir} cold)`);
   });
   return problems;
@@ -159,11 +162,13 @@ describe('package-manager cache pairs of the rule pages, built by a real BuildKi
       const { after: fixed, before: original } = result;
       t.diagnostic(`after: ${fixed.builds.map((b) => stubLines(b.output).join('; ')).join(' | ')}`);
       t.diagnostic(`before: ${cacheProblems(original.builds, original.token)[0]?.split('\n')[0]}`);
+      // A build the daemon failed once and that passed when built again: said, so it can be looked into.
+      for (const b of [...fixed.builds, ...original.builds]) if (b.retriedAfter !== undefined) t.diagnostic(`built again after a failure not its own:\n${lastLines(b.retriedAfter)}`);
       assert.equal(fixed.builds.length, 2, 'the after was not built twice');
       assert.deepEqual(cacheProblems(fixed.builds, fixed.token), [], `the after of ${pair.page} / ${pair.heading}:\n${pair.after}`);
       // A before may fail only as the page says it does: removing the mount point ("Device or resource busy").
       const { ok, output } = original.builds[0];
-      assert.ok(ok || /Device or resource busy/.test(output), `the before of ${pair.page} / ${pair.heading} does not build:\n${output.split('\n').slice(-25).join('\n')}`);
+      assert.ok(ok || /Device or resource busy/.test(output), `the before of ${pair.page} / ${pair.heading} does not build:\n${lastLines(output)}`);
       assert.ok(stubLines(original.builds.map((b) => b.output).join('\n')).length > 0, `the before of ${pair.page} / ${pair.heading} ran no manager stub`);
       assert.notDeepEqual(cacheProblems(original.builds, original.token), [], `the before of ${pair.page} / ${pair.heading} already keeps a warm cache in a mount:\n${pair.before}`);
     });

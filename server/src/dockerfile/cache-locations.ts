@@ -53,16 +53,26 @@ export interface PipRun {
   calls: Array<{ call: PipCall; location: CacheLocation }>;
 }
 
-/** The pip calls of a RUN that use pip's cache (install, download, wheel), with where that cache is. */
+/** Each RUN's pip reading, once per parse: `pip-cache-mount` and `pip-no-cache-dir` both ask. */
+const PIP_RUNS = new WeakMap<InstructionInfo, PipRun | null>();
+
+/**
+ * The pip calls of a RUN that use pip's cache (install, download, wheel), with where that cache
+ * is. Shared between rules: do not change it.
+ */
 export function pipRun(model: DockerfileModel, info: InstructionInfo): PipRun | undefined {
   // Windows images: no BuildKit cache mounts, and their caches live elsewhere.
   if (info.keyword !== 'RUN' || info.stage?.windows) return undefined;
-  const script = parseRunScript(model, info.ast);
-  const calls = script.commands.flatMap((command) => {
-    const call = findPipCall(command);
-    return call ? [{ call, location: pipCacheLocation(model, info, call) }] : [];
-  });
-  return calls.length > 0 ? { script, calls } : undefined;
+  let run = PIP_RUNS.get(info);
+  if (run === undefined) {
+    const script = parseRunScript(model, info.ast);
+    const calls = script.commands.flatMap((command) => {
+      const call = findPipCall(command);
+      return call ? [{ call, location: pipCacheLocation(model, info, call) }] : [];
+    });
+    PIP_RUNS.set(info, (run = calls.length > 0 ? { script, calls } : null));
+  }
+  return run ?? undefined;
 }
 
 /**

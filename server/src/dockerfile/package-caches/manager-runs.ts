@@ -28,8 +28,18 @@ export interface ManagerRun {
   calls: ManagerCallInRun[];
 }
 
-/** The managers a RUN uses through their cache, each with its calls (an empty list: none). */
-export function managerRuns(model: DockerfileModel, info: InstructionInfo, managers: readonly PackageManager[] = PACKAGE_MANAGERS): ManagerRun[] {
+/** Each RUN's reading for the whole table, once per parse: `cache-mount` and `cache-disabled` both ask. */
+const RUNS_OF_TABLE = new WeakMap<InstructionInfo, readonly ManagerRun[]>();
+
+/** The managers a RUN uses through their cache, each with its calls (an empty list: none). Shared: do not change it. */
+export function managerRuns(model: DockerfileModel, info: InstructionInfo, managers: readonly PackageManager[] = PACKAGE_MANAGERS): readonly ManagerRun[] {
+  if (managers !== PACKAGE_MANAGERS) return readRuns(model, info, managers);
+  let runs = RUNS_OF_TABLE.get(info);
+  if (!runs) RUNS_OF_TABLE.set(info, (runs = readRuns(model, info, managers)));
+  return runs;
+}
+
+function readRuns(model: DockerfileModel, info: InstructionInfo, managers: readonly PackageManager[]): ManagerRun[] {
   // Windows images: no BuildKit cache mounts, and their caches live elsewhere.
   if (info.keyword !== 'RUN' || info.stage?.windows) return [];
   const text = model.text.slice(info.startOffset, info.endOffset);
