@@ -18,7 +18,13 @@ const common = {
   // Some dependencies ship ESM that asks for import.meta.url; a CommonJS bundle has __filename.
   define: { 'import.meta.url': 'importMetaUrl' },
   // jsonc-parser's main entry is UMD, whose inner requires esbuild cannot follow: bundle its ESM build.
-  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  // vscode-languageserver-types: its CommonJS build, which dockerfile-ast requires. Given the ESM
+  // build, esbuild hands each require() a namespace of getters, and the parser's every
+  // `Range.create` went through one: a fifth of the parse (docs/benchmarks.md).
+  alias: {
+    'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js',
+    'vscode-languageserver-types': './node_modules/vscode-languageserver-types/lib/umd/main.js',
+  },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   // Named only where the scan worker runs from source under tsx (tests), never in a bundle.
   external: ['tsx'],
@@ -26,7 +32,10 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  // dist/server.js is the launcher (the contract: `node dist/server.js --stdio`); it runs
+  // server-main.js, through V8's code cache when the client gives it a folder for one.
+  build({ ...common, entryPoints: ['server/src/server-launcher.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
   // The worker thread server.js and cli.js start from the file beside them (context-scan.ts, scanWorkerEntry).
   build({ ...common, entryPoints: ['server/src/workspace/context-scan-worker.ts'], outfile: 'dist/context-scan-worker.js' }),

@@ -62,8 +62,7 @@ export async function fixWorkspace(workspace: WorkspaceModel, settingsFor: Setti
       const next = applyFileChanges(current, changes);
       if (next === undefined || next === current) continue;
       if (!originals.has(path)) originals.set(path, current);
-      workspace.setOverlay(path, next);
-      workspace.invalidate(path);
+      workspace.editInMemory(path, next);
       changed = true;
     }
     if (!changed) break;

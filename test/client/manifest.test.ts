@@ -128,8 +128,8 @@ test('the .vsix allowlist excludes everything first and lets in only bundles and
     assert.ok(line.startsWith('!'), line);
     assert.ok(!/\.map$|src\/|test\/|node_modules/.test(line), line);
   }
-  // dist/server.js starts its context-scan worker from the file beside it.
-  for (const needed of ['!dist/extension.js', '!dist/server.js', '!dist/context-scan-worker.js', '!package.json', '!LICENSE', '!media/**', '!syntaxes/**']) {
+  // dist/server.js runs the server bundle beside it, which starts its context-scan worker from the file beside it.
+  for (const needed of ['!dist/extension.js', '!dist/server.js', '!dist/server-main.js', '!dist/context-scan-worker.js', '!package.json', '!LICENSE', '!media/**', '!syntaxes/**']) {
     assert.ok(lines.includes(needed), needed);
   }
 });

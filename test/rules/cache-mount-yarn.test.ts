@@ -89,7 +89,7 @@ runRuleTests(cacheMount, {
     {
       name: 'Yarn 2+ (a COPY of .yarnrc.yml): the cache is where the project says, no fix',
       code: 'FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc.yml ./\nCOPY .yarn ./.yarn\nRUN yarn install --immutable\n',
-      errors: [{ messageId: 'cacheDirUnresolved', line: 5, data: { manager: 'yarn' } }],
+      errors: [{ messageId: 'cacheDirUnresolved', line: 5, data: { manager: 'yarn', notes: " Mount it only if the project sets nodeLinker: node-modules: under Plug'n'Play the app loads its packages from that cache when it runs, so it must stay in the image." } }],
       output: null,
     },
     {

@@ -75,7 +75,7 @@ function checkRun(context: Context, info: InstructionInfo, run: ManagerRun): voi
   if (uncovered.length === 0) {
     // A cache dockopt cannot place may be covered by a mount it cannot match: only a RUN without any cache mount surely lacks one.
     if (unresolved && cacheMounts.length === 0) {
-      context.report({ range, messageId: 'cacheDirUnresolved', data: { manager: manager.name, what: redoes(run, [unresolved]), via: unresolved.via, unresolved: unresolved.unresolved ?? '', notes: '' } });
+      context.report({ range, messageId: 'cacheDirUnresolved', data: { manager: manager.name, what: redoes(run, [unresolved]), via: unresolved.via, unresolved: unresolved.unresolved ?? '', notes: unresolved.caution ? ` ${unresolved.caution}` : '' } });
     } else {
       checkOwner(context, info, run, mounts);
     }

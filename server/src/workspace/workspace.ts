@@ -14,7 +14,7 @@ import type { BuildContext, IgnoreFileRef } from './build-context';
 import { defaultSpec, dockerfilesAffectedBy, DOT_ENV, IGNORE_NAME, indexBuilds, parseBuildFile, unique, type BuildIndex, type BuildSpec } from './build-index';
 import type { ComposeFileParse, Env } from './compose';
 import { ContextScanner } from './context-scan';
-import { discover, kindOf } from './discover';
+import { discover, kindOf, type FileKind } from './discover';
 import { compileExcludeGlobs, type ExcludeTest } from './exclude-globs';
 import { FileStates, type FileState } from './file-states';
 import { ignoreFileCandidates } from '../../../shared/src/dockerignore/ignore-file-choice';
@@ -83,6 +83,33 @@ export class WorkspaceModel {
     this.dropFile(abs);
   }
 
+  /**
+   * A fix's result, kept in memory (the CLI writes it later, the editor turns it into an edit):
+   * the text the workspace sees for `filePath` from now on. Unlike `invalidate`, nothing on disk
+   * changed, so context scans stay valid (a rescan would find the same files, and a new scan
+   * object would throw away the analyses cached on the old one), and the build index is rebuilt
+   * only when the edit can change it: a compose or .env file, a Dockerfile created.
+   * A fix that edits every service's files thus costs work in proportion to the services, not
+   * their square.
+   */
+  editInMemory(filePath: string, text: string): void {
+    const abs = path.resolve(filePath);
+    const kind = kindOf(abs);
+    // A Dockerfile compose names under another file name is indexed only when it can be read.
+    const unreadableBefore = kind === undefined && this.read(abs).text === undefined;
+    this.fileStates.setOverlay(abs, text);
+    this.dropFile(abs); // drops the index itself for compose and .env files
+    if (kind) {
+      const set = this.knownSetOf(kind);
+      const had = set.has(abs);
+      if (this.isExcluded(abs)) set.delete(abs);
+      else set.add(abs);
+      if (kind === 'dockerfile' && had !== set.has(abs)) this.index = undefined;
+    } else if (unreadableBefore) {
+      this.index = undefined;
+    }
+  }
+
   // ---- loading -------------------------------------------------------------------------------
 
   /** Discovers the roots' files and reads compose and ignore files, without blocking. */
@@ -123,7 +150,7 @@ export class WorkspaceModel {
     this.dropFile(abs);
     const kind = kindOf(abs);
     if (kind) {
-      const set = kind === 'dockerfile' ? this.known.dockerfiles : kind === 'compose' ? this.known.composeFiles : this.known.dockerignores;
+      const set = this.knownSetOf(kind);
       if (this.read(abs).exists && !this.isExcluded(abs)) set.add(abs);
       else set.delete(abs);
       if (kind !== 'dockerignore') this.index = undefined;
@@ -330,6 +357,10 @@ export class WorkspaceModel {
   /** Dockerfiles whose builds involve this path as a compose file, ignore file, Dockerfile or context. */
   private affectedDockerfiles(abs: string): string[] {
     return dockerfilesAffectedBy(this.buildIndex(), abs, this.work);
+  }
+
+  private knownSetOf(kind: FileKind): Set<string> {
+    return kind === 'dockerfile' ? this.known.dockerfiles : kind === 'compose' ? this.known.composeFiles : this.known.dockerignores;
   }
 
   private settingsOf(root: string): WorkspaceSettings {

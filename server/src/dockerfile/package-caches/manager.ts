@@ -28,6 +28,8 @@ export interface ManagerCache extends CacheLocation {
   sharing?: 'locked';
   /** What it holds, for messages when a manager has several (`package lists`, `build cache`). */
   holds?: string;
+  /** A sentence the finding adds when the directory is unknown: what to know before mounting it. */
+  caution?: string;
 }
 
 /** A variable that switches the manager's cache off, and which of its values do. */

@@ -13,7 +13,8 @@
  * so a COPY that may bring one (`COPY . .`) leaves the version unknown.
  * - classic: the mount on its cache, a preferred fix;
  * - unknown: the same mount, offered but not applied by itself;
- * - berry: where the cache is depends on the project: a finding without a fix.
+ * - berry: where the cache is depends on the project: a finding without a fix, which says that
+ *   under Plug'n'Play the cache must not be mounted at all.
  */
 import { imageRepository } from '../users';
 import { readCopy } from '../copy-instructions';
@@ -23,6 +24,15 @@ import type { ManagerCall, ManagerContext, PackageManager } from './manager';
 import { stateBefore, type ForwardFold } from './stage-folds';
 import { commandsBefore, textOf } from './stage-runs';
 import { storeNeededLater, type LaterUse } from './store-needed-later';
+
+/**
+ * Under Plug'n'Play (Yarn 2+'s default linker) the app loads its packages from the cache's zip
+ * files when it runs (.pnp.cjs points into it, global cache or .yarn/cache): a cache mount there
+ * leaves the image without them ("Required package missing from disk"). With
+ * `nodeLinker: node-modules` the cache only holds downloads, and a mount is safe.
+ */
+const BERRY_CAUTION =
+  "Mount it only if the project sets nodeLinker: node-modules: under Plug'n'Play the app loads its packages from that cache when it runs, so it must stay in the image.";
 
 /** Options that take a value (they may come before the subcommand). */
 const WITH_VALUE = new Set(['--cache-folder', '--preferred-cache-folder', '--cwd', '--modules-folder', '--global-folder', '--link-folder', '--mutex', '--network-timeout', '--network-concurrency', '--child-concurrency', '--registry', '--use-yarnrc', '--otp']);
@@ -50,7 +60,7 @@ export const yarn: PackageManager = {
   },
   caches(call, scope, context) {
     const flavor = yarnFlavor(context, call);
-    if (flavor.kind === 'berry') return [{ via: "Yarn 2+ runs here, so its cache folder", unresolved: `what the project's .yarnrc.yml says (${flavor.why})`, owner: scope.owner }];
+    if (flavor.kind === 'berry') return [{ via: 'Yarn 2+ runs here, so its cache folder', unresolved: `what the project's .yarnrc.yml says (${flavor.why})`, caution: BERRY_CAUTION, owner: scope.owner }];
     if (call.cacheDir !== undefined) return [scope.locate(call.cacheDir, '--cache-folder', 'runtime')];
     const set = scope.lookup('YARN_CACHE_FOLDER', true);
     if (set) return [scope.locate(set.value, set.via, set.when)];
