@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { denseDockerfile } from '../../bench/dense-dockerfile';
 import { managersDockerfile } from '../../bench/managers-dockerfile';
 import { realWorldDockerfile } from '../../bench/dockerfiles';
+import { manyStages } from '../../bench/pathological-dockerfiles';
 import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { lintDockerfile } from '../../server/src/engine';
 import { rules } from '../../server/src/rules';
@@ -66,7 +67,9 @@ describe('the engine, the model and the shell reader do work proportional to the
 
 describe('per rule: the budget units a rule spends grow with the file, not its square', () => {
   // Units are RUN text visited, ENV variables read and instruction lists walked (work-budget.ts).
-  const shapes = { dense: denseDockerfile, 'real-world': realWorldDockerfile };
+  // Chained stages (each `FROM` the one before, with pip, npm and `npm config set`): what a RUN
+  // inherits from the stages below it is folded once, not walked again at every call.
+  const shapes = { dense: denseDockerfile, 'real-world': realWorldDockerfile, 'chained stages': (lines: number) => manyStages(lines * 24) };
   // 300 lines and more: the real-world shape cycles through its pieces, a shorter file is not
   // a tenth of a longer one.
   for (const [shape, make] of Object.entries(shapes)) {

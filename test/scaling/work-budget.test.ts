@@ -56,12 +56,13 @@ test('100 000 continuation lines: the same, the RUN is charged before it is read
   assert.equal(result.work.runScriptsRead, 0);
 });
 
-test('320 KB of stages each building on the last: rules visit a bounded number of RUNs', () => {
+test('320 KB of stages each building on the last: every rule finishes inside its budget, visiting a bounded number of RUNs', () => {
   const result = lint(manyStages(320 * 1024));
-  assert.ok(result.work.rulesOverBudget >= 1);
+  // What a RUN inherits from the stages below it is folded once per parse (stage-folds.ts): the
+  // npm and pip rules walked the whole chain at every call, and ran out of budget here.
+  assert.equal(result.work.rulesOverBudget, 0);
   assertBailedOutCleanly(result);
   // Each visit is charged the RUN's length: no rule visits more RUNs than its budget pays for.
-  // (Without the budget the npm rule alone visits every earlier RUN for each RUN: millions.)
   const shortest = Math.min(...result.runs.map((r) => r.endOffset - r.startOffset + 1));
   const bound = dockerfileRules * (RULE_WORK_BUDGET / shortest + 1);
   assert.ok(result.work.runScriptVisits <= bound, `${result.work.runScriptVisits} RUN visits, bound ${bound}`);

@@ -2,6 +2,7 @@
  * Publishes the findings of open documents as diagnostics (and the status notification the
  * client's language status item shows), re-checking every open document once per burst of events.
  */
+import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src/protocol';
 import { levelOf } from '../engine';
@@ -47,6 +48,8 @@ export class Diagnostics {
       const open = openDocument(doc);
       const findings = linter.lint(open, s);
       const diagnostics = findings.map((f) => toDiagnostic(f, this.docsBase));
+      const notice = linter.noticeOf(open);
+      if (notice) diagnostics.push({ range: notice.range, severity: DiagnosticSeverity.Information, source: 'dockopt', message: notice.message });
       const key = JSON.stringify(diagnostics);
       const last = this.published.get(doc.uri);
       if (last?.version !== doc.version || last.diagnostics !== key) {

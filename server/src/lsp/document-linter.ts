@@ -9,10 +9,8 @@ import { lintFile } from '../lint-workspace';
 import { prepareScan } from '../dockerignore/recommended-patterns';
 import type { ResolvedSettings } from '../settings';
 import { kindOf } from '../workspace/discover';
+import { checkLimitNotice, type CheckLimitNotice } from './check-limits';
 import type { WorkspaceModel } from '../workspace/workspace';
-
-/** Larger files get no diagnostics: no Dockerfile is this big, and parsing one would stall the server. */
-export const MAX_LINTED_BYTES = 2 * 1024 * 1024;
 
 export interface OpenDocument {
   path: string;
@@ -27,6 +25,8 @@ interface CacheEntry {
   settings: ResolvedSettings;
   model?: DockerfileModel;
   findings: ReportedFinding[];
+  /** Set when the document is too large to check while it is edited (check-limits.ts). */
+  notice?: CheckLimitNotice;
 }
 
 export type DocumentKind = 'dockerfile' | 'dockerignore';
@@ -63,16 +63,27 @@ export class DocumentLinter {
   /** Findings for a document at its current version (cached). */
   lint(doc: OpenDocument, settings: ResolvedSettings): ReportedFinding[] {
     const kind = documentKind(doc);
-    if (!kind || doc.text.length > MAX_LINTED_BYTES || doc.text.includes('\0')) return [];
+    if (!kind || doc.text.includes('\0')) return [];
     const cached = this.cache.get(doc.path);
     if (cached && cached.version === doc.version && cached.generation === this.generation && cached.settings === settings) {
       return cached.findings;
+    }
+    const notice = cached?.version === doc.version ? cached.notice : checkLimitNotice(doc.text, kind);
+    if (notice) {
+      this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, findings: [], notice });
+      return [];
     }
     const model = kind === 'dockerfile' ? (cached?.version === doc.version && cached.model ? cached.model : parseDockerfile(doc.text)) : undefined;
     const findings = lintFile(this.workspace, doc.path, settings, model);
     this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, model, findings });
     this.scanInBackground(doc.path, kind);
     return findings;
+  }
+
+  /** Why the document's current version is not checked, when it is too large to check while it is edited. */
+  noticeOf(doc: OpenDocument): CheckLimitNotice | undefined {
+    const cached = this.cache.get(doc.path);
+    return cached?.version === doc.version ? cached.notice : undefined;
   }
 
   /** The parse of a Dockerfile's current version, when it has been linted. */

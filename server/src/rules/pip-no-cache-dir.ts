@@ -6,7 +6,7 @@
  * `rm -rf /root/.cache/pip`), which empties it on every build or fails the build.
  */
 import { Env, type Property } from 'dockerfile-ast';
-import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
+import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import type { ShellWord } from '../dockerfile/shell';
 import { commandSpan, coveringCacheMount, pipCacheSwitches, pipRun, type PipRun } from '../dockerfile/cache-locations';
@@ -14,6 +14,7 @@ import { variablesAt } from '../dockerfile/variable-scope';
 import type { PipCall } from '../dockerfile/package-managers';
 import { removeEnvPropertiesEdits, removeWordsEdits } from '../fixes/text-removal';
 import { findCacheWipes, type CacheWipe } from '../dockerfile/cache-wipes';
+import { stateBefore, type ForwardFold } from '../dockerfile/package-caches/stage-folds';
 import { createRule, type RuleContext } from './create-rule';
 import type { Fix } from './types';
 
@@ -61,13 +62,12 @@ export const rule = createRule({
     // pip RUNs with a call the RUN mounts no cache for, with the ENVs in force there: an ENV's
     // finding names them (read in this one pass: a pass per ENV would cost ENVs × RUNs).
     const unmounted: Array<{ run: InstructionInfo; envs: InstructionInfo[] }> = [];
-    const envLists = new Map<Stage, InstructionInfo[]>();
     return {
       RUN(info) {
         const run = pipRun(model, info);
         if (!run) return;
         const mounted = mountedCalls(model, info, run);
-        if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(info, envLists) });
+        if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(model, info) });
         if (mounted.length === 0) return;
         const words = mounted.flatMap((m) => m.switches.words);
         const unsure = mounted.find((m) => !m.writable && m.switches.words.length > 0);
@@ -79,7 +79,7 @@ export const rule = createRule({
         if (viaArg) reportArg(context, info, viaArg.call, viaArg.target);
         const viaEnv = mounted.find((m) => m.switches.env);
         if (viaEnv) {
-          for (const env of envsInForce(info, envLists)) {
+          for (const env of envsInForce(model, info)) {
             const runs = envs.get(env) ?? [];
             runs.push({ run: info, target: viaEnv.target });
             envs.set(env, runs);
@@ -153,39 +153,28 @@ function reportWipes(context: Context, info: InstructionInfo, run: PipRun, wipes
 }
 
 /**
- * The ENV instructions whose PIP_NO_CACHE_DIR is in force at a RUN: the last one before it (in
- * its stage, then the stages it builds on), and the ones before that which removing it would
- * bring back — up to one that sets it empty.
+ * The ENVs setting PIP_NO_CACHE_DIR in force at a RUN, the latest first, back to the last that
+ * empties it (which keeps the cache on): folded over each stage chain once per parse
+ * (stage-folds.ts), as walking the chain at every pip RUN cost RUNs × stages on chained stages.
  */
-function envsInForce(run: InstructionInfo, envLists: Map<Stage, InstructionInfo[]>): InstructionInfo[] {
+function envsInForce(model: DockerfileModel, run: InstructionInfo): InstructionInfo[] {
   const found: InstructionInfo[] = [];
-  let stage = run.stage;
-  let before = run.index;
-  while (stage) {
-    const list = envsOf(stage, envLists);
-    for (let k = list.length - 1; k >= 0; k--) {
-      const info = list[k];
-      if (info.index >= before) continue;
-      const values = propertiesOf(info).filter((p) => p.getName() === VARIABLE);
-      if (values.length === 0) continue;
-      if ((values[values.length - 1].getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2') === '') return found;
-      found.push(info);
-    }
-    before = Infinity;
-    stage = stage.parent;
-  }
+  for (let link = stateBefore(model, run, SWITCHING_ENVS); link; link = link.rest) found.push(link.env);
   return found;
 }
 
-/** The ENVs of a stage that set PIP_NO_CACHE_DIR, in order: found once per stage. */
-function envsOf(stage: Stage, envLists: Map<Stage, InstructionInfo[]>): InstructionInfo[] {
-  let list = envLists.get(stage);
-  if (!list) {
-    list = stage.instructions.filter((i) => i.keyword === 'ENV' && propertiesOf(i).some((p) => p.getName() === VARIABLE));
-    envLists.set(stage, list);
-  }
-  return list;
-}
+/** A list that later ENVs extend without copying: the latest ENV, and the ones before it. */
+interface EnvLink { env: InstructionInfo; rest: EnvLink | undefined }
+
+const SWITCHING_ENVS: ForwardFold<EnvLink | undefined> = {
+  initial: () => undefined,
+  step(state, info) {
+    if (info.keyword !== 'ENV') return state;
+    const values = propertiesOf(info).filter((p) => p.getName() === VARIABLE);
+    if (values.length === 0) return state;
+    return (values[values.length - 1].getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2') === '' ? undefined : { env: info, rest: state };
+  },
+};
 
 function propertiesOf(info: InstructionInfo): Property[] {
   return info.ast instanceof Env ? info.ast.getProperties() : [];
