@@ -34,6 +34,8 @@ export class TestLspClient {
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly publishCounts = new Map<string, number>();
   private readonly publishedVersions = new Map<string, Array<number | undefined>>();
+  /** Each publish's version and diagnostics (as JSON), in order. */
+  private readonly publishedContents = new Map<string, Array<{ version: number | undefined; diagnostics: string }>>();
   private waiters: Array<() => void> = [];
   settings: Record<string, unknown>;
   private versions = new Map<string, number>();
@@ -49,6 +51,7 @@ export class TestLspClient {
       this.latest.set(params.uri, params);
       this.publishCounts.set(params.uri, (this.publishCounts.get(params.uri) ?? 0) + 1);
       this.publishedVersions.set(params.uri, [...(this.publishedVersions.get(params.uri) ?? []), params.version]);
+      this.publishedContents.set(params.uri, [...(this.publishedContents.get(params.uri) ?? []), { version: params.version, diagnostics: JSON.stringify(params.diagnostics) }]);
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());
@@ -109,6 +112,11 @@ export class TestLspClient {
   /** The document versions of every publish for `uri`, in order (undefined for a server that sends none). */
   versionsPublished(uri: string): ReadonlyArray<number | undefined> {
     return this.publishedVersions.get(uri) ?? [];
+  }
+
+  /** Each publish for `uri`: its version and its diagnostics as JSON, in order. */
+  publishedDiagnostics(uri: string): ReadonlyArray<{ version: number | undefined; diagnostics: string }> {
+    return this.publishedContents.get(uri) ?? [];
   }
 
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */

@@ -64,7 +64,7 @@ describe('over LSP', () => {
     const uri = client.open(join(root, 'Dockerfile'), singleLongLine(1024 * 1024));
     const notice = await client.diagnostics(uri, (d) => d.length > 0);
     assert.deepEqual(notice.map((d) => [d.severity, d.source, d.code, d.range.start.line]), [[3, 'dockopt', undefined, 1]]);
-    assert.match(notice[0].message, /line 2 is 1\.0 MB long/);
+    assert.match(String(notice[0].message), /line 2 is 1\.0 MB long/);
     const small = client.open(join(root, 'small', 'Dockerfile'), 'FROM python:3.11-slim\nRUN pip install flask\n');
     assert.ok((await client.diagnostics(small, (d) => d.length > 0)).some((d) => d.code === 'pip-cache-mount'));
     const version = client.change(uri, 'FROM python:3.11-slim\nRUN pip install flask\n');

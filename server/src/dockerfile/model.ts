@@ -4,6 +4,7 @@
  * instruction, suppression comments, line endings) computed once.
  */
 import { DockerfileParser, type Dockerfile, type Instruction, type From } from 'dockerfile-ast';
+import './argument-memo';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from '../positions';
 import type { RuleId } from '../rule-ids';

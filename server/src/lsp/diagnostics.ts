@@ -11,6 +11,9 @@ import { toDiagnostic } from './convert';
 import { documentKind } from './document-linter';
 import { documentSettings, isFileDocument, openDocument, type Session } from './session';
 
+/** Beyond this a check takes tens of milliseconds or more (about 4 000 lines): worth letting other messages go first. */
+const LARGE_DOCUMENT_CHARS = 100 * 1024;
+
 export class Diagnostics {
   private relintScheduled = false;
   private readonly loggedSkips = new Set<string>();
@@ -43,6 +46,9 @@ export class Diagnostics {
     const { connection, documents, linter } = this.session;
     try {
       const s = await documentSettings(this.session, doc);
+      // A large document takes long to check: first let the messages already received run (a
+      // change to a small document typed meanwhile gets its diagnostics before, not after).
+      if (doc.getText().length > LARGE_DOCUMENT_CHARS) await new Promise((resolve) => setImmediate(resolve));
       const current = documents.get(doc.uri);
       if (!current || current.version !== doc.version) return; // a newer version is on its way
       const open = openDocument(doc);
