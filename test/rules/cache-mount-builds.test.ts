@@ -42,6 +42,20 @@ function fixAll(text: string): string {
   return text;
 }
 
+/**
+ * A cache mount without an id gets one of this test run's own: BuildKit's default id is the
+ * target, shared by every build of the daemon, and another test's build of the same target
+ * running meanwhile (the examples' pip mounts) could change what the second build finds.
+ */
+function ownCacheIds(line: string): string {
+  return line.replace(/--mount=(\S+)/g, (whole, spec: string) => {
+    const parts = spec.split(',');
+    if (!parts.includes('type=cache') || parts.some((p) => p.startsWith('id='))) return whole;
+    const target = parts.find((p) => /^(target|dst|destination)=/.test(p))?.replace(/^[^=]*=/, '') ?? '';
+    return `--mount=${spec},id=dockopt-test-${runId}${target}`;
+  });
+}
+
 let builds = 0;
 /**
  * Builds the Dockerfile with a line unique to this build after its first FROM, so every RUN runs
@@ -53,7 +67,7 @@ function build(dockerfile: string): { ok: boolean; output: string } {
   const lines = dockerfile.split('\n');
   const from = lines.findIndex((l) => l.startsWith('FROM '));
   lines.splice(from + 1, 0, `RUN echo ${runId}-${builds} >/dev/null`);
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), lines.join('\n'));
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), lines.map(ownCacheIds).join('\n'));
   const result = spawnSync(TEST_DOCKER, ['build', '--progress=plain', '--network=none', dir], {
     env: { ...process.env, DOCKER_BUILDKIT: '1' },
     encoding: 'utf8',
