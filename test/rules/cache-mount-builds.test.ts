@@ -96,6 +96,17 @@ describe('cache-mount fixes built by a real BuildKit', { skip }, () => {
     builtTwice(fixed, /^stub-pip: cache \/root\/\.cache\/pip in mount \(uid 0\)/);
   });
 
+  test('pip after `export PIP_NO_CACHE_DIR=1` in the RUN: the mount, and the export goes with its &&', () => {
+    const before = `FROM ${STUB_IMAGES.pythonRoot}\nRUN export PIP_NO_CACHE_DIR=1 && pip install j${runId}\n`;
+    const fixed = fixAll(before);
+    assert.equal(fixed, `FROM ${STUB_IMAGES.pythonRoot}\nRUN --mount=type=cache,target=/root/.cache/pip pip install j${runId}\n`);
+    builtTwice(fixed, /^stub-pip: cache \/root\/\.cache\/pip in mount \(uid 0\)/);
+    // With the export left in, the mount stays empty: what the fix prevents.
+    const kept = build(`FROM ${STUB_IMAGES.pythonRoot}\nRUN --mount=type=cache,target=/root/.cache/pip export PIP_NO_CACHE_DIR=1 && pip install k${runId}\n`);
+    assert.ok(kept.ok, kept.output);
+    assert.ok(reports(kept.output).some((r) => /^stub-pip: cache off/.test(r)), reports(kept.output).join('\n') || kept.output);
+  });
+
   test('the wipe left in a RUN with the mount fails the build: what the fix prevents', () => {
     const result = build(`FROM ${STUB_IMAGES.pythonRoot}\nRUN --mount=type=cache,target=/root/.cache/pip pip install b${runId} && rm -rf /root/.cache/pip\n`);
     assert.equal(result.ok, false);

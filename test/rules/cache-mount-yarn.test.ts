@@ -18,6 +18,12 @@ runRuleTests(cacheMount, {
   ],
   invalid: [
     {
+      name: 'an exported YARN_CACHE_FOLDER is where yarn keeps its cache',
+      code: `${MANIFESTS}RUN export YARN_CACHE_FOLDER=/yc && yarn install\n`,
+      errors: [{ messageId: 'mountMissing', line: 4, data: { manager: 'yarn', dirs: '/yc' } }],
+      output: `${MANIFESTS}RUN --mount=type=cache,target=/yc export YARN_CACHE_FOLDER=/yc && yarn install\n`,
+    },
+    {
       name: "yarn install as root in the node image (yarn 1.22): /usr/local/share/.cache/yarn",
       code: `${MANIFESTS}RUN yarn install --frozen-lockfile\n`,
       errors: [{ messageId: 'mountMissing', line: 4, column: 5, endColumn: 17, data: { manager: 'yarn', dirs: '/usr/local/share/.cache/yarn', flags: ROOT } }],

@@ -63,6 +63,18 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
+      name: 'an `export PIP_NO_CACHE_DIR=1` before pip goes with the mount it would keep empty',
+      code: 'FROM python:3.12\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask\n',
+      errors: [{ messageId: 'mountMissing', line: 2 }],
+      output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`,
+    },
+    {
+      name: 'an exported PIP_CACHE_DIR is where pip keeps its cache',
+      code: 'FROM python:3.12\nRUN export PIP_CACHE_DIR=/pipc && pip install flask\n',
+      errors: [{ messageId: 'mountMissing', line: 2, data: { dirs: '/pipc' } }],
+      output: 'FROM python:3.12\nRUN --mount=type=cache,target=/pipc export PIP_CACHE_DIR=/pipc && pip install flask\n',
+    },
+    {
       name: 'the seed\'s "before" RUN gets the mount and loses --no-cache-dir',
       code: 'FROM python:3.11-alpine\nWORKDIR /app\nRUN pip install --no-cache-dir --user -r requirements-prod.txt\n',
       errors: [{ messageId: 'mountMissing', line: 3 }],

@@ -37,8 +37,23 @@ runRuleTests(rule, {
     { name: 'for an ARG of another stage', code: `FROM python:3.12 AS a\nARG PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN ${MOUNT} pip install flask\n` },
     { name: 'for an ARG an empty ENV hides (ENV wins)', code: `FROM python:3.12\nARG PIP_NO_CACHE_DIR=1\nENV PIP_NO_CACHE_DIR=\nRUN ${MOUNT} pip install flask\n` },
     { name: 'with # dockopt ignore=pip-no-cache-dir on the line before', code: `FROM python:3.12\n# dockopt ignore=pip-no-cache-dir\nRUN ${MOUNT} pip install --no-cache-dir flask\n` },
+    { name: 'for an export with an empty value (the cache stays on)', code: `FROM python:3.12\nRUN ${MOUNT} export PIP_NO_CACHE_DIR= && pip install flask\n` },
+    { name: 'for an export the RUN unsets before pip', code: `FROM python:3.12\nRUN ${MOUNT} export PIP_NO_CACHE_DIR=1 && unset PIP_NO_CACHE_DIR && pip install flask\n` },
+    { name: 'for an export after the pip call', code: `FROM python:3.12\nRUN ${MOUNT} pip install flask && export PIP_NO_CACHE_DIR=1\n` },
   ],
   invalid: [
+    {
+      name: 'an `export PIP_NO_CACHE_DIR=1` earlier in the RUN: the whole export goes, with its &&',
+      code: `FROM python:3.12\nRUN ${MOUNT} export PIP_NO_CACHE_DIR=1 && pip install flask\n`,
+      errors: [{ messageId: 'cacheSwitchedOff', line: 2, data: { switch: 'PIP_NO_CACHE_DIR=1', target: '/root/.cache/pip' } }],
+      output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`,
+    },
+    {
+      name: 'an export that sets other variables too: only its PIP_NO_CACHE_DIR goes',
+      code: `FROM python:3.12\nRUN ${MOUNT} export PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \\\n    && pip install flask\n`,
+      errors: [{ messageId: 'cacheSwitchedOff', line: 2, data: { switch: 'PIP_NO_CACHE_DIR=1' } }],
+      output: `FROM python:3.12\nRUN ${MOUNT} export PIP_DISABLE_PIP_VERSION_CHECK=1 \\\n    && pip install flask\n`,
+    },
     {
       name: "the seed's \"after\" RUN: --no-cache-dir keeps its new cache mount empty",
       code: SEED_AFTER,

@@ -15,6 +15,7 @@ import { resolveSudoUser, resolveUser, sudoTarget, type ResolvedUser } from './u
 import { expandText, type Variable } from './variables';
 import { NO_VARIABLES, variablesAt, type VariableSource } from './variable-scope';
 import { stateBefore, type ForwardFold } from './package-caches/stage-folds';
+import { exportsBefore } from './run-exports';
 
 /** The user a package manager runs as, and where its home is. */
 export type CacheOwner = ResolvedUser;
@@ -69,7 +70,7 @@ export function pipRun(model: DockerfileModel, info: InstructionInfo): PipRun | 
     const script = parseRunScript(model, info.ast);
     const calls = script.commands.flatMap((command) => {
       const call = findPipCall(command);
-      return call ? [{ call, location: pipCacheLocation(model, info, call) }] : [];
+      return call ? [{ call, location: pipCacheLocation(model, info, call, script) }] : [];
     });
     PIP_RUNS.set(info, (run = calls.length > 0 ? { script, calls } : null));
   }
@@ -84,22 +85,38 @@ export function pipRun(model: DockerfileModel, info: InstructionInfo): PipRun | 
  * and stays: it is what keeps the cache on). `arg`: an ARG of the stage with a non-empty default does
  * (when no ENV sets the variable); it can only be told apart from an ENV with the model.
  */
-export function pipCacheSwitches(info: InstructionInfo, call: PipCall, model?: DockerfileModel): { words: ShellWord[]; env: boolean; arg: boolean } {
+export function pipCacheSwitches(
+  info: InstructionInfo,
+  call: PipCall,
+  model?: DockerfileModel,
+  script?: RunScript,
+): { words: ShellWord[]; commands: SimpleCommand[]; env: boolean; arg: boolean } {
   const assignments = call.noCacheDirAssignments;
   const emptied = assignments.some((w) => w.value === 'PIP_NO_CACHE_DIR=');
   const words = [...call.noCacheDirWords, ...assignments.filter((w) => w.value !== 'PIP_NO_CACHE_DIR=')];
+  const commands: SimpleCommand[] = [];
   const sudo = sudoTarget(call.command);
   // A non-empty assignment hides the ENV only until it is removed: the ENV counts too.
   const seesEnv = (sudo === undefined || sudo.preservesEnv) && !emptied;
+  // `export PIP_NO_CACHE_DIR=1` earlier in the RUN, unless the call sets its own: the export's
+  // word goes, or the whole `export` when that is all it sets (a bare `export` prints the environment).
+  const exported = seesEnv && assignments.length === 0 && script ? exportsBefore(script, call.command).get('PIP_NO_CACHE_DIR') : undefined;
+  if (exported && exported.value !== '') {
+    const others = exported.command.words.slice(1).filter((w) => !w.value.startsWith('PIP_NO_CACHE_DIR='));
+    if (others.length === 0) commands.push(exported.command);
+    else words.push(...exported.command.words.slice(1).filter((w) => w.value.startsWith('PIP_NO_CACHE_DIR=')));
+  }
+  // An empty export keeps the cache on, and hides an ENV; a set one hides it only until removed.
+  const hidden = exported !== undefined && exported.value === '';
   const env = info.env.get('PIP_NO_CACHE_DIR');
   // An ARG of the stage with a value is in the RUN's environment too, unless an ENV sets the variable (ENV wins).
-  const arg = seesEnv && env === undefined && model !== undefined && (variablesAt(model, info).get('PIP_NO_CACHE_DIR') ?? '') !== '';
-  return { words, env: seesEnv && (env ?? '') !== '', arg };
+  const arg = seesEnv && !hidden && env === undefined && model !== undefined && (variablesAt(model, info).get('PIP_NO_CACHE_DIR') ?? '') !== '';
+  return { words, commands, env: seesEnv && !hidden && (env ?? '') !== '', arg };
 }
 
 /** pip's cache for this call: --cache-dir, else PIP_CACHE_DIR, else $XDG_CACHE_HOME/pip, else ~/.cache/pip. */
-export function pipCacheLocation(model: DockerfileModel, info: InstructionInfo, call: PipCall): CacheLocation {
-  const scope = commandScope(model, info, call.command);
+export function pipCacheLocation(model: DockerfileModel, info: InstructionInfo, call: PipCall, script?: RunScript): CacheLocation {
+  const scope = commandScope(model, info, call.command, script);
   if (call.cacheDir !== undefined) return scope.locate(call.cacheDir, '--cache-dir', 'runtime');
   // pip ignores empty configuration values, and platformdirs an empty XDG_CACHE_HOME.
   const pipCacheDir = scope.lookup('PIP_CACHE_DIR');
@@ -114,7 +131,7 @@ export function pipCacheLocation(model: DockerfileModel, info: InstructionInfo, 
  * `npm config set cache DIR` before it (in this RUN or an earlier one), else ~/.npm.
  */
 export function npmCacheLocation(model: DockerfileModel, info: InstructionInfo, call: NpmCall, script?: RunScript): CacheLocation {
-  const scope = commandScope(model, info, call.command);
+  const scope = commandScope(model, info, call.command, script);
   if (call.cacheDir !== undefined) return scope.locate(call.cacheDir, '--cache', 'runtime');
   const configured = scope.lookup('npm_config_cache', true);
   if (configured) return scope.locate(configured.value, configured.via, configured.when);
@@ -187,7 +204,7 @@ export interface Lookup { value: string; via: string; when: 'runtime' | 'build' 
 export type CommandScope = ReturnType<typeof commandScope>;
 
 /** The user and the variables one simple command of a RUN runs with. */
-export function commandScope(model: DockerfileModel, info: InstructionInfo, command: SimpleCommand) {
+export function commandScope(model: DockerfileModel, info: InstructionInfo, command: SimpleCommand, script?: RunScript) {
   const sudo = sudoTarget(command);
   const facts = { knownUsers: model.knownUsers, image: info.stage?.image };
   const owner = sudo === undefined ? resolveUser(facts, info.user) : resolveSudoUser(facts, sudo.user);
@@ -195,7 +212,8 @@ export function commandScope(model: DockerfileModel, info: InstructionInfo, comm
   const keepsEnv = sudo === undefined || sudo.preservesEnv;
   const buildEnv: VariableSource = keepsEnv ? withImageEnvironment(variablesAt(model, info), info.stage?.image) : NO_VARIABLES;
   const { envAssignments } = commandStart(command);
-  const runtime = new Map<string, string>();
+  // What earlier `export`s of the RUN set, then the command's own assignments (sudo drops both).
+  const runtime = new Map<string, string>(keepsEnv && script ? [...exportsBefore(script, command)].map(([name, e]) => [name, e.value]) : []);
   for (const word of [...(keepsEnv ? command.assignments : []), ...envAssignments]) {
     const eq = word.value.indexOf('=');
     runtime.set(word.value.slice(0, eq), word.value.slice(eq + 1));

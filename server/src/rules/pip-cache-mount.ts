@@ -100,8 +100,8 @@ function checkRun(context: Context, info: InstructionInfo, run: PipRun): void {
   const plan = mountPlan(uncovered, homeless);
   const { wipes, unsure } = findCacheWipes(info, run.script, 'pip', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
   const notes = [
-    run.calls.some(({ call }) => pipCacheSwitches(info, call).env) ? NOTE.env : '',
-    run.calls.some(({ call }) => pipCacheSwitches(info, call, model).arg) ? NOTE.arg : '',
+    run.calls.some(({ call }) => pipCacheSwitches(info, call, model, run.script).env) ? NOTE.env : '',
+    run.calls.some(({ call }) => pipCacheSwitches(info, call, model, run.script).arg) ? NOTE.arg : '',
     wipes.length > 0 ? wipesNote(wipes) : '',
     unsure.length > 0 ? unsureNote(unsure) : '',
     minor ? (run.calls.every((c) => installsOnlyPackagingTools(c.call)) ? NOTE.packagingTools : NOTE.namedWithoutDeps) : '',
@@ -189,17 +189,21 @@ function mountFix(
   wipes: readonly CacheWipe[],
   unsure: readonly string[],
 ): Fix[] {
-  const switches = run.calls.flatMap(({ call }) => [
-    ...call.noCacheDirWords,
-    ...call.noCacheDirAssignments.filter((w) => w.value !== 'PIP_NO_CACHE_DIR='), // an empty value is pip's default
-  ]);
+  // --no-cache-dir, PIP_NO_CACHE_DIR=1 of the call, and an `export PIP_NO_CACHE_DIR=1` before it in the RUN.
+  const switches = run.calls.map(({ call }) => pipCacheSwitches(info, call, model, run.script));
+  const switchWords = [...new Set(switches.flatMap((s) => s.words))];
+  const switchCommands = [...new Set(switches.flatMap((s) => s.commands))];
+  const switchCount = switchWords.length + switchCommands.length;
+  // Named as users write it: --no-cache-dir, unless only PIP_NO_CACHE_DIR (set for the call or exported) turns the cache off.
+  const onlyVariable = switchCommands.length > 0 && switchWords.every((w) => w.value.startsWith('PIP_NO_CACHE_DIR='));
+  const switchLabel = onlyVariable ? 'PIP_NO_CACHE_DIR' : '--no-cache-dir';
   const flags = plan.map(cacheMountFlag);
   const dirs = plan.map((l) => l.dir).join(' and ');
   const options = homeless.length > 0 ? afterSubcommandEdits(model.text, run.script, homeless.map((c) => c.call), `--cache-dir=${SET_CACHE_DIRS.pip}`) : [];
   // Without --cache-dir the mount would not be where pip writes: no fix.
   if (!options) return [];
-  const words = [...switches, ...wipes.flatMap((w) => w.operands)];
-  const commands = wipes.filter((w) => w.operands.length === 0).map((w) => w.command);
+  const words = [...switchWords, ...wipes.flatMap((w) => w.operands)];
+  const commands = [...switchCommands, ...wipes.filter((w) => w.operands.length === 0).map((w) => w.command)];
   const deletions = words.length + commands.length > 0 ? removeWordsEdits(model, info, run.script, words, commands) : [];
   const clean = deletions && !options.some((o) => deletions.some((d) => d.start < o.start && o.start < d.end));
   // Assumed, not known: the uid of the user that runs pip. The title says so; a human picks it.
@@ -213,13 +217,13 @@ function mountFix(
   // before its first argument and a --cache-dir after a subcommand change nothing else.)
   if (clean) {
     const edits: TextEdit[] = [insertFlagsEdit(model.text, run.script, flags, deletions), ...options, ...deletions];
-    const dropped = [switches.length > 0 ? 'drop --no-cache-dir' : '', wipes.length > 0 ? 'remove the cache wipe' : ''].filter(Boolean).join(' and ');
+    const dropped = [switchCount > 0 ? `drop ${switchLabel}` : '', wipes.length > 0 ? 'remove the cache wipe' : ''].filter(Boolean).join(' and ');
     return [{ title: `Add a pip cache mount on ${dirs}${anyUser}${dropped ? ` and ${dropped}` : ''}${assumption}`, isPreferred: safe, changes: [{ kind: 'edit', path, edits }] }];
   }
   // A switch or a wipe dockopt cannot remove cleanly would keep the new mount empty or fail the
   // build: only offer the mount, for a human to finish.
   const insert = insertFlagsEdit(model.text, run.script, flags);
-  const byHand = [switches.length > 0 ? '--no-cache-dir' : '', wipes.length > 0 ? wipes.map((w) => w.label).join(', ') : ''].filter(Boolean).join(' and ');
+  const byHand = [switchCount > 0 ? switchLabel : '', wipes.length > 0 ? wipes.map((w) => w.label).join(', ') : ''].filter(Boolean).join(' and ');
   return [{
     title: `Add a pip cache mount on ${dirs}${anyUser} (then remove ${byHand} by hand)${assumption}`,
     isPreferred: false,

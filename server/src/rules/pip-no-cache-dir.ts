@@ -8,7 +8,7 @@
 import { Env, type Property } from 'dockerfile-ast';
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
-import type { ShellWord } from '../dockerfile/shell';
+import type { ShellWord, SimpleCommand } from '../dockerfile/shell';
 import { commandSpan, coveringCacheMount, pipCacheSwitches, pipRun, type PipRun } from '../dockerfile/cache-locations';
 import { variablesAt } from '../dockerfile/variable-scope';
 import type { PipCall } from '../dockerfile/package-managers';
@@ -69,9 +69,10 @@ export const rule = createRule({
         const mounted = mountedCalls(model, info, run);
         if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(model, info) });
         if (mounted.length === 0) return;
-        const words = mounted.flatMap((m) => m.switches.words);
-        const unsure = mounted.find((m) => !m.writable && m.switches.words.length > 0);
-        if (words.length > 0) reportSwitches(context, info, run, words, mounted[0].target, unsure?.owner);
+        const words = dedupe(mounted.flatMap((m) => m.switches.words));
+        const commands = dedupe(mounted.flatMap((m) => m.switches.commands));
+        const unsure = mounted.find((m) => !m.writable && m.switches.words.length + m.switches.commands.length > 0);
+        if (words.length + commands.length > 0) reportSwitches(context, info, run, words, commands, mounted[0].target, unsure?.owner);
         const { wipes } = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home, mountTarget: m.target })));
         if (wipes.length > 0) reportWipes(context, info, run, wipes, [...new Set(mounted.map((m) => m.target))]);
         // An ARG can be meant for --build-arg: dockopt names it, a human changes it.
@@ -102,23 +103,25 @@ function mountedCalls(model: DockerfileModel, info: InstructionInfo, run: PipRun
     const mount = location.dir === undefined ? undefined : coveringCacheMount(mounts, location.dir);
     // Whether pip can write to the mount is known for root and for a user whose uid dockopt knows.
     const writable = location.owner.root || location.owner.uid !== undefined;
-    return mount ? [{ call, target: mount.target!, dir: location.dir!, home: location.owner.home, writable, owner: location.owner.label, switches: pipCacheSwitches(info, call, model) }] : [];
+    return mount ? [{ call, target: mount.target!, dir: location.dir!, home: location.owner.home, writable, owner: location.owner.label, switches: pipCacheSwitches(info, call, model, run.script) }] : [];
   });
 }
 
 /** `unsure`: a user whose uid dockopt does not know runs pip, so whether it can write to the mount is not known. */
-function reportSwitches(context: Context, info: InstructionInfo, run: PipRun, words: ShellWord[], target: string, unsure?: string): void {
+function reportSwitches(context: Context, info: InstructionInfo, run: PipRun, words: ShellWord[], commands: SimpleCommand[], target: string, unsure?: string): void {
   const { path, model } = context;
-  const first = words[0];
+  // An `export PIP_NO_CACHE_DIR=1` that sets nothing else goes whole: it is named by its assignment.
+  const named = [...words, ...commands.map((c) => c.words.find((w) => w.value.startsWith(`${VARIABLE}=`)) ?? c.words[0])].sort((a, b) => a.start - b.start);
+  const first = named[0];
   const what = first.value.startsWith(VARIABLE) ? first.value : '--no-cache-dir';
   const assumption = unsure ? `, assuming ${unsure} can write to the mount` : '';
-  const title = (words.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`) + assumption;
+  const title = (named.length > 1 ? `Remove ${what} and the other cache switches from this RUN` : `Remove ${what}`) + assumption;
   context.report({
     range: model.rangeOf(first.start, first.end),
-    messageId: words.length > 1 ? 'cacheSwitchedOffRepeatedly' : 'cacheSwitchedOff',
-    data: { switch: what, target, count: words.length },
+    messageId: named.length > 1 ? 'cacheSwitchedOffRepeatedly' : 'cacheSwitchedOff',
+    data: { switch: what, target, count: named.length },
     fixes: (): Fix[] => {
-      const edits = removeWordsEdits(model, info, run.script, words);
+      const edits = removeWordsEdits(model, info, run.script, words, commands);
       return edits ? [{ title, isPreferred: !unsure, changes: [{ kind: 'edit', path, edits }] }] : [];
     },
   });
@@ -212,4 +215,9 @@ function reportEnv(
       return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
     },
   });
+}
+
+/** Each item once (two calls of a RUN can share one `export`), in order. */
+function dedupe<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
 }

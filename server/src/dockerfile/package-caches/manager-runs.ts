@@ -62,7 +62,7 @@ function readCalls(manager: PackageManager, context: ManagerContext, script: Run
     const { index, envAssignments } = commandStart(command);
     const call = manager.readCall(command, asModule(command.words.slice(index)));
     if (!call) continue;
-    const scope = commandScope(model, info, command);
+    const scope = commandScope(model, info, command, script);
     const sudo = sudoTarget(command);
     const assignments = [...(sudo === undefined || sudo.preservesEnv ? command.assignments : []), ...envAssignments];
     const disablingAssignments: ShellWord[] = [];
