@@ -214,9 +214,11 @@ export function commandScope(model: DockerfileModel, info: InstructionInfo, comm
   const { envAssignments } = commandStart(command);
   // What earlier `export`s of the RUN set, then the command's own assignments (sudo drops both).
   const runtime = new Map<string, string>(keepsEnv && script ? [...exportsBefore(script, command)].map(([name, e]) => [name, e.value]) : []);
+  const exported = new Set(runtime.keys());
   for (const word of [...(keepsEnv ? command.assignments : []), ...envAssignments]) {
     const eq = word.value.indexOf('=');
     runtime.set(word.value.slice(0, eq), word.value.slice(eq + 1));
+    exported.delete(word.value.slice(0, eq));
   }
   const homeFromEnv = nonEmpty(runtime.get('HOME')) ?? nonEmpty(buildEnv.get('HOME'));
   const homeVia = homeFromEnv !== undefined ? '$HOME' : owner.root ? 'root' : `the home of ${owner.label}`;
@@ -233,7 +235,7 @@ export function commandScope(model: DockerfileModel, info: InstructionInfo, comm
       return undefined;
     };
     const fromRun = find({ get: (key) => runtime.get(key), origin: () => 'ENV' });
-    if (fromRun) return { value: fromRun.value, via: `${fromRun.key}=`, when: 'runtime' };
+    if (fromRun) return { value: fromRun.value, via: exported.has(fromRun.key) ? `export ${fromRun.key}` : `${fromRun.key}=`, when: 'runtime' };
     const fromEnv = find(buildEnv);
     if (fromEnv) return { value: fromEnv.value, via: `${buildEnv.origin(fromEnv.key)} ${fromEnv.key}`, when: 'build' };
     return undefined;
