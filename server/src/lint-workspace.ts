@@ -35,19 +35,36 @@ export function lintedFiles(workspace: WorkspaceModel): string[] {
   return [...workspace.dockerfiles().sort(), ...workspace.dockerignoreFiles().sort()];
 }
 
-/** Scans every build context (once), then lints every file. */
+/**
+ * Scans every build context (once) and lints every file, each as soon as the scans of its own
+ * builds have landed: the scans run in a worker thread, so linting the first services overlaps
+ * walking the contexts of the last ones. A file's findings depend only on its own builds'
+ * scans, so they are the same as if every scan had landed first; the order is the files' order.
+ */
 export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: SettingsFor, only?: readonly string[]): Promise<ReportedFinding[]> {
   const files = only ?? lintedFiles(workspace);
-  await workspace.ensureScans(files.flatMap((file) => (kindOf(file) === 'dockerignore' ? workspace.buildsForIgnoreFile(file) : workspace.buildsFor(file))));
-  return withoutEchoes(files.flatMap((file) => lintFile(workspace, file, settingsFor(file))));
+  const scans = files.map((file) => workspace.ensureScans(kindOf(file) === 'dockerignore' ? workspace.buildsForIgnoreFile(file) : workspace.buildsFor(file)));
+  // Awaited in order below; a failure is rethrown there, not reported as unhandled meanwhile.
+  for (const scan of scans) scan.catch(() => undefined);
+  const findings: ReportedFinding[] = [];
+  for (const [i, file] of files.entries()) {
+    await scans[i];
+    findings.push(...lintFile(workspace, file, settingsFor(file)));
+  }
+  return withoutEchoes(findings);
 }
 
 /**
  * A .dockerignore finding that repeats one on a Dockerfile (same rule, same fix) is for the
  * editor, where the .dockerignore may be the open file; a workspace report lists it once.
+ * Only the rules that report on a .dockerignore can echo: the other findings' fixes (some
+ * computed only when asked for) are not looked at.
  */
 function withoutEchoes(findings: ReportedFinding[]): ReportedFinding[] {
   const fixKey = (f: ReportedFinding) => `${f.ruleId}|${JSON.stringify(f.fixes.find((x) => x.isPreferred)?.changes ?? f.message)}`;
-  const onDockerfiles = new Set(findings.filter((f) => kindOf(f.path) !== 'dockerignore').map(fixKey));
+  const onIgnoreFiles = findings.filter((f) => kindOf(f.path) === 'dockerignore');
+  if (onIgnoreFiles.length === 0) return findings;
+  const echoingRules = new Set(onIgnoreFiles.map((f) => f.ruleId));
+  const onDockerfiles = new Set(findings.filter((f) => kindOf(f.path) !== 'dockerignore' && echoingRules.has(f.ruleId)).map(fixKey));
   return findings.filter((f) => kindOf(f.path) !== 'dockerignore' || !onDockerfiles.has(fixKey(f)));
 }

@@ -39,9 +39,10 @@ export class WorkspaceModel {
   readonly scanner: ContextScanner;
   /**
    * Work done so far, for tests that catch a quadratic without timing anything: file states
-   * looked up (overlay, cache or disk) and build specs visited while answering queries.
+   * looked up (overlay, cache or disk), build specs visited while answering queries, and build
+   * indexes built (each visits every build of the workspace).
    */
-  readonly work = { fileLookups: 0, specVisits: 0 };
+  readonly work = { fileLookups: 0, specVisits: 0, indexBuilds: 0 };
   private roots: string[] = [];
   private defaultSettings: WorkspaceSettings = { contextOverrides: [], exclude: [] };
   private readonly rootSettings = new Map<string, WorkspaceSettings>();
@@ -151,9 +152,13 @@ export class WorkspaceModel {
     const kind = kindOf(abs);
     if (kind) {
       const set = this.knownSetOf(kind);
+      const had = set.has(abs);
       if (this.read(abs).exists && !this.isExcluded(abs)) set.add(abs);
       else set.delete(abs);
-      if (kind !== 'dockerignore') this.index = undefined;
+      // A Dockerfile's text is not in the index (compose files are, dropped by dropFile above):
+      // only one created or deleted changes it, so a burst of edits (a branch switch) does not
+      // rebuild it once per file.
+      if (kind === 'compose' || (kind === 'dockerfile' && had !== set.has(abs))) this.index = undefined;
     } else {
       // Perhaps a directory: forget everything below it that is gone.
       this.fileStates.dropBelow(abs);
@@ -330,6 +335,7 @@ export class WorkspaceModel {
 
   private buildIndex(): BuildIndex {
     if (this.index) return this.index;
+    this.work.indexBuilds++;
     this.index = indexBuilds({
       composeParses: [...this.known.composeFiles].sort().map((file) => this.composeParse(file)),
       roots: this.roots,

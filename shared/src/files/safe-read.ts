@@ -28,12 +28,15 @@ const LOSSY_UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
  * no folder open) no link is followed.
  */
 export function readTextFileSync(abs: string, roots: readonly string[]): ReadResult {
-  let link: fs.Stats;
+  let link: fs.Stats | undefined;
   try {
-    link = fs.lstatSync(abs);
+    // Most reads look for files that may be there (pyproject.toml, .python-version…): an absent
+    // one without building an ENOENT error, which costs more than the lstat itself.
+    link = fs.lstatSync(abs, { throwIfNoEntry: false });
   } catch (error) {
     return absentOrSkipped(error);
   }
+  if (!link) return { kind: 'absent' };
   const refused = refusedLink(abs, link, roots, (p) => fs.realpathSync.native(p));
   if (refused) return refused;
   let fd: number;
