@@ -95,3 +95,30 @@ describe('the workspace fix does work proportional to the services', () => {
     assert.equal(large.scansLanded, 120);
   });
 });
+
+describe('file events on disk (a branch switch) do work proportional to the events', () => {
+  /** `n` services; every source file of each reported changed, as a checkout rewriting them reports it. */
+  async function eventsCounting(n: number) {
+    const root = makeWorkspace(services(n), 'dockopt-events-work-');
+    try {
+      const workspace = new WorkspaceModel({ roots: [root], scanner: new ContextScanner({ walk: walkInThread }) });
+      await workspace.refresh();
+      workspace.buildsFor(`${root}/services/svc-0/Dockerfile`); // the index is built
+      const before = { ...workspace.work };
+      for (let i = 0; i < n; i++) {
+        for (const file of ['main.py', 'tests/test_main.py', 'docs/index.md']) workspace.invalidate(`${root}/services/svc-${i}/${file}`);
+      }
+      const builds = workspace.buildsFor(`${root}/services/svc-0/Dockerfile`);
+      return { builds: builds.length, indexBuilds: workspace.work.indexBuilds - before.indexBuilds, specVisits: workspace.work.specVisits - before.specVisits };
+    } finally {
+      removeWorkspace(root);
+    }
+  }
+  const runs = (async () => ({ small: await eventsCounting(12), large: await eventsCounting(120) }))();
+
+  test('a changed source file does not rebuild the build index: as many index builds for 360 events as for 36', async () => {
+    const { small, large } = await runs;
+    assert.equal(small.builds, 1);
+    assert.equal(large.indexBuilds, small.indexBuilds, `${small.indexBuilds} index builds for 36 events, ${large.indexBuilds} for 360`);
+  });
+});

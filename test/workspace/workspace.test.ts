@@ -165,6 +165,22 @@ test('invalidate picks up a created .dockerignore and a new Dockerfile', async (
   assert.deepEqual(ws.dockerfiles(), [at('app/Dockerfile')]);
 });
 
+test('a Dockerfile compose names under another name is checked once it is created (its event, or its folder\'s)', async () => {
+  const { root, ws, at } = await load({ 'docker-compose.yml': 'services:\n  a:\n    build:\n      context: ./app\n      dockerfile: app.docker\n', 'app/main.py': 'print(1)\n' });
+  assert.deepEqual(ws.dockerfiles(), []);
+  write(root, 'app/app.docker', FROM);
+  ws.invalidate(at('app/main.py')); // another file's event changes nothing
+  assert.deepEqual(ws.dockerfiles(), []);
+  ws.invalidate(at('app/app.docker'));
+  assert.deepEqual(ws.dockerfiles(), [at('app/app.docker')]);
+  fs.rmSync(at('app/app.docker'));
+  ws.invalidate(at('app'));
+  assert.deepEqual(ws.dockerfiles(), []);
+  write(root, 'app/app.docker', FROM);
+  ws.invalidate(at('app'));
+  assert.deepEqual(ws.dockerfiles(), [at('app/app.docker')]);
+});
+
 test('a malformed compose file gives a message and no builds, and the rest still works', async () => {
   const { ws, at } = await load({ 'docker-compose.yml': 'services: [oops\n', 'app/Dockerfile': FROM });
   assert.deepEqual(ws.composeErrors().map((e) => e.path), [at('docker-compose.yml')]);

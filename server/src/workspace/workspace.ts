@@ -163,11 +163,25 @@ export class WorkspaceModel {
       // Perhaps a directory: forget everything below it that is gone.
       this.fileStates.dropBelow(abs);
       const prefix = abs + path.sep;
-      for (const key of [...this.composeParses.keys()]) if (key.startsWith(prefix)) this.composeParses.delete(key);
-      for (const set of Object.values(this.known)) {
-        for (const file of [...set]) if (file.startsWith(prefix) && !fs.existsSync(file)) set.delete(file);
+      let dropped = false;
+      for (const key of [...this.composeParses.keys()]) {
+        if (!key.startsWith(prefix)) continue;
+        this.composeParses.delete(key);
+        dropped = true;
       }
-      this.index = undefined;
+      for (const set of Object.values(this.known)) {
+        for (const file of [...set]) {
+          if (!file.startsWith(prefix) || fs.existsSync(file)) continue;
+          set.delete(file);
+          dropped = true;
+        }
+      }
+      // The index changes with a folder that held known files, or with a Dockerfile compose names
+      // under another name (at or below the path: whether it can be read decides whether it is
+      // checked). Any other path, a source file being the most common event, leaves it: a branch
+      // switch of thousands of files rebuilt the index of every service once per file.
+      const names = (file: string) => file === abs || file.startsWith(prefix);
+      if (dropped || (this.index && [...this.index.byDockerfile.keys()].some(names))) this.index = undefined;
     }
     return unique([...before, ...this.affectedDockerfiles(abs)]);
   }
