@@ -157,8 +157,8 @@ function npmConfigSetCache(model: DockerfileModel, info: InstructionInfo, call: 
   return found;
 }
 
-/** Who wrote a ~/.npmrc: the user a RUN runs as ('' for the base image's unknown user). */
-const userOf = (i: InstructionInfo) => (i.user?.unknown ? '' : i.user?.name ?? 'root');
+/** Whose config a RUN writes (~/.npmrc, the go env file): the user it runs as ('' for the base image's unknown user). */
+export const userOf = (i: InstructionInfo) => (i.user?.unknown ? '' : i.user?.name ?? 'root');
 
 interface NpmCacheSet { dir: string; order: number }
 

@@ -69,8 +69,9 @@ export const rule = createRule({
         const mounted = mountedCalls(model, info, run);
         if (mounted.length < run.calls.length) unmounted.push({ run: info, envs: envsInForce(model, info) });
         if (mounted.length === 0) return;
-        const words = dedupe(mounted.flatMap((m) => m.switches.words));
-        const commands = dedupe(mounted.flatMap((m) => m.switches.commands));
+        // Two calls of a RUN can share one `export`: each word and command once.
+        const words = [...new Set(mounted.flatMap((m) => m.switches.words))];
+        const commands = [...new Set(mounted.flatMap((m) => m.switches.commands))];
         const unsure = mounted.find((m) => !m.writable && m.switches.words.length + m.switches.commands.length > 0);
         if (words.length + commands.length > 0) reportSwitches(context, info, run, words, commands, mounted[0].target, unsure?.owner);
         const { wipes } = findCacheWipes(info, run.script, 'pip', mounted.map((m) => ({ dir: m.dir, home: m.home, mountTarget: m.target })));
@@ -215,9 +216,4 @@ function reportEnv(
       return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
     },
   });
-}
-
-/** Each item once (two calls of a RUN can share one `export`), in order. */
-function dedupe<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
 }

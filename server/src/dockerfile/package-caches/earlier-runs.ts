@@ -23,7 +23,9 @@ function runsMatching(model: DockerfileModel, pattern: RegExp): Map<Stage, Instr
     runs = new Map();
     for (const i of model.instructions) {
       if (i.keyword !== 'RUN' || i.stage === undefined || !pattern.test(textOf(model, i))) continue;
-      runs.set(i.stage, [...(runs.get(i.stage) ?? []), i]);
+      const list = runs.get(i.stage);
+      if (list) list.push(i);
+      else runs.set(i.stage, [i]);
     }
     byPattern.set(key, runs);
   }
@@ -42,11 +44,11 @@ function countBefore(runs: readonly InstructionInfo[], index: number): number {
   return low;
 }
 
-/** The stage and the stages it builds on, nearest first. */
+/** The stage and the stages it builds on, nearest first (a Set guards the walk: a list's `includes` made it chain²). */
 function chainOf(stage: Stage | undefined): Stage[] {
-  const chain: Stage[] = [];
-  for (let s = stage; s && !chain.includes(s); s = s.parent) chain.push(s);
-  return chain;
+  const seen = new Set<Stage>();
+  for (let s = stage; s && !seen.has(s); s = s.parent) seen.add(s);
+  return [...seen];
 }
 
 /** The RUNs matching `pattern` that ran before `info` in its stage or the stages it builds on, in file order. */

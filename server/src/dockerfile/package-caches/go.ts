@@ -18,12 +18,12 @@
  * Both caches are safe for concurrent go commands (the go command locks its files), so the
  * mounts need no `sharing=locked`, as Docker's Go guide mounts them.
  */
-import type { CacheLocation, CommandScope } from '../cache-locations';
-import type { DockerfileModel, InstructionInfo } from '../model';
+import { userOf, type CacheLocation, type CommandScope } from '../cache-locations';
 import { commandStart } from '../package-managers';
 import { imageRepository } from '../users';
 import { parseRunScript, type SimpleCommand } from '../shell';
 import { isCommand, positionals } from './call-words';
+import { earlierRunsMatching } from './earlier-runs';
 import type { ManagerCache, ManagerContext, PackageManager } from './manager';
 import { storeNeededLater } from './store-needed-later';
 
@@ -148,11 +148,8 @@ function isCommandWords(words: readonly string[]): boolean {
 function goEnvWritten(context: ManagerContext, call: SimpleCommand): Map<string, string> {
   const { model, info } = context;
   const written = new Map<string, string>();
-  const stages = new Set<InstructionInfo['stage']>();
-  for (let stage = info.stage; stage; stage = stage.parent) stages.add(stage);
-  const userOf = (i: InstructionInfo) => (i.user?.unknown ? '' : i.user?.name ?? 'root');
-  for (const run of goEnvRuns(model)) {
-    if (run.index >= info.index || !stages.has(run.stage) || userOf(run) !== userOf(info)) continue;
+  for (const run of earlierRunsMatching(context, GO_ENV)) {
+    if (userOf(run) !== userOf(info)) continue;
     for (const command of parseRunScript(model, run.ast).commands) applyGoEnv(command, written);
   }
   for (const command of context.script.commands) {
@@ -177,13 +174,5 @@ function applyGoEnv(command: SimpleCommand, written: Map<string, string>): void 
 }
 
 /** The RUNs that may run `go env`, found once per parse (most RUNs write no go env: they are never read for it). */
-function goEnvRuns(model: DockerfileModel): InstructionInfo[] {
-  let found = GO_ENV_RUNS.get(model);
-  if (!found) {
-    found = model.instructions.filter((i) => i.keyword === 'RUN' && /\bgo\s+env\b/.test(model.text.slice(i.startOffset, i.endOffset)));
-    GO_ENV_RUNS.set(model, found);
-  }
-  return found;
-}
-
-const GO_ENV_RUNS = new WeakMap<DockerfileModel, InstructionInfo[]>();
+/** RUNs that may write the go env file (`go env -w`, `go env -u`). */
+const GO_ENV = /\bgo\s+env\b/;

@@ -70,7 +70,12 @@ export function stateAfter<S>(model: DockerfileModel, info: InstructionInfo, fol
     // start state is known before the stage it builds on needs it.
     const starts = new Map<Stage, S>();
     const children = new Map<Stage, Stage[]>();
-    for (const stage of model.stages) if (stage.parent) children.set(stage.parent, [...(children.get(stage.parent) ?? []), stage]);
+    for (const stage of model.stages) {
+      if (!stage.parent) continue;
+      const siblings = children.get(stage.parent);
+      if (siblings) siblings.push(stage);
+      else children.set(stage.parent, [stage]);
+    }
     for (const stage of [...model.stages].reverse()) {
       let state = (children.get(stage) ?? []).map((c) => starts.get(c)).filter((s): s is S => s !== undefined).reduce((a, b) => fold.merge(a, b), fold.initial);
       for (const i of [...stage.instructions].reverse()) {
