@@ -24,6 +24,12 @@ runRuleTests(cacheMount, {
       output: `${MANIFESTS}RUN --mount=type=cache,target=/yc export YARN_CACHE_FOLDER=/yc && yarn install\n`,
     },
     {
+      name: 'an exported YARN_CACHE_FOLDER dockopt cannot resolve ($(mktemp -d)): no fix, the default dir is not named',
+      code: `${MANIFESTS}RUN export YARN_CACHE_FOLDER="$(mktemp -d)" && yarn install\n`,
+      errors: [{ messageId: 'cacheDirUnresolved', line: 4, data: { manager: 'yarn', via: 'export YARN_CACHE_FOLDER' } }],
+      output: null,
+    },
+    {
       name: "yarn install as root in the node image (yarn 1.22): /usr/local/share/.cache/yarn",
       code: `${MANIFESTS}RUN yarn install --frozen-lockfile\n`,
       errors: [{ messageId: 'mountMissing', line: 4, column: 5, endColumn: 17, data: { manager: 'yarn', dirs: '/usr/local/share/.cache/yarn', flags: ROOT } }],
