@@ -8,7 +8,9 @@
  *    small document's change waits for its diagnostics while the server works on the large one;
  *  - the cost of an edit at 10 000 lines over one at 200 (target ≤ 2), and whether dockopt ever
  *    published diagnostics of one document version twice.
- * Prints medians, the ratio dockopt / peer, and each server's RSS after the runs.
+ * Prints medians, the ratio dockopt / peer, each server's RSS after the runs, and how many of
+ * dockopt's measured checks its time limit cut short (server/src/lsp/check-limits.ts: rules still
+ * running at 700 ms stop and the document says so; a cut check is faster, and reports less).
  *
  * BENCH_RUNS (default 15), BENCH_WARMUP (default 10), BENCH_SIZES (default 50,200,2000,10000),
  * BENCH_SERVER (default dist/server.js), BENCH_PATHOLOGICAL=0 to skip the pathological inputs.
@@ -36,23 +38,26 @@ interface Side {
   uri: string;
 }
 
-async function start(name: string, serverPath: string, root: string, file: string, text: string): Promise<Side & { openMs: number }> {
+async function start(name: string, serverPath: string, root: string, file: string, text: string): Promise<Side & { openMs: number; openCut: boolean }> {
   const client = new TestLspClient({ folders: [root], serverArgs: [serverPath, '--stdio'] });
   await client.initialize();
   const started = performance.now();
   const uri = client.open(join(root, file), text);
-  await client.diagnostics(uri, undefined, TIMEOUT);
-  return { name, client, uri, openMs: performance.now() - started };
+  const diagnostics = await client.diagnostics(uri, undefined, TIMEOUT);
+  return { name, client, uri, openMs: performance.now() - started, openCut: diagnostics.some((d) => CUT_SHORT.test(String(d.message))) };
 }
 
 /** One change, timed to the diagnostics of that change (the peer sends no version: its next publish). */
-async function timeChange(side: Side, text: string): Promise<number> {
+async function timeChange(side: Side, text: string): Promise<{ ms: number; cut: boolean }> {
   const published = side.client.publishes(side.uri);
   const started = performance.now();
   const version = side.client.change(side.uri, text);
-  await side.client.diagnostics(side.uri, (_d, p) => p.version === version || (p.version === undefined && side.client.publishes(side.uri) > published), TIMEOUT);
-  return performance.now() - started;
+  const diagnostics = await side.client.diagnostics(side.uri, (_d, p) => p.version === version || (p.version === undefined && side.client.publishes(side.uri) > published), TIMEOUT);
+  return { ms: performance.now() - started, cut: diagnostics.some((d) => CUT_SHORT.test(String(d.message))) };
 }
+
+/** dockopt's notices of a check it cut short or did not run (server/src/lsp/check-limits.ts). */
+const CUT_SHORT = /^dockopt (stopped checking|does not check) this/;
 
 function rssMb(side: Side): number {
   try {
@@ -69,16 +74,18 @@ async function compare(root: string, text: string, runs: number, warmup: number)
   const peer = await start('peer', PEER, root, 'Dockerfile', text);
   try {
     const times = { ours: [] as number[], peer: [] as number[] };
+    let cut = 0;
     for (let k = -warmup; k < runs; k++) {
       const changed = `${text}# edit ${k}\n`;
       const a = await timeChange(ours, changed);
       const b = await timeChange(peer, changed);
       if (k >= 0) {
-        times.ours.push(a);
-        times.peer.push(b);
+        times.ours.push(a.ms);
+        times.peer.push(b.ms);
+        if (a.cut) cut++;
       }
     }
-    return { ours: median(times.ours), peer: median(times.peer), open: [ours.openMs, peer.openMs], rss: [rssMb(ours), rssMb(peer)], duplicates: duplicateVersions(ours) };
+    return { ours: median(times.ours), peer: median(times.peer), cut, open: [ours.openMs, peer.openMs], openCut: ours.openCut, rss: [rssMb(ours), rssMb(peer)], duplicates: duplicateVersions(ours) };
   } finally {
     await ours.client.stop();
     await peer.client.stop();
@@ -131,7 +138,7 @@ async function main() {
   try {
     console.log(`didChange → publishDiagnostics over stdio, median of ${RUNS} interleaved changes after ${WARMUP} warm-up ones (ms)`);
     console.log(`peer: dockerfile-language-server-nodejs ${PEER_VERSION}; ratio = dockopt / peer; RSS after the runs (MB)\n`);
-    console.log('shape        lines   dockopt      peer   ratio  dockopt RSS  peer RSS');
+    console.log('shape        lines   dockopt      peer   ratio  dockopt RSS  peer RSS  checks cut');
     const shapes: Array<[string, (n: number) => string]> = [['dense', denseDockerfile], ['real-world', realWorldDockerfile], ['no findings', cleanDockerfile]];
     const editCost = new Map<string, Map<number, number>>();
     const duplicates = { same: 0, changed: 0 };
@@ -143,7 +150,7 @@ async function main() {
         editCost.get(shape)!.set(lines, r.ours);
         duplicates.same += r.duplicates.same;
         duplicates.changed += r.duplicates.changed;
-        console.log(`${shape.padEnd(12)} ${String(lines).padStart(5)} ${fmt(r.ours)} ${fmt(r.peer)} ${(r.ours / r.peer).toFixed(2).padStart(7)} ${r.rss[0].toFixed(0).padStart(12)} ${r.rss[1].toFixed(0).padStart(9)}`);
+        console.log(`${shape.padEnd(12)} ${String(lines).padStart(5)} ${fmt(r.ours)} ${fmt(r.peer)} ${(r.ours / r.peer).toFixed(2).padStart(7)} ${r.rss[0].toFixed(0).padStart(12)} ${r.rss[1].toFixed(0).padStart(9)} ${`${r.cut}/${big ? Math.min(RUNS, 7) : RUNS}`.padStart(11)}`);
       }
     }
     console.log('\nan edit at 10 000 lines over one at 200 lines, dockopt (target ≤ 2):');
@@ -155,10 +162,10 @@ async function main() {
     console.log(`versions dockopt published again: ${duplicates.same} with the same diagnostics (target 0), ${duplicates.changed} with changed ones (a context scan that landed)`);
     if (process.env.BENCH_PATHOLOGICAL !== '0') {
       console.log('\npathological inputs: open → first diagnostics, then the median of 3 edits (ms)\n');
-      console.log('input                          open dockopt  open peer  edit dockopt  edit peer');
+      console.log('input                          open dockopt  open peer  edit dockopt  edit peer  dockopt cut (open, edits)');
       for (const input of pathologicalInputs()) {
         const r = await compare(root, input.text, 3, 0);
-        console.log(`${input.name.padEnd(30)} ${fmt(r.open[0])}   ${fmt(r.open[1])}    ${fmt(r.ours)}  ${fmt(r.peer)}`);
+        console.log(`${input.name.padEnd(30)} ${fmt(r.open[0])}   ${fmt(r.open[1])}    ${fmt(r.ours)}  ${fmt(r.peer)}  ${r.openCut ? 'yes' : 'no'}, ${r.cut}/3`);
       }
       console.log('\na small document changed just after a pathological one was opened: its diagnostics waited (ms, dockopt)\n');
       for (const input of pathologicalInputs()) console.log(`${input.name.padEnd(30)} ${fmt(await smallDocumentWait(root, input.text))}`);

@@ -7,7 +7,7 @@ import { rules } from './rules';
 import { readSuppressions } from './suppressions';
 import { work } from './work-counters';
 import { contextFor, walkDockerfile, type ContractRule, type DockerfileVisitors } from './rules/create-rule';
-import { RULE_WORK_BUDGET, WorkAccount } from './work-budget';
+import { noteStoppedByDeadline, RULE_WORK_BUDGET, WorkAccount } from './work-budget';
 import type { Finding, Rule, Severity } from './rules/types';
 import type { ResolvedSettings } from './settings';
 import type { BuildContext } from './workspace/build-context';
@@ -66,14 +66,19 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
       runs.push(run);
     });
   }
-  // One walk over the instructions per build, every rule on the contract visiting it.
-  for (let contextIndex = 0; contextIndex < contexts.length; contextIndex++) {
-    const walkers = runs.filter((r) => r.visitors && r.contextIndex === contextIndex);
-    if (walkers.length === 0) continue;
-    walkDockerfile(model, walkers.map((r) => r.visitors), (index, call) => walkers[index].account.run(call));
+  // One walk over the instructions per rule and build: a rule finishes before the next starts, so
+  // that a time limit (the editor's, work-budget.ts) stops the rules still to run and keeps the
+  // findings of those that finished, rather than stopping every rule halfway.
+  for (const run of runs) {
+    if (run.visitors) walkDockerfile(model, [run.visitors], (_index, call) => run.account.run(call));
   }
   const found: ReportedFinding[] = [];
   for (const { rule, level, account, findings } of runs) {
+    if (account.timedOut) {
+      // The language server's time limit (work-budget.ts, withDeadline): it says so once for all.
+      noteStoppedByDeadline(rule.meta.id);
+      continue;
+    }
     if (account.exceeded) {
       found.push(tooLargeFor(rule, input.path, model));
       continue;
@@ -166,13 +171,17 @@ function isSuppressedAt(model: DockerfileModel, finding: Finding): boolean {
  * Findings come back in file order, as editors and `dockopt check` list them.
  */
 function dedupe(findings: ReportedFinding[]): ReportedFinding[] {
-  const seen = new Set<string>();
-  return findings
-    .filter((f) => {
-      const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => (a.path === b.path ? 0 : a.path < b.path ? -1 : 1) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  // Sorted first (a stable sort keeps the first of equal findings first), so that duplicates are
+  // neighbours at one position: comparing them there costs no key string per finding.
+  const sorted = findings.sort((a, b) => (a.path === b.path ? 0 : a.path < b.path ? -1 : 1) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const kept: ReportedFinding[] = [];
+  let groupStart = 0;
+  for (const f of sorted) {
+    const previous = kept[kept.length - 1];
+    if (!previous || previous.path !== f.path || previous.range.start.line !== f.range.start.line || previous.range.start.character !== f.range.start.character) groupStart = kept.length;
+    let duplicate = false;
+    for (let k = groupStart; k < kept.length && !duplicate; k++) duplicate = kept[k].ruleId === f.ruleId && kept[k].message === f.message;
+    if (!duplicate) kept.push(f);
+  }
+  return kept;
 }

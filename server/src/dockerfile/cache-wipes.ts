@@ -61,7 +61,8 @@ export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: C
     const { index } = commandStart(command);
     const words = command.words.slice(index);
     if (words.length === 0) continue;
-    const label = words.map((w) => w.value).join(' ');
+    // Built only for a command that wipes or may (most commands of most RUNs do neither).
+    const label = () => words.map((w) => w.value).join(' ');
     const name = basename(words[0].value);
     if (name === 'cd') {
       const to = words[1]?.value;
@@ -71,18 +72,18 @@ export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: C
       const operands = rmOperands(words.slice(1));
       // Each operand as a path for each cache dir (a `~` means the home of that cache's user).
       const resolved = operands.map((word) => ({ word, paths: dirs.map((d) => expandOperand(word.value, info, d.home, word.value.startsWith('/') ? '/' : currentDir())) }));
-      if (resolved.some((r) => r.paths.includes(undefined))) unsure.push(label);
+      if (resolved.some((r) => r.paths.includes(undefined))) unsure.push(label());
       const hits = resolved.filter((r) => dirs.some((d, k) => hitsDir(r.paths[k], d.dir)));
       if (hits.length === 0) continue;
       // Only removing the mount point (or a folder above it) fails: inside the mount, rm empties it.
       const fails = hits.some((r) => dirs.some((d, k) => containsDir(r.paths[k], d.mountTarget ?? d.dir)));
-      wipes.push({ command, operands: hits.length === operands.length ? [] : hits.map((r) => r.word), label, failsWithMount: fails });
+      wipes.push({ command, operands: hits.length === operands.length ? [] : hits.map((r) => r.word), label: label(), failsWithMount: fails });
     } else if (tool === 'pip' && isPipCacheWipe(words)) {
-      wipes.push({ command, operands: [], label, failsWithMount: false });
+      wipes.push({ command, operands: [], label: label(), failsWithMount: false });
     } else if (tool === 'npm' && name === 'npm' && isNpmCacheClean(words.slice(1).map((w) => w.value))) {
-      wipes.push({ command, operands: [], label, failsWithMount: false });
+      wipes.push({ command, operands: [], label: label(), failsWithMount: false });
     } else if (typeof tool === 'function' && tool(words.map((w) => w.value))) {
-      wipes.push({ command, operands: [], label, failsWithMount: false });
+      wipes.push({ command, operands: [], label: label(), failsWithMount: false });
     }
   }
   return { wipes, unsure };

@@ -19,7 +19,17 @@ const IMAGE_ENVIRONMENTS: Array<{ repository: RegExp; env: Readonly<Record<strin
 
 /** The variables the image sets that dockopt knows of (none for an image it has no facts about). */
 export function imageEnvironment(image: string | undefined): Readonly<Record<string, string>> {
-  if (image === undefined) return {};
-  const repository = imageRepository(image);
-  return IMAGE_ENVIRONMENTS.find((e) => e.repository.test(repository))?.env ?? {};
+  if (image === undefined) return NONE;
+  let env = BY_IMAGE.get(image);
+  if (env === undefined) {
+    const repository = imageRepository(image);
+    env = IMAGE_ENVIRONMENTS.find((e) => e.repository.test(repository))?.env ?? NONE;
+    // Every RUN asks, and a file names few images: bounded so that no input grows it without end.
+    if (BY_IMAGE.size >= 1000) BY_IMAGE.clear();
+    BY_IMAGE.set(image, env);
+  }
+  return env;
 }
+
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+const BY_IMAGE = new Map<string, Readonly<Record<string, string>>>();

@@ -2,7 +2,7 @@
  * Publishes the findings of open documents as diagnostics (and the status notification the
  * client's language status item shows), re-checking every open document once per burst of events.
  */
-import { DiagnosticSeverity } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src/protocol';
 import { levelOf } from '../engine';
@@ -22,7 +22,7 @@ export class Diagnostics {
    * re-checks every open document) that finds the same is not sent again, so a client never gets
    * one version's diagnostics twice unless they changed (a context scan that completed).
    */
-  private readonly published = new Map<string, { version: number; diagnostics: string }>();
+  private readonly published = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   /** `docsBase`: where the rule pages the diagnostics link to are (bundled beside the server), if found. */
   constructor(
@@ -56,10 +56,11 @@ export class Diagnostics {
       const diagnostics = findings.map((f) => toDiagnostic(f, this.docsBase));
       const notice = linter.noticeOf(open);
       if (notice) diagnostics.push({ range: notice.range, severity: DiagnosticSeverity.Information, source: 'dockopt', message: notice.message });
-      const key = JSON.stringify(diagnostics);
       const last = this.published.get(doc.uri);
-      if (last?.version !== doc.version || last.diagnostics !== key) {
-        this.published.set(doc.uri, { version: doc.version, diagnostics: key });
+      // Compared only for a re-check of the version last sent: serializing thousands of
+      // diagnostics at every keystroke to compare them with another version's cost milliseconds.
+      if (last?.version !== doc.version || JSON.stringify(last.diagnostics) !== JSON.stringify(diagnostics)) {
+        this.published.set(doc.uri, { version: doc.version, diagnostics });
         void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
       }
       if (documentKind(open) === 'dockerfile') {

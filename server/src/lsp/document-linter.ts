@@ -9,7 +9,8 @@ import { lintFile } from '../lint-workspace';
 import { prepareScan } from '../dockerignore/recommended-patterns';
 import type { ResolvedSettings } from '../settings';
 import { kindOf } from '../workspace/discover';
-import { checkLimitNotice, type CheckLimitNotice } from './check-limits';
+import { checkLimitNotice, EDITOR_CHECK_MS, stoppedNotice, type CheckLimitNotice } from './check-limits';
+import { withDeadline } from '../work-budget';
 import type { WorkspaceModel } from '../workspace/workspace';
 
 export interface OpenDocument {
@@ -25,8 +26,10 @@ interface CacheEntry {
   settings: ResolvedSettings;
   model?: DockerfileModel;
   findings: ReportedFinding[];
-  /** Set when the document is too large to check while it is edited (check-limits.ts). */
+  /** Set when the document is too large to check while it is edited, or its check ran out of time (check-limits.ts). */
   notice?: CheckLimitNotice;
+  /** The check ran out of time: the next check of this version tries again. */
+  stopped?: true;
 }
 
 export type DocumentKind = 'dockerfile' | 'dockerignore';
@@ -50,6 +53,8 @@ export class DocumentLinter {
     private readonly workspace: WorkspaceModel,
     /** Called when background scans land for these contexts' builds, to re-lint. */
     private readonly onScansLanded: () => void,
+    /** How long one check may take, parse included (check-limits.ts); tests give their own. */
+    private readonly checkLimit: { ms: number; clock?: () => number } = { ms: EDITOR_CHECK_MS },
   ) {}
 
   invalidateAll(): void {
@@ -68,14 +73,24 @@ export class DocumentLinter {
     if (cached && cached.version === doc.version && cached.generation === this.generation && cached.settings === settings) {
       return cached.findings;
     }
-    const notice = cached?.version === doc.version ? cached.notice : checkLimitNotice(doc.text, kind);
+    const notice = cached?.version === doc.version && !cached.stopped ? cached.notice : checkLimitNotice(doc.text, kind);
     if (notice) {
       this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, findings: [], notice });
       return [];
     }
+    // A new version: let the last one's parse and findings go before this one is parsed, so that
+    // a large document's two parses are not held at once (the peak is what the RSS keeps).
+    if (cached && cached.version !== doc.version) this.cache.delete(doc.path);
+    const clock = this.checkLimit.clock ?? (() => performance.now());
+    const deadline = clock() + this.checkLimit.ms;
     const model = kind === 'dockerfile' ? (cached?.version === doc.version && cached.model ? cached.model : parseDockerfile(doc.text)) : undefined;
-    const findings = lintFile(this.workspace, doc.path, settings, model);
-    this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, model, findings });
+    const { value: findings, stoppedRules } = withDeadline(deadline, () => lintFile(this.workspace, doc.path, settings, model), clock);
+    if (stoppedRules.length > 0) {
+      // Not the model: a rule stopped halfway may have left its per-parse memos half filled.
+      this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, findings, notice: stoppedNotice(stoppedRules, this.checkLimit.ms), stopped: true });
+    } else {
+      this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, model, findings });
+    }
     this.scanInBackground(doc.path, kind);
     return findings;
   }
