@@ -85,7 +85,8 @@ export interface PipOption {
  */
 export function readPipOption(word: string, subcommand?: string): PipOption | undefined {
   if (!word.startsWith('-') || word === '-' || word === '--') return undefined;
-  const command = subcommand !== undefined ? PIP_COMMAND_OPTIONS[subcommand] : undefined;
+  // Own keys only: `pip constructor` must not find Object's.
+  const command = subcommand !== undefined && Object.hasOwn(PIP_COMMAND_OPTIONS, subcommand) ? PIP_COMMAND_OPTIONS[subcommand] : undefined;
   if (!word.startsWith('--')) {
     const short = word.slice(0, 2);
     const takesValue = command !== undefined && PIP_SHORT_VALUES[subcommand!].includes(short[1]);
@@ -93,14 +94,27 @@ export function readPipOption(word: string, subcommand?: string): PipOption | un
   }
   const eq = word.indexOf('=');
   const written = eq < 0 ? word : word.slice(0, eq);
-  const flags = command ? [...PIP_GENERAL_FLAGS, ...command[0]] : PIP_GENERAL_FLAGS;
-  const values = command ? [...PIP_GENERAL_VALUES, ...command[1]] : PIP_GENERAL_VALUES;
-  const all = [...flags, ...values];
-  const exact = all.includes(written) ? written : undefined;
-  const matches = exact ? [exact] : all.filter((o) => o.startsWith(written));
+  const { all, values } = longOptionsOf(subcommand, command);
+  const exact = all.has(written) ? written : undefined;
+  const matches = exact ? [exact] : [...all].filter((o) => o.startsWith(written));
   if (matches.length !== 1) return undefined;
   const name = matches[0];
-  return { name, inline: eq < 0 ? undefined : word.slice(eq + 1), takesValue: values.includes(name) };
+  return { name, inline: eq < 0 ? undefined : word.slice(eq + 1), takesValue: values.has(name) };
+}
+
+/** pip's long options for a subcommand (general ones included), built once per subcommand: every option word asks. */
+const LONG_OPTIONS = new Map<string | undefined, { all: ReadonlySet<string>; values: ReadonlySet<string> }>();
+
+function longOptionsOf(subcommand: string | undefined, command: (typeof PIP_COMMAND_OPTIONS)[string] | undefined) {
+  const key = command ? subcommand : undefined;
+  let options = LONG_OPTIONS.get(key);
+  if (!options) {
+    const flags = command ? [...PIP_GENERAL_FLAGS, ...command[0]] : PIP_GENERAL_FLAGS;
+    const values = command ? [...PIP_GENERAL_VALUES, ...command[1]] : PIP_GENERAL_VALUES;
+    options = { all: new Set([...flags, ...values]), values: new Set(values) };
+    LONG_OPTIONS.set(key, options);
+  }
+  return options;
 }
 
 /** The index of pip's subcommand word in `words`, from `from` on (past general options and their values). */

@@ -227,6 +227,10 @@ type Token = { kind: 'word'; word: ShellWord } | { kind: 'op'; op: string };
 const OPERATORS = ['&&', '||', ';;', '|&', ';', '|', '&', '(', ')'];
 
 /** Splits mapped chars into words and operators; `newlines` makes a newline a separator (scripts). */
+/** Characters that end a word or change how it reads (quotes, escapes, expansions), by char code. */
+const WORD_SPECIAL = new Uint8Array(128);
+for (const c of ' \t\n\r;&|()<>\\\'"$`') WORD_SPECIAL[c.charCodeAt(0)] = 1;
+
 function tokenize(mapped: MappedText, newlines = false): Token[] {
   const chars = mapped.text;
   work.shellCharsRead += chars.length;
@@ -297,8 +301,11 @@ function tokenize(mapped: MappedText, newlines = false): Token[] {
         i = close + 1;
         continue;
       }
-      value += c;
-      i++;
+      // Plain characters up to the next one this loop must look at, appended at once.
+      let j = i + 1;
+      while (j < n && !WORD_SPECIAL[chars.charCodeAt(j)]) j++;
+      value += j === i + 1 ? c : chars.slice(i, j);
+      i = j;
     }
     const endIndex = Math.min(i, n) - 1;
     // `2>file`: a word of digits right before a redirection is its file descriptor.
