@@ -14,7 +14,16 @@ export interface RunMount {
   valueRange?: { start: Position; end: Position };
 }
 
-export function readMounts(run: Instruction): RunMount[] {
+export function readMounts(run: Instruction): readonly RunMount[] {
+  // Every cache rule asks for every RUN: read once per parse (the instruction is the parse's).
+  let mounts = MOUNTS.get(run);
+  if (!mounts) MOUNTS.set(run, (mounts = readMountFlags(run)));
+  return mounts;
+}
+
+const MOUNTS = new WeakMap<Instruction, readonly RunMount[]>();
+
+function readMountFlags(run: Instruction): readonly RunMount[] {
   type MountFlag = { getName(): string; getValue(): string | null; getValueRange(): { start: Position; end: Position } | null };
   const flags = (run as Partial<{ getFlags(): MountFlag[] }>).getFlags?.();
   if (!flags) return [];

@@ -135,7 +135,7 @@ function besideMount(run: ManagerRun, c: ManagerRun['calls'][number], uncovered:
 }
 
 /** The mount is there, but belongs to root and the manager runs as a user whose uid dockopt knows. */
-function checkOwner(context: Context, info: InstructionInfo, run: ManagerRun, mounts: RunMount[]): void {
+function checkOwner(context: Context, info: InstructionInfo, run: ManagerRun, mounts: readonly RunMount[]): void {
   const { model } = context;
   const unwritable = distinctDirs(run.calls.flatMap((c) => c.caches)).flatMap((cache) => {
     const mount = coveringCacheMount(mounts, cache.dir);

@@ -145,7 +145,7 @@ function mountPlan(uncovered: Array<CacheLocation & { dir: string }>, homeless: 
  * The mount is there but belongs to root: pip, running as another user, cannot write to it,
  * says "The cache has been disabled" and downloads everything again.
  */
-function checkOwner(context: Context, info: InstructionInfo, run: PipRun, mounts: RunMount[]): void {
+function checkOwner(context: Context, info: InstructionInfo, run: PipRun, mounts: readonly RunMount[]): void {
   const { path, model } = context;
   const locations = distinctDirs(run.calls.map((c) => c.location));
   const unwritable = locations.flatMap((location) => {
