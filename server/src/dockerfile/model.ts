@@ -5,6 +5,7 @@
  */
 import { DockerfileParser, type Dockerfile, type Instruction, type From } from 'dockerfile-ast';
 import './argument-memo';
+import './comment-placement';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from '../positions';
 import type { RuleId } from '../rule-ids';
