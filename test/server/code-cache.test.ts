@@ -69,6 +69,17 @@ test('a changed bundle of the same length gets a cache of its own, and the old o
   assert.notEqual(caches(cacheDir)[0], old);
 });
 
+test('a bundle with text that is not ASCII runs with that text, from the cache too', () => {
+  // The launcher decodes an ASCII bundle byte for byte (code-cache.ts, sourceText): one that is
+  // not must still be read as UTF-8, or its strings would come out as mojibake.
+  const file = writeBundle(path.join(root, 'e'), 'ε→ü');
+  const cacheDir = path.join(root, 'e-cache');
+  const first = start(file, cacheDir);
+  const second = start(file, cacheDir);
+  assert.deepEqual([first.use, second.use], ['none', 'used']);
+  for (const { ran } of [first, second]) assert.deepEqual([ran.tag, ran.sum], ['ε→ü', 2 * 199 + 3]);
+});
+
 test('a cache folder that cannot be made leaves the bundle running', () => {
   const file = writeBundle(path.join(root, 'd'), 'four');
   const blocker = path.join(root, 'not-a-folder');
