@@ -17,15 +17,20 @@ type RawArguments = (this: Instruction) => Argument[];
 
 const prototype = Instruction.prototype as unknown as { getRawArguments?: RawArguments };
 const read = prototype.getRawArguments;
-const memo = new WeakMap<Instruction, Argument[]>();
+/**
+ * Kept on the instruction itself: a WeakMap lookup cost more than the rest of the call, and the
+ * parse asks about five times per instruction.
+ */
+const MEMO = Symbol('dockopt.rawArguments');
+type Memoized = Instruction & { [MEMO]?: Argument[] };
 
 /** True when the memo is in place. */
 export const argumentMemoInstalled = typeof read === 'function';
 
 if (read) {
-  prototype.getRawArguments = function getRawArgumentsOnce(this: Instruction): Argument[] {
-    let args = memo.get(this);
-    if (!args) memo.set(this, (args = read.call(this)));
+  prototype.getRawArguments = function getRawArgumentsOnce(this: Memoized): Argument[] {
+    let args = this[MEMO];
+    if (!args) this[MEMO] = args = read.call(this);
     return args.slice();
   };
 }
