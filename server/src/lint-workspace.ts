@@ -43,7 +43,7 @@ export function lintedFiles(workspace: WorkspaceModel): string[] {
  */
 export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: SettingsFor, only?: readonly string[]): Promise<ReportedFinding[]> {
   const files = only ?? lintedFiles(workspace);
-  const scans = files.map((file) => workspace.ensureScans(kindOf(file) === 'dockerignore' ? workspace.buildsForIgnoreFile(file) : workspace.buildsFor(file)));
+  const scans = files.map((file) => workspace.ensureContextScans(workspace.contextDirsOf(file)));
   // Awaited in order below; a failure is rethrown there, not reported as unhandled meanwhile.
   for (const scan of scans) scan.catch(() => undefined);
   const findings: ReportedFinding[] = [];
@@ -62,9 +62,9 @@ export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: Sett
  */
 function withoutEchoes(findings: ReportedFinding[]): ReportedFinding[] {
   const fixKey = (f: ReportedFinding) => `${f.ruleId}|${JSON.stringify(f.fixes.find((x) => x.isPreferred)?.changes ?? f.message)}`;
-  const onIgnoreFiles = findings.filter((f) => kindOf(f.path) === 'dockerignore');
-  if (onIgnoreFiles.length === 0) return findings;
-  const echoingRules = new Set(onIgnoreFiles.map((f) => f.ruleId));
-  const onDockerfiles = new Set(findings.filter((f) => kindOf(f.path) !== 'dockerignore' && echoingRules.has(f.ruleId)).map(fixKey));
-  return findings.filter((f) => kindOf(f.path) !== 'dockerignore' || !onDockerfiles.has(fixKey(f)));
+  const onIgnoreFile = findings.map((f) => kindOf(f.path) === 'dockerignore');
+  if (!onIgnoreFile.includes(true)) return findings;
+  const echoingRules = new Set(findings.filter((_, i) => onIgnoreFile[i]).map((f) => f.ruleId));
+  const onDockerfiles = new Set(findings.filter((f, i) => !onIgnoreFile[i] && echoingRules.has(f.ruleId)).map(fixKey));
+  return findings.filter((f, i) => !onIgnoreFile[i] || !onDockerfiles.has(fixKey(f)));
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { discover, discoverSync, isDockerfileName, isDockerignoreName } from '../../server/src/workspace/discover';
+import { discover, discoverSync, isDockerfileName, isDockerignoreName, kindOf } from '../../server/src/workspace/discover';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
@@ -60,4 +60,47 @@ test('file names', () => {
   }
   for (const name of ['.dockerignore', 'Dockerfile.dockerignore', 'api.Dockerfile.dockerignore']) assert.equal(isDockerignoreName(name), true, name);
   assert.equal(isDockerignoreName('dockerignore'), false);
+});
+
+test('every name with a kind is found, whatever its case and folder (the walk tests names quickly first)', async () => {
+  const named = [
+    'Dockerfile',
+    'DOCKERFILE',
+    'dockerfile.prod',
+    'Dockerfile-api',
+    'Dockerfile_worker',
+    'api.Dockerfile',
+    'api.dockerfile',
+    'Containerfile',
+    'CONTAINERFILE.dev',
+    'web.containerfile',
+    '.dockerignore',
+    'api.Dockerfile.dockerignore',
+    'compose.yaml',
+    'compose.yml',
+    'docker-compose.yaml',
+    'docker-compose.yml',
+    'compose.prod.yaml',
+    'docker-compose-dev.yml',
+    'docker-compose.override.yml',
+    '.devcontainer.json',
+    '.devcontainer/devcontainer.json',
+    '.devcontainer/python/devcontainer.json',
+  ];
+  // The same names in a folder whose own name would pass the quick test, and in one that would not.
+  const files: Record<string, string> = {};
+  for (const name of named) {
+    files[`docker-stuff/${name}`] = '';
+    files[`plain/${name}`] = '';
+  }
+  for (const name of ['main.py', 'docs/README.md', 'dockerignore', 'composer.json', 'containers.txt', 'Dockerfile.md']) files[`plain/${name}`] = '';
+  const root = makeTree(files);
+  const found = await discover(root);
+  const all = relAll(root, [...found.dockerfiles, ...found.composeFiles, ...found.dockerignores]).sort();
+  const expected = Object.keys(files)
+    .filter((rel) => kindOf(path.join(root, rel)) !== undefined)
+    .sort();
+  assert.deepEqual(all, expected);
+  assert.equal(expected.length, named.length * 2);
+  assert.deepEqual(relAll(root, [...discoverSync(root).dockerfiles]).sort(), relAll(root, found.dockerfiles).sort());
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { WorkspaceModel } from '../../server/src/workspace/workspace';
+import { isInsideDir, WorkspaceModel } from '../../server/src/workspace/workspace';
+import { isInside } from '../../shared/src/files/containment';
 import { makeWorkspace, writeFiles } from '../helpers/temp-workspace';
 
 const roots: string[] = [];
@@ -254,4 +255,14 @@ test('.env values: single quotes, a trailing comment, CRLF lines and blank lines
   });
   assert.equal(ws.buildsFor(at('services/api/Dockerfile'))[0].service, 'api');
   assert.equal(ws.buildsFor(at('services/web/Dockerfile'))[0].service, 'web');
+});
+
+test('isInsideDir: its quick answer for plain names is the answer of the full path comparison', () => {
+  const dir = path.resolve('/ctx/app');
+  const names = ['', '.', './', './/', './/.', 'a', './a', 'a/', 'a/.', 'a//b', '.a', '...', '....//', 'x..', '..x', '..', '../x', 'a/..', 'a/../b', 'a/../..', '/abs', '.\\x', 'a b/c'];
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const expected = path.relative(dir, full) !== '' && isInside(dir, full);
+    assert.equal(isInsideDir(dir, name), expected, JSON.stringify(name));
+  }
 });

@@ -25,7 +25,7 @@ import { formatBytes } from '../../../shared/src/format-bytes';
 import { isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import { inputsOfText, type BuildInputs } from './build-inputs';
 import { entryLines, RECOMMENDED_GROUPS, type Drops, type PatternGroup, type PatternPlan, type RecommendedPattern } from './pattern-groups';
-import { analysisOf, EXCLUDED, excludedBy, isWholeContext, pathsOf, protectedFiles, remember, stateOf, USER_EXCEPTION } from './scan-analysis';
+import { analysisOf, EXCLUDED, excludedBy, isWholeContext, mayMatchAny, pathsOf, protectedFiles, remember, rulesOf, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
 
 /**
  * Does the expensive part of judging a fresh scan (which files each recommended pattern
@@ -144,14 +144,21 @@ function computePlan(text: string, builds: readonly BuildToProtect[], reaches: r
   const plan: PatternPlan = { entries: [], files: 0, bytes: 0, truncated: builds.some((b) => b.scan.truncated) };
   const newlyExcluded = builds.map(() => new Set<number>());
   const current = compileIgnore(text);
+  // What each entry is judged against, the same for every entry: looked up once.
+  const facts = builds.map((b, i): BuildFacts => ({ reach: reaches[i], state: stateOf(b.scan, text), guarded: protectedFiles(b.scan, b.inputs.sources) }));
   for (const group of RECOMMENDED_GROUPS) {
     if (group.usedBy && builds.some((b) => group.usedBy!.test(b.inputs.commands))) continue;
     for (const recommended of group.patterns) {
       const kind = recommended.kind ?? group.kind;
-      for (const entry of candidatesOf(recommended, kind)) {
+      const candidates = candidatesOf(recommended, kind);
+      // An entry leaves out only files that match its pattern: when no form of it can match a
+      // file of any of the contexts, it is not effective, whatever the judgement. Most entries
+      // (.git, .venv, *.log…) name nothing in a given context.
+      if (onlyEffective && !candidates.some((entry) => builds.some((b) => mayMatchAny(b.scan, rulesOf(entry.pattern))))) continue;
+      for (const entry of candidates) {
         if (plan.entries.some((e) => e.entry.pattern === entry.pattern)) break;
         const lines = entryLines(entry, current);
-        const verdicts = builds.map((b, i) => judge(b, reaches[i], text, lines, entry.pattern, kind));
+        const verdicts = builds.map((b, i) => judge(b, facts[i], lines, entry.pattern, kind));
         if (verdicts.some((v) => v === 'unsafe')) continue; // try the narrower form, if any
         const effective = verdicts as number[][];
         if (onlyEffective && !effective.some((files) => files.length > 0)) break;
@@ -183,16 +190,25 @@ function candidatesOf(entry: RecommendedPattern, kind: PatternGroup['kind']): Re
   return [entry, { ...entry, pattern: entry.pattern.slice(3) }];
 }
 
+/** What judging an entry for one build needs besides the entry. */
+interface BuildFacts {
+  reach: Reach;
+  /** Per file of the scan: what the current ignore text does to it (see scan-analysis.ts). */
+  state: Uint8Array;
+  guarded: ProtectedFiles;
+}
+
 /** 'unsafe', or the files of the build's context the entry would newly exclude. */
-function judge(build: BuildToProtect, reach: Reach, text: string, lines: string[], pattern: string, kind: PatternGroup['kind']): 'unsafe' | number[] {
+function judge(build: BuildToProtect, { reach, state, guarded }: BuildFacts, lines: string[], pattern: string, kind: PatternGroup['kind']): 'unsafe' | number[] {
   // Content may be read at run time from any folder of the application, today's files or tomorrow's.
   if (kind === 'content' && reach.dirs.some((dir) => couldReachInside(pattern, dir))) return 'unsafe';
-  const matcher = compilePatterns(lines);
+  const rules = rulesOf(lines.join('\n'));
   for (const source of build.inputs.sources) {
-    if (!isWholeContext(source) && !isCopyGlob(source) && matcher.ignores(source)) return 'unsafe';
+    if (isWholeContext(source) || isCopyGlob(source)) continue;
+    // A rule matches a path only if the path holds its literal text: most sources hold none.
+    if (!rules.some((r) => !r.exception && (r.literal === '' || source.includes(r.literal)))) continue;
+    if (compilePatterns(lines).ignores(source)) return 'unsafe';
   }
-  const state = stateOf(build.scan, text);
-  const guarded = protectedFiles(build.scan, build.inputs.sources);
   const added: number[] = [];
   const excluded = excludedBy(build.scan, lines);
   for (const i of excluded) {

@@ -5,7 +5,7 @@
  */
 import type { ContextScan } from '../workspace/build-context';
 import { indicesUnder } from '../workspace/context-scan';
-import { compileIgnore, compilePatterns } from '../../../shared/src/dockerignore/ignore-matcher';
+import { compileIgnore, compilePatterns, parseIgnoreLines, type IgnoreRule } from '../../../shared/src/dockerignore/ignore-matcher';
 import { compileCopyGlob, isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import type { PatternPlan } from './pattern-groups';
 
@@ -79,12 +79,54 @@ const MAX_CACHED_ENTRIES = 256;
 export function excludedBy(scan: ContextScan, lines: string[]): number[] {
   const key = lines.join('\n');
   return remember(analysisOf(scan).excludedBy, key, () => {
+    // Most recommended entries name files a given context does not have: one substring search
+    // over the whole listing rules them out, without testing each path.
+    if (!mayMatchAny(scan, rulesOf(key))) return [];
     const out: number[] = [];
-    compilePatterns(lines).ignoresAll(pathsOf(scan)).forEach((hit, i) => {
-      if (hit) out.push(i);
-    });
+    const flags = compileIgnore(key).ignoresAll(pathsOf(scan));
+    for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
     return out;
   }, MAX_CACHED_ENTRIES);
+}
+
+const RULES = new Map<string, readonly IgnoreRule[]>();
+const MAX_RULES = 512;
+
+/**
+ * The compiled rules of some lines, without a matcher (each has its own per-folder memo, which
+ * a test of the rules' literal text does not need). The lines are dockopt's own: few texts.
+ */
+export function rulesOf(text: string): readonly IgnoreRule[] {
+  let rules = RULES.get(text);
+  if (!rules) {
+    rules = parseIgnoreLines(text);
+    if (RULES.size >= MAX_RULES) RULES.delete(RULES.keys().next().value as string);
+    RULES.set(text, rules);
+  }
+  return rules;
+}
+
+const listings = new WeakMap<ContextScan, string>();
+
+/** Every path of the scan, one per line: a path holds no line break that a pattern's literal could span. */
+function listingOf(scan: ContextScan): string {
+  let listing = listings.get(scan);
+  if (listing === undefined) {
+    listing = pathsOf(scan).join('\n');
+    listings.set(scan, listing);
+  }
+  return listing;
+}
+
+/**
+ * False when no file of the scan can match an excluding rule: a path that a rule (or one of its
+ * parents) matches contains the rule's literal text (see ignore-matcher.ts), so a literal found
+ * nowhere in the listing rules the rule out. Exceptions only re-include, so they are not asked.
+ * A file name with a line break may make this say true needlessly, never false wrongly.
+ */
+export function mayMatchAny(scan: ContextScan, rules: readonly IgnoreRule[]): boolean {
+  const listing = listingOf(scan);
+  return rules.some((rule) => !rule.exception && (rule.literal === '' || listing.includes(rule.literal)));
 }
 
 export interface ProtectedFiles {

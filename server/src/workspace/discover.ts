@@ -67,6 +67,14 @@ export function discoverSync(root: string, options: DiscoverOptions = {}): Disco
   }
 }
 
+/**
+ * A quick test every kinded name passes: a Dockerfile or Containerfile name holds `docker` or
+ * `container` (in any case), a .dockerignore `docker`, a compose file `compose`, a dev container
+ * file `container`. The walk asks it of every file of the tree (10⁵ in a large monorepo) and
+ * asks `kindOf` only of the few that pass.
+ */
+const MAY_HAVE_KIND = new RegExp(`(?:docker|compose|container)[^${path.sep === '/' ? '/' : '\\\\/'}]*$`, 'i');
+
 function crawler(root: string, options: DiscoverOptions) {
   const absRoot = path.resolve(root);
   const excluded = options.exclude?.length ? compileExcludeGlobs(options.exclude) : undefined;
@@ -74,7 +82,7 @@ function crawler(root: string, options: DiscoverOptions) {
   return new fdir()
     .withFullPaths()
     .exclude((dirName, dirPath) => ALWAYS_SKIPPED.has(dirName) || (!!excluded && excluded(rel(dirPath))))
-    .filter((filePath) => kindOf(filePath) !== undefined && !(excluded && excluded(rel(filePath))))
+    .filter((filePath) => MAY_HAVE_KIND.test(filePath) && kindOf(filePath) !== undefined && !(excluded && excluded(rel(filePath))))
     .crawl(absRoot);
 }
 

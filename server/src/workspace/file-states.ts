@@ -4,7 +4,7 @@
  * Kept apart from the build mapping (build-index.ts) so each cache is dropped by one owner.
  */
 import * as path from 'node:path';
-import { readTextFile, readTextFileSync, shownPath, type ReadResult } from '../../../shared/src/files/safe-read';
+import { readTextFileSync, shownPath, type ReadResult } from '../../../shared/src/files/safe-read';
 import { writeRefusal } from './write-policy';
 
 export interface FileState {
@@ -53,11 +53,23 @@ export class FileStates {
     return state;
   }
 
-  /** Reads a file into the cache without blocking (a later `read` then finds it). */
-  async readAsync(abs: string): Promise<void> {
-    if (this.overlay.has(abs) || this.files.has(abs)) return;
-    const state = toFileState(await readTextFile(abs, this.roots()));
-    if (!this.files.has(abs)) this.files.set(abs, state);
+  /**
+   * Reads files into the cache (a later `read` then finds them) without holding the event loop
+   * for long: synchronous reads in slices of a few milliseconds, with a turn of the loop between
+   * slices. Not `fs.promises`: its seven round trips per file (lstat, realpath, open, stat, two
+   * reads, close) took five times the main thread's time of a synchronous read, about half a
+   * second for the 2 000 ignore-file candidates of a 1 000-service workspace.
+   */
+  async readAll(paths: readonly string[], sliceMs = 4): Promise<void> {
+    let sliceEnd = performance.now() + sliceMs;
+    for (const abs of paths) {
+      if (performance.now() > sliceEnd) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceEnd = performance.now() + sliceMs;
+      }
+      if (this.overlay.has(abs) || this.files.has(abs)) continue;
+      this.files.set(abs, toFileState(readTextFileSync(abs, this.roots())));
+    }
   }
 
   /** Forgets one path: it is read again when next asked for. */

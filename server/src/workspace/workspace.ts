@@ -126,7 +126,7 @@ export class WorkspaceModel {
     this.composeParses.clear();
     // An index built before these files were known (a request during discovery) is stale now.
     this.index = undefined;
-    await Promise.all([...this.known.composeFiles].map((file) => this.readAsync(file)));
+    await this.fileStates.readAll([...this.known.composeFiles]);
     this.index = undefined;
     // Warm what the synchronous reads will ask for: both candidate ignore files per build.
     const specs = [...this.buildIndex().byDockerfile.values()].flat();
@@ -136,7 +136,7 @@ export class WorkspaceModel {
       wanted.add(path.join(spec.contextDir, IGNORE_NAME));
       wanted.add(path.join(path.dirname(spec.dockerfilePath), IGNORE_NAME));
     }
-    await Promise.all([...wanted].map((file) => this.readAsync(file)));
+    await this.fileStates.readAll([...wanted]);
   }
 
   /**
@@ -248,10 +248,7 @@ export class WorkspaceModel {
 
   /** Every build of a Dockerfile: one per compose service that builds it, else one. */
   buildsFor(dockerfilePath: string): BuildContext[] {
-    const abs = path.resolve(dockerfilePath);
-    const specs = this.buildIndex().byDockerfile.get(abs) ?? [this.defaultSpec(abs)];
-    this.work.specVisits += specs.length;
-    return specs.map((spec) => this.toBuildContext(spec, false));
+    return this.dockerfileSpecs(path.resolve(dockerfilePath)).map((spec) => this.toBuildContext(spec, false));
   }
 
   /**
@@ -259,26 +256,18 @@ export class WorkspaceModel {
    * beside it but read another file (their context is elsewhere). Each carries its Dockerfile's text.
    */
   buildsForIgnoreFile(ignorePath: string): BuildContext[] {
-    const abs = path.resolve(ignorePath);
-    const dir = path.dirname(abs);
-    const index = this.buildIndex();
-    const candidates: BuildSpec[] = [];
-    if (path.basename(abs) === IGNORE_NAME) candidates.push(...(index.byContextDir.get(dir) ?? []));
-    else candidates.push(...(index.byDockerfile.get(abs.slice(0, -IGNORE_NAME.length)) ?? []));
-    candidates.push(...(index.byDockerfileDir.get(dir) ?? []));
-    const seen = new Set<BuildSpec>();
-    const out: BuildContext[] = [];
-    for (const spec of candidates) {
-      this.work.specVisits++;
-      if (seen.has(spec)) continue;
-      seen.add(spec);
-      if (!this.read(spec.dockerfilePath).exists) continue;
-      const build = this.toBuildContext(spec, true);
-      const reads = build.ignoreFile.path === abs;
-      const beside = path.dirname(spec.dockerfilePath) === dir;
-      if (reads || beside) out.push(build);
-    }
-    return out;
+    return this.ignoreFileSpecs(path.resolve(ignorePath)).map((spec) => this.toBuildContext(spec, true));
+  }
+
+  /**
+   * The context folders of the builds a file is checked with (`buildsForIgnoreFile` for a
+   * .dockerignore, else `buildsFor`), without making the builds: what a workspace check waits
+   * to have scanned before it checks the file.
+   */
+  contextDirsOf(filePath: string): string[] {
+    const abs = path.resolve(filePath);
+    const specs = kindOf(abs) === 'dockerignore' ? this.ignoreFileSpecs(abs) : this.dockerfileSpecs(abs);
+    return unique(specs.map((spec) => spec.contextDir));
   }
 
   /** Builds whose context is `dir`: to re-check when a scan of it lands. */
@@ -289,10 +278,43 @@ export class WorkspaceModel {
 
   /** Starts (or joins) the scans of the builds' contexts; resolves when all have landed. */
   async ensureScans(builds: readonly BuildContext[]): Promise<void> {
-    await Promise.all(unique(builds.map((b) => b.contextDir)).map((dir) => this.scanner.ensure(dir)));
+    await this.ensureContextScans(builds.map((b) => b.contextDir));
+  }
+
+  /** Starts (or joins) the scans of these context folders; resolves when all have landed. */
+  async ensureContextScans(contextDirs: readonly string[]): Promise<void> {
+    await Promise.all(unique([...contextDirs]).map((dir) => this.scanner.ensure(dir)));
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  private dockerfileSpecs(abs: string): BuildSpec[] {
+    const specs = this.buildIndex().byDockerfile.get(abs) ?? [this.defaultSpec(abs)];
+    this.work.specVisits += specs.length;
+    return specs;
+  }
+
+  /** The builds of `buildsForIgnoreFile`, as specs. */
+  private ignoreFileSpecs(abs: string): BuildSpec[] {
+    const dir = path.dirname(abs);
+    const index = this.buildIndex();
+    const candidates: BuildSpec[] = [];
+    if (path.basename(abs) === IGNORE_NAME) candidates.push(...(index.byContextDir.get(dir) ?? []));
+    else candidates.push(...(index.byDockerfile.get(abs.slice(0, -IGNORE_NAME.length)) ?? []));
+    candidates.push(...(index.byDockerfileDir.get(dir) ?? []));
+    const seen = new Set<BuildSpec>();
+    const out: BuildSpec[] = [];
+    for (const spec of candidates) {
+      this.work.specVisits++;
+      if (seen.has(spec)) continue;
+      seen.add(spec);
+      if (!this.read(spec.dockerfilePath).exists) continue;
+      const reads = this.ignoreFileOf(spec).path === abs;
+      const beside = path.dirname(spec.dockerfilePath) === dir;
+      if (reads || beside) out.push(spec);
+    }
+    return out;
+  }
 
   private toBuildContext(spec: BuildSpec, withText: boolean): BuildContext {
     const ignoreFile = this.ignoreFileOf(spec);
@@ -302,7 +324,7 @@ export class WorkspaceModel {
       source: spec.source,
       ignoreFile,
       scan: this.scanner.peek(spec.contextDir),
-      readFile: (relPath) => (isInsideDir(spec.contextDir, relPath) ? this.readText(path.join(spec.contextDir, relPath)) : undefined),
+      readFile: (relPath) => (isInsideDir(spec.contextDir, relPath) ? this.read(path.resolve(spec.contextDir, relPath)).text : undefined),
     };
     if (spec.source === 'dockerfile-folder') build.findAbove = (relPath) => this.findAbove(spec.contextDir, relPath);
     if (spec.service !== undefined) build.service = spec.service;
@@ -433,14 +455,14 @@ export class WorkspaceModel {
   private read(abs: string): FileState {
     return this.fileStates.read(abs);
   }
-
-  private readAsync(abs: string): Promise<void> {
-    return this.fileStates.readAsync(abs);
-  }
 }
 
 /** Whether `relPath`, joined to `dir`, names something strictly below it (`..x` is a name, `../x` is not). */
 export function isInsideDir(dir: string, relPath: string): boolean {
+  // The common case, a plain name below the folder (`pyproject.toml`, `app/setup.cfg`), asked
+  // for every candidate project file of every build: no `..`, not absolute, and some character
+  // besides `.` and `/` (`.`, `./` name the folder itself).
+  if (path.sep === '/' && relPath[0] !== '/' && !relPath.includes('..')) return /[^./]/.test(relPath);
   const full = path.join(dir, relPath);
   return path.relative(dir, full) !== '' && isInside(dir, full);
 }

@@ -18,7 +18,7 @@ export function writeRefusal(abs: string, roots: readonly string[]): string | un
   }
   let stat: fs.Stats | undefined;
   try {
-    stat = fs.lstatSync(abs);
+    stat = fs.lstatSync(abs, { throwIfNoEntry: false }); // a file a fix creates: no error built
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') return `${shown} cannot be inspected (${code})`;
