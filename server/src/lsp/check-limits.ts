@@ -12,7 +12,7 @@
  */
 import type { Range } from 'vscode-languageserver';
 
-/** Larger documents take over half a second to parse alone (about 1.2–1.8 ms per KB here). */
+/** Larger documents take over half a second to parse alone (about 1 ms per KB here, more on a busy machine). */
 export const MAX_CHECKED_CHARS = 512 * 1024;
 export const MAX_INSTRUCTION_CHARS = 256 * 1024;
 
