@@ -54,9 +54,9 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
     if (level === 'off' || !rule.checkDockerfile || model.globallyIgnored.has(rule.meta.id)) continue;
     // A rule that does not read the build context would only repeat itself for each service.
     const ruleContexts = rule.meta.perBuild ? contexts : contexts.slice(0, 1);
-    ruleContexts.forEach((buildContext, contextIndex) => {
+    ruleContexts.forEach((buildContext) => {
       work.ruleVisits++;
-      const run: RuleRun = { rule, level, contextIndex, account: new WorkAccount(RULE_WORK_BUDGET), findings: [] };
+      const run: RuleRun = { rule, level, account: new WorkAccount(RULE_WORK_BUDGET), findings: [] };
       const checkInput = { path: input.path, model, buildContext, settings: input.settings };
       if (isContractRule(rule)) {
         run.account.run(() => (run.visitors = rule.create(contextFor(rule, checkInput, run.findings))));
@@ -70,7 +70,7 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
   // that a time limit (the editor's, work-budget.ts) stops the rules still to run and keeps the
   // findings of those that finished, rather than stopping every rule halfway.
   for (const run of runs) {
-    if (run.visitors) walkDockerfile(model, [run.visitors], (_index, call) => run.account.run(call));
+    if (run.visitors) walkDockerfile(model, run.visitors, (call) => run.account.run(call));
   }
   const found: ReportedFinding[] = [];
   for (const { rule, level, account, findings } of runs) {
@@ -100,7 +100,6 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
 interface RuleRun {
   rule: Rule;
   level: Severity;
-  contextIndex: number;
   account: WorkAccount;
   findings: Finding[];
   visitors?: DockerfileVisitors;

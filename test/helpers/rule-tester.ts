@@ -109,7 +109,7 @@ export function reportsOf(rule: ContractRule, text: string, options: RuleTestOpt
       reports.push({ messageId: report.messageId, line: start.line + 1, column: start.character + 1, endColumn: end.character + 1, data: report.data, minor: report.minor });
     },
   };
-  walkDockerfile(model, [rule.create(recording)]);
+  walkDockerfile(model, rule.create(recording));
   return { reports, findings };
 }
 

@@ -21,6 +21,9 @@ export interface CheckLimitNotice {
   message: string;
 }
 
+/** An empty range at the start of a line: where a notice about the whole document or one instruction sits. */
+const atLineStart = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+
 const KB = (chars: number) => (chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MB` : `${Math.round(chars / 1024)} KB`);
 
 /** Why the document is not checked while it is edited, when it is not (a linear scan, no parse). */
@@ -29,7 +32,7 @@ export function checkLimitNotice(text: string, kind: 'dockerfile' | 'dockerignor
   const long = kind === 'dockerfile' ? longestInstruction(text) : { line: 0, chars: 0 };
   if (long.chars > MAX_INSTRUCTION_CHARS) {
     return {
-      range: { start: { line: long.line, character: 0 }, end: { line: long.line, character: 0 } },
+      range: atLineStart(long.line),
       message:
         `dockopt does not check this Dockerfile while it is edited: the instruction on line ${long.line + 1} is ${KB(long.chars)} long, ` +
         `over the ${KB(MAX_INSTRUCTION_CHARS)} it reads so that no keystroke waits for it. \`dockopt check\` reads it.`,
@@ -37,7 +40,7 @@ export function checkLimitNotice(text: string, kind: 'dockerfile' | 'dockerignor
   }
   if (text.length > MAX_CHECKED_CHARS) {
     return {
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      range: atLineStart(0),
       message: `dockopt does not check this file while it is edited: it is ${KB(text.length)}, over the ${KB(MAX_CHECKED_CHARS)} it reads so that no keystroke waits for it.`,
     };
   }
@@ -54,7 +57,7 @@ export const EDITOR_CHECK_MS = 700;
 export function stoppedNotice(stoppedRules: readonly string[], limitMs: number): CheckLimitNotice {
   const rules = stoppedRules.length === 1 ? `rule ${stoppedRules[0]}` : `rules ${stoppedRules.join(', ')}`;
   return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    range: atLineStart(0),
     message:
       `dockopt stopped checking this Dockerfile after ${limitMs} ms, so that no keystroke waits longer for it: ` +
       `${rules} did not finish and show nothing here. \`dockopt check\` checks it in full.`,

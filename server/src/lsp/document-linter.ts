@@ -95,7 +95,7 @@ export class DocumentLinter {
     return findings;
   }
 
-  /** Why the document's current version is not checked, when it is too large to check while it is edited. */
+  /** Why the document's current version is not checked, or not in full: too large to check while edited, or its check ran out of time. */
   noticeOf(doc: OpenDocument): CheckLimitNotice | undefined {
     const cached = this.cache.get(doc.path);
     return cached?.version === doc.version ? cached.notice : undefined;

@@ -137,7 +137,7 @@ export function createRule<MessageId extends string>(definition: RuleDefinition<
     checkDockerfile: create
       ? (input) => {
           const findings: Finding[] = [];
-          walkDockerfile(input.model, [create(contextFor({ meta: ruleMeta, messages: meta.messages, options: meta.options }, input, findings))]);
+          walkDockerfile(input.model, create(contextFor({ meta: ruleMeta, messages: meta.messages, options: meta.options }, input, findings)));
           return findings;
         }
       : undefined,
@@ -178,24 +178,16 @@ export function contextFor<MessageId extends string>(
 }
 
 /**
- * One walk over the instructions, calling every rule's visitor for each (`run` wraps each call,
- * so the engine can isolate a rule and charge its work budget).
+ * One walk over the instructions, calling the rule's visitor for each (`run` wraps each call, so
+ * the engine can isolate the rule, charge its work budget and stop it at the editor's time limit).
  */
-export function walkDockerfile(
-  model: DockerfileModel,
-  visitorSets: ReadonlyArray<DockerfileVisitors | undefined>,
-  run: (index: number, call: () => void) => void = (_index, call) => call(),
-): void {
+export function walkDockerfile(model: DockerfileModel, visitors: DockerfileVisitors, run: (call: () => void) => void = (call) => call()): void {
   for (const info of model.instructions) {
-    visitorSets.forEach((visitors, index) => {
-      const visit = visitors?.[info.keyword] as InstructionVisitor | undefined;
-      if (visit) run(index, () => visit(info));
-    });
+    const visit = visitors[info.keyword] as InstructionVisitor | undefined;
+    if (visit) run(() => visit(info));
   }
-  visitorSets.forEach((visitors, index) => {
-    const exit = visitors?.['Dockerfile:exit'];
-    if (exit) run(index, () => (exit as () => void)());
-  });
+  const exit = visitors['Dockerfile:exit'];
+  if (exit) run(() => (exit as () => void)());
 }
 
 /** The finding with the fixes a report gives: as they are when given as an array, else lazy. */
