@@ -25,7 +25,7 @@ import { formatBytes } from '../../../shared/src/format-bytes';
 import { isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import { inputsOfText, type BuildInputs } from './build-inputs';
 import { entryLines, RECOMMENDED_GROUPS, type Drops, type PatternGroup, type PatternPlan, type RecommendedPattern } from './pattern-groups';
-import { analysisOf, EXCLUDED, excludedBy, isWholeContext, mayMatchAny, pathsOf, protectedFiles, remember, rulesOf, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
+import { analysisOf, EXCLUDED, excludedBy, isWholeContext, mayExclude, mayMatchAny, pathsOf, protectedFiles, remember, rulesOf, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
 
 /**
  * Does the expensive part of judging a fresh scan (which files each recommended pattern
@@ -206,7 +206,7 @@ function judge(build: BuildToProtect, { reach, state, guarded }: BuildFacts, lin
   for (const source of build.inputs.sources) {
     if (isWholeContext(source) || isCopyGlob(source)) continue;
     // A rule matches a path only if the path holds its literal text: most sources hold none.
-    if (!rules.some((r) => !r.exception && (r.literal === '' || source.includes(r.literal)))) continue;
+    if (!mayExclude(source, rules)) continue;
     if (compilePatterns(lines).ignores(source)) return 'unsafe';
   }
   const added: number[] = [];

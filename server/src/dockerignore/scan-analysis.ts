@@ -125,8 +125,15 @@ function listingOf(scan: ContextScan): string {
  * A file name with a line break may make this say true needlessly, never false wrongly.
  */
 export function mayMatchAny(scan: ContextScan, rules: readonly IgnoreRule[]): boolean {
-  const listing = listingOf(scan);
-  return rules.some((rule) => !rule.exception && (rule.literal === '' || listing.includes(rule.literal)));
+  return mayExclude(listingOf(scan), rules);
+}
+
+/**
+ * False when no excluding rule can match a path in `text` (one path, or many joined by line
+ * breaks): a rule matches only paths that hold its literal text.
+ */
+export function mayExclude(text: string, rules: readonly IgnoreRule[]): boolean {
+  return rules.some((rule) => !rule.exception && (rule.literal === '' || text.includes(rule.literal)));
 }
 
 export interface ProtectedFiles {
