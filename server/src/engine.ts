@@ -7,7 +7,7 @@ import { rules } from './rules';
 import { readSuppressions } from './suppressions';
 import { work } from './work-counters';
 import { contextFor, walkDockerfile, type ContractRule, type DockerfileVisitors } from './rules/create-rule';
-import { noteStoppedByDeadline, RULE_WORK_BUDGET, WorkAccount } from './work-budget';
+import { noteStoppedByDeadline, RULE_WORK_BUDGET, stopIfPastDeadline, WorkAccount } from './work-budget';
 import type { Finding, Rule, Severity } from './rules/types';
 import type { ResolvedSettings } from './settings';
 import type { BuildContext } from './workspace/build-context';
@@ -70,7 +70,8 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
   // that a time limit (the editor's, work-budget.ts) stops the rules still to run and keeps the
   // findings of those that finished, rather than stopping every rule halfway.
   for (const run of runs) {
-    if (run.visitors) walkDockerfile(model, run.visitors, (call) => run.account.run(call));
+    const visitors = run.visitors;
+    if (visitors) run.account.run(() => walkDockerfile(model, visitors, stopIfPastDeadline));
   }
   const found: ReportedFinding[] = [];
   for (const { rule, level, account, findings } of runs) {

@@ -50,6 +50,15 @@ export function chargeWork(units: number): void {
   }
 }
 
+/**
+ * Inside a rule's account, under the editor's time limit: stops the rule (as a charge past the
+ * deadline does) once the limit has passed. The engine calls it before each visitor call, so a
+ * rule whose visits charge little is stopped between them.
+ */
+export function stopIfPastDeadline(): void {
+  if (deadline !== Infinity && remaining !== Infinity && isPastDeadline()) throw new WorkBudgetExceeded();
+}
+
 function isPastDeadline(): boolean {
   if (!pastDeadline && clock() > deadline) pastDeadline = true;
   return pastDeadline;

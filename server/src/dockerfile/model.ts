@@ -3,9 +3,10 @@
  * with the facts rules keep asking for (stages, the USER and ENV in force at each
  * instruction, suppression comments, line endings) computed once.
  */
-import { DockerfileParser, type Dockerfile, type Instruction, type From } from 'dockerfile-ast';
+import type { Instruction, From } from 'dockerfile-ast';
 import './argument-memo';
 import './comment-placement';
+import { parseInstructions, type ParseRecord } from './incremental-parse';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from '../positions';
 import type { RuleId } from '../rule-ids';
@@ -62,7 +63,8 @@ export interface Stage {
 export interface DockerfileModel {
   text: string;
   document: TextDocument;
-  ast: Dockerfile;
+  /** What the next version's parse reuses (incremental-parse.ts). */
+  parse: ParseRecord;
   escapeChar: string;
   /** The file's dominant line ending; fixes that add lines use it. */
   eol: '\n' | '\r\n';
@@ -82,14 +84,18 @@ export interface DockerfileModel {
 
 const WINDOWS_IMAGE = /windowsservercore|nanoserver|(^|\/)windows(\/|:|$)/i;
 
-export function parseDockerfile(text: string): DockerfileModel {
+/**
+ * The model of `text`. Given the parse of the document's last version (`model.parse`), the
+ * instructions the edit cannot have changed are that version's (incremental-parse.ts);
+ * everything else is computed again.
+ */
+export function parseDockerfile(text: string, previous?: ParseRecord): DockerfileModel {
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-  const ast = DockerfileParser.parse(text);
-  const escapeChar = ast.getEscapeCharacter();
+  const parse = parseInstructions(text, document, previous);
+  const { escapeChar, instructions: allInstructions } = parse;
   const eol = dominantEol(text);
 
   const { lineIgnores, globallyIgnored } = readSuppressions(text);
-  const allInstructions = safeInstructions();
   const knownUsers = collectKnownUsers({ text, escapeChar, offsetAt: (p) => document.offsetAt(p) }, allInstructions);
 
   const instructions = chargedList<InstructionInfo>();
@@ -159,7 +165,7 @@ export function parseDockerfile(text: string): DockerfileModel {
   return {
     text,
     document,
-    ast,
+    parse,
     escapeChar,
     eol,
     instructions,
@@ -174,14 +180,6 @@ export function parseDockerfile(text: string): DockerfileModel {
       return globallyIgnored.has(ruleId) || (instruction?.ignored.has(ruleId) ?? false);
     },
   };
-
-  function safeInstructions(): Instruction[] {
-    try {
-      return ast.getInstructions();
-    } catch {
-      return [];
-    }
-  }
 }
 
 /**

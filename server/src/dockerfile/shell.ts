@@ -56,17 +56,19 @@ export function parseRunScript(source: SourceView, run: Instruction): RunScript 
   // and a RUN of a megabyte is never read at all.
   work.runScriptVisits++;
   const range = run.getRange();
-  chargeWork(source.offsetAt(range.end) - source.offsetAt(range.start) + 1);
-  // Several rules read the same RUN of the same parse: read it once.
-  let script = SCRIPTS.get(run);
-  if (!script) {
-    script = readRunScript(source, run);
-    SCRIPTS.set(run, script);
-  }
+  const start = source.offsetAt(range.start);
+  chargeWork(source.offsetAt(range.end) - start + 1);
+  // Several rules read the same RUN of the same parse, and the next versions of the document
+  // keep the instruction while it is unchanged (incremental-parse.ts): read it once for as long
+  // as it starts at the same offset (the script's words carry offsets in the document).
+  const read = SCRIPTS.get(run);
+  if (read && read.start === start) return read.script;
+  const script = readRunScript(source, run);
+  SCRIPTS.set(run, { start, script });
   return script;
 }
 
-const SCRIPTS = new WeakMap<Instruction, RunScript>();
+const SCRIPTS = new WeakMap<Instruction, { start: number; script: RunScript }>();
 
 function readRunScript(source: SourceView, run: Instruction): RunScript {
   work.runScriptsRead++;

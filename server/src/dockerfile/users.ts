@@ -13,7 +13,7 @@ export interface KnownUser {
   home?: string;
 }
 
-export function collectKnownUsers(source: SourceView, instructions: Instruction[]): Map<string, KnownUser> {
+export function collectKnownUsers(source: SourceView, instructions: readonly Instruction[]): Map<string, KnownUser> {
   const users = new Map<string, KnownUser>();
   const groups = new Map<string, number>();
   try {

@@ -4,6 +4,7 @@
  * in the background so a large context never delays a keystroke's diagnostics.
  */
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
+import type { ParseRecord } from '../dockerfile/incremental-parse';
 import type { ReportedFinding } from '../engine';
 import { lintFile } from '../lint-workspace';
 import { prepareScan } from '../dockerignore/recommended-patterns';
@@ -30,6 +31,8 @@ interface CacheEntry {
   notice?: CheckLimitNotice;
   /** The check ran out of time: the next check of this version tries again. */
   stopped?: true;
+  /** The parse of a version whose check ran out of time, for the next version's (model is not kept then). */
+  parse?: ParseRecord;
 }
 
 export type DocumentKind = 'dockerfile' | 'dockerignore';
@@ -78,16 +81,19 @@ export class DocumentLinter {
       this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, findings: [], notice });
       return [];
     }
-    // A new version: let the last one's parse and findings go before this one is parsed, so that
-    // a large document's two parses are not held at once (the peak is what the RSS keeps).
+    // A new version: let the last one's model and findings go before this one is checked (the
+    // peak is what the RSS keeps), all but its parse, which this one's reuses where the edit
+    // cannot have changed it (incremental-parse.ts).
+    const previous = cached?.model?.parse ?? cached?.parse;
     if (cached && cached.version !== doc.version) this.cache.delete(doc.path);
     const clock = this.checkLimit.clock ?? (() => performance.now());
     const deadline = clock() + this.checkLimit.ms;
-    const model = kind === 'dockerfile' ? (cached?.version === doc.version && cached.model ? cached.model : parseDockerfile(doc.text)) : undefined;
+    const model = kind === 'dockerfile' ? (cached?.version === doc.version && cached.model ? cached.model : parseDockerfile(doc.text, previous)) : undefined;
     const { value: findings, stoppedRules } = withDeadline(deadline, () => lintFile(this.workspace, doc.path, settings, model), clock);
     if (stoppedRules.length > 0) {
-      // Not the model: a rule stopped halfway may have left its per-parse memos half filled.
-      this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, findings, notice: stoppedNotice(stoppedRules, this.checkLimit.ms), stopped: true });
+      // Not the model: a rule stopped halfway may have left its per-parse memos half filled. Its
+      // parse is kept for the next version: what is memoized on an instruction is whole or absent.
+      this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, findings, notice: stoppedNotice(stoppedRules, this.checkLimit.ms), stopped: true, parse: model?.parse });
     } else {
       this.cache.set(doc.path, { version: doc.version, generation: this.generation, settings, model, findings });
     }
