@@ -1,8 +1,10 @@
 // Scenario 1: open a service's Dockerfile. Squiggles appear; the Problems panel lists dockopt's
 // findings of that file with their rule ids (the ones `dockopt check` reports for it); hovering
-// the pip RUN shows the finding's message and the link to its rule's docs.
+// the pip RUN shows the finding's message and the link to its rule's docs. Typing in the middle
+// of the file (each keystroke a version parsed from the last one) takes the pip findings away,
+// and undoing it brings them back.
 import { cliFindings } from '../findings.mjs';
-import { openFile, SELECTORS } from '../workbench.mjs';
+import { focusEditor, goToLine, openFile, SELECTORS } from '../workbench.mjs';
 import { assert } from '../assert.mjs';
 
 const FILE = 'services/admin-api/Dockerfile';
@@ -51,5 +53,18 @@ export const diagnosticsScenario = {
     assert(/docs\/rules\/pip-cache-mount\.md\b/.test(href ?? ''), `the rule id links to its docs page (got ${href})`);
     await page.mouse.move(5, 400);
     await page.keyboard.press('Escape');
+
+    // `RUN pip install …` becomes `RUN pipx install …`, typed mid-file without a new line: the
+    // server re-parses only that RUN (and the instruction before it) and re-checks; pip is gone.
+    const pipLine = expected.filter((f) => f.code === 'pip-cache-mount')[0].range.start.line + 1;
+    const pipRows = panel.locator('.monaco-list-row', { hasText: 'pip-cache-mount' });
+    await focusEditor(page);
+    await goToLine(page, pipLine, 'RUN pip'.length + 1);
+    await page.keyboard.type('x');
+    await pipRows.first().waitFor({ state: 'detached' });
+    await window.shot('diagnostics-typed');
+    await page.keyboard.press('Control+z');
+    await pipRows.first().waitFor();
+    assert((await pipRows.count()) === expected.filter((f) => f.code === 'pip-cache-mount').length, 'undoing the keystroke brings back every pip-cache-mount row');
   },
 };
