@@ -16,8 +16,10 @@
  * and every offset is the model's, `model.offsetAt`); test/server/incremental-parse.test.ts
  * compares model and findings with a full parse after random edits of every fixture and shape.
  *
- * Kept instructions hold their parse's text: after edits at many places a model would hold many
- * old texts. A version built on more than MAX_SOURCES parses is parsed in full again.
+ * A kept instruction holds its whole parse (dockerfile-ast links it to its Dockerfile: every
+ * instruction and the text of that parse): after edits at many places a version would hold many.
+ * One built on more than MAX_SOURCES parses, or whose parses hold more than twice its own
+ * instructions, is parsed in full again.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -31,6 +33,8 @@ export interface ParseRecord {
   instructions: readonly Instruction[];
   /** Per instruction, which parse made it (a number of this module's): how many texts a version holds. */
   parses: readonly number[];
+  /** Per parse behind the instructions, how many instructions it made (it holds them all). */
+  sizes: ReadonlyMap<number, number>;
 }
 
 export interface ParsedInstructions extends ParseRecord {
@@ -40,6 +44,8 @@ export interface ParsedInstructions extends ParseRecord {
 
 /** Beyond this many parses behind one version's instructions, parse in full again (memory). */
 export const MAX_SOURCES = 8;
+/** Beyond this many instructions held per instruction of the version (and a few), likewise. */
+const MAX_HELD_PER_INSTRUCTION = 2;
 
 let parseCount = 0;
 
@@ -72,14 +78,18 @@ export function parseInstructions(text: string, document: TextDocument, previous
   }
   const instructions = previous.instructions.slice(0, start.keep).concat(fresh, kept);
   const parses = previous.parses.slice(0, start.keep).concat(fresh.map(() => id), keptParses);
-  if (parsesBehind(parses) > MAX_SOURCES) return whole(text, document);
-  return { text, document, escapeChar: previous.escapeChar, instructions, parses, reused: start.keep + kept.length };
+  const sizes = new Map<number, number>();
+  for (const behind of parsesBehind(parses)) sizes.set(behind, behind === id ? window.instructions.length : (previous.sizes.get(behind) ?? 0));
+  let held = 0;
+  for (const size of sizes.values()) held += size;
+  if (sizes.size > MAX_SOURCES || held > MAX_HELD_PER_INSTRUCTION * instructions.length + 64) return whole(text, document);
+  return { text, document, escapeChar: previous.escapeChar, instructions, parses, sizes, reused: start.keep + kept.length };
 }
 
 function whole(text: string, document: TextDocument): ParsedInstructions {
   const { escapeChar, instructions } = parseFrom(undefined, 0, text);
   const id = ++parseCount;
-  return { text, document, escapeChar, instructions, parses: instructions.map(() => id), reused: 0 };
+  return { text, document, escapeChar, instructions, parses: instructions.map(() => id), sizes: new Map([[id, instructions.length]]), reused: 0 };
 }
 
 /**
@@ -148,11 +158,11 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-/** How many parses the instructions come from: each holds its text. */
-export function parsesBehind(parses: readonly number[]): number {
+/** The parses the instructions come from. */
+export function parsesBehind(parses: readonly number[]): Set<number> {
   const ids = new Set<number>();
   for (let k = 0; k < parses.length; k++) if (k === 0 || parses[k] !== parses[k - 1]) ids.add(parses[k]);
-  return ids.size;
+  return ids;
 }
 
 /** Where two texts first differ (the shorter one's length when one starts the other). */
