@@ -22,6 +22,7 @@ import { registerCodeActions } from './lsp/code-actions';
 import { FIX_ALL_KIND, bundledDocsBase } from './lsp/convert';
 import { Diagnostics } from './lsp/diagnostics';
 import { DocumentLinter, documentKind } from './lsp/document-linter';
+import { IdleCollection, fullCollector, processHeap } from './lsp/idle-collection';
 import { isFileDocument, openDocument, type Session } from './lsp/session';
 import { SettingsCache } from './lsp/settings-cache';
 import { registerWorkspaceFixes } from './lsp/workspace-fixes-request';
@@ -41,7 +42,9 @@ const session: Session = {
   workspaceTrusted: true,
 };
 const { documents, linter } = session;
-const diagnostics = new Diagnostics(session, bundledDocsBase(__dirname));
+// Gives back the memory a large document's checks took once the server rests (lsp/idle-collection.ts).
+const idleCollection = new IdleCollection({ collect: fullCollector(), heap: processHeap });
+const diagnostics = new Diagnostics(session, bundledDocsBase(__dirname), idleCollection);
 let canWatchFiles = false;
 let hasFolderEvents = false;
 

@@ -9,6 +9,7 @@ import { levelOf } from '../engine';
 import { rules } from '../rules';
 import { toDiagnostic } from './convert';
 import { documentKind } from './document-linter';
+import type { IdleCollection } from './idle-collection';
 import { documentSettings, isFileDocument, openDocument, type Session } from './session';
 
 /** Beyond this a check takes tens of milliseconds or more (about 4 000 lines): worth letting other messages go first. */
@@ -24,10 +25,14 @@ export class Diagnostics {
    */
   private readonly published = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
-  /** `docsBase`: where the rule pages the diagnostics link to are (bundled beside the server), if found. */
+  /**
+   * `docsBase`: where the rule pages the diagnostics link to are (bundled beside the server), if
+   * found; `idle`: told when each check starts and ends, to collect the garbage once the server rests.
+   */
   constructor(
     private readonly session: Session,
     private readonly docsBase: string | undefined,
+    private readonly idle?: IdleCollection,
   ) {}
 
   /** Re-checks every open document, once per burst of events. */
@@ -44,6 +49,7 @@ export class Diagnostics {
   async validate(doc: TextDocument): Promise<void> {
     if (!isFileDocument(doc)) return;
     const { connection, documents, linter } = this.session;
+    this.idle?.checkStarted();
     try {
       const s = await documentSettings(this.session, doc);
       // A large document takes long to check: first let the messages already received run (a
@@ -69,6 +75,8 @@ export class Diagnostics {
       }
     } catch (error) {
       connection.console.error(`dockopt: checking ${doc.uri} failed: ${(error as Error)?.stack ?? error}`);
+    } finally {
+      this.idle?.checkEnded();
     }
   }
 
