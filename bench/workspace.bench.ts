@@ -6,7 +6,8 @@
  * Dockerfiles against the same edit in a one-service workspace. Cold runs (a new workspace
  * model each time), medians. Targets: ≤ 3 s for 1 000 services, ≤ 2 s for 100 000 files.
  *
- * BENCH_SERVICES (default 10,100,1000), BENCH_RUNS (default 3), BENCH_BIG_CONTEXT (default 100000).
+ * BENCH_SERVICES (default 10,100,1000), BENCH_RUNS (default 3), BENCH_BIG_CONTEXT (default 100000;
+ * 0 skips it), BENCH_EDITS (default 1; 0 skips the edit latency).
  */
 import { join } from 'node:path';
 import { fixWorkspace } from '../server/src/fix-workspace';
@@ -21,6 +22,7 @@ import { median } from './dockerfiles';
 const SIZES = (process.env.BENCH_SERVICES ?? '10,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_CONTEXT = Number(process.env.BENCH_BIG_CONTEXT ?? 100_000);
+const EDITS = process.env.BENCH_EDITS !== '0';
 const FILES_PER_SERVICE = 100;
 
 const DOCKERFILE = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "main.py"]\n';
@@ -137,6 +139,24 @@ async function main() {
     largest = { root, services };
   }
 
+  if (BIG_CONTEXT > 0) await bigContextCheck();
+  if (largest && !EDITS) removeWorkspace(largest.root);
+  else if (largest) {
+    const alone = makeWorkspace({ 'Dockerfile': DOCKERFILE, 'requirements.txt': 'flask\n', '.dockerignore': '__pycache__\n' }, 'dockopt-bench-one-');
+    try {
+      const inLarge = await editLatency(largest.root, 'services/svc-0/Dockerfile');
+      const inOne = await editLatency(alone, 'Dockerfile');
+      console.log(`\nan edit to one Dockerfile, LSP didChange → diagnostics (ms), in the ${largest.services}-service workspace / alone:`);
+      console.log(`  once the server has read the workspace (median): ${inLarge.settled.toFixed(1)} / ${inOne.settled.toFixed(1)} (ratio ${(inLarge.settled / inOne.settled).toFixed(2)})`);
+      console.log(`  while it reads it and scans the contexts (slowest of the first edits): ${inLarge.reading.toFixed(1)} / ${inOne.reading.toFixed(1)}`);
+    } finally {
+      removeWorkspace(alone);
+      removeWorkspace(largest.root);
+    }
+  }
+}
+
+async function bigContextCheck() {
   const big = bigContextFiles(BIG_CONTEXT);
   const bigRoot = makeWorkspace(big, 'dockopt-bench-ctx-');
   try {
@@ -150,20 +170,6 @@ async function main() {
     console.log(`\none build context of ${Object.keys(big).length} files (${findings} findings): dockopt check median ${median(checks).toFixed(0)} ms (target 2000)`);
   } finally {
     removeWorkspace(bigRoot);
-  }
-
-  if (largest) {
-    const alone = makeWorkspace({ 'Dockerfile': DOCKERFILE, 'requirements.txt': 'flask\n', '.dockerignore': '__pycache__\n' }, 'dockopt-bench-one-');
-    try {
-      const inLarge = await editLatency(largest.root, 'services/svc-0/Dockerfile');
-      const inOne = await editLatency(alone, 'Dockerfile');
-      console.log(`\nan edit to one Dockerfile, LSP didChange → diagnostics (ms), in the ${largest.services}-service workspace / alone:`);
-      console.log(`  once the server has read the workspace (median): ${inLarge.settled.toFixed(1)} / ${inOne.settled.toFixed(1)} (ratio ${(inLarge.settled / inOne.settled).toFixed(2)})`);
-      console.log(`  while it reads it and scans the contexts (slowest of the first edits): ${inLarge.reading.toFixed(1)} / ${inOne.reading.toFixed(1)}`);
-    } finally {
-      removeWorkspace(alone);
-      removeWorkspace(largest.root);
-    }
   }
 }
 

@@ -6,7 +6,7 @@
 import type { ReportedFinding } from './engine';
 import { applyFileChanges, collectChanges } from './fixes/apply';
 import { lintedFiles, lintWorkspace, type SettingsFor } from './lint-workspace';
-import type { FileChange, RuleId } from './rules/types';
+import type { FileChange, Fix, RuleId } from './rules/types';
 import type { WorkspaceModel } from './workspace/workspace';
 
 export interface FileResult {
@@ -49,10 +49,19 @@ export async function fixWorkspace(workspace: WorkspaceModel, settingsFor: Setti
   let findings: ReportedFinding[] = [];
 
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
-    findings = await lintWorkspace(workspace, settingsFor, only ?? lintedFiles(workspace));
+    const preferred = new Map<ReportedFinding, Fix | undefined>();
+    findings = await lintWorkspace(workspace, settingsFor, only ?? lintedFiles(workspace), {
+      // Each file's fixes as soon as it is checked rather than after the last file: the file's
+      // parse, which its findings' lazy fixes hold until computed, then dies young (see settle()
+      // in fixes/writable-fixes.ts). The fixes are the same: like its findings, a file's fixes
+      // depend only on its own builds, and nothing is applied before the pass ends.
+      onFile: (found) => {
+        for (const finding of found) preferred.set(finding, finding.fixes.find((f) => f.isPreferred));
+      },
+    });
     initial ??= findings;
     const fixes = findings.flatMap((finding) => {
-      const fix = finding.fixes.find((f) => f.isPreferred);
+      const fix = preferred.get(finding);
       return fix ? [{ finding, fix }] : [];
     });
     const changesByFile = collectChanges(fixes.map((f) => f.fix));

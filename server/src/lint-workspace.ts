@@ -41,7 +41,12 @@ export function lintedFiles(workspace: WorkspaceModel): string[] {
  * walking the contexts of the last ones. A file's findings depend only on its own builds'
  * scans, so they are the same as if every scan had landed first; the order is the files' order.
  */
-export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: SettingsFor, only?: readonly string[]): Promise<ReportedFinding[]> {
+export async function lintWorkspace(
+  workspace: WorkspaceModel,
+  settingsFor: SettingsFor,
+  only?: readonly string[],
+  options: LintWorkspaceOptions = {},
+): Promise<ReportedFinding[]> {
   const files = only ?? lintedFiles(workspace);
   const scans = files.map((file) => workspace.ensureContextScans(workspace.contextDirsOf(file)));
   // Awaited in order below; a failure is rethrown there, not reported as unhandled meanwhile.
@@ -49,9 +54,16 @@ export async function lintWorkspace(workspace: WorkspaceModel, settingsFor: Sett
   const findings: ReportedFinding[] = [];
   for (const [i, file] of files.entries()) {
     await scans[i];
-    findings.push(...lintFile(workspace, file, settingsFor(file)));
+    const found = lintFile(workspace, file, settingsFor(file));
+    options.onFile?.(found);
+    findings.push(...found);
   }
   return withoutEchoes(findings);
+}
+
+export interface LintWorkspaceOptions {
+  /** Called with each file's findings as soon as the file is checked (echoes not yet dropped). */
+  onFile?: (findings: readonly ReportedFinding[]) => void;
 }
 
 /**

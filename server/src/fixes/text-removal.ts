@@ -344,8 +344,32 @@ export function keepsMeaning(
   return shapeOf(before, removedStarts, envNames) === shapeOf(after, new Set(), envNames);
 }
 
+/**
+ * Shapes already computed, by text and what to skip. The same RUN lines recur from one Dockerfile
+ * to the next (`RUN pip install --no-cache-dir -r requirements.txt` in every service of a
+ * monorepo), and a workspace fix checks each one's edit: the pieces of text, and so their
+ * shapes, are then the same.
+ */
+const SHAPES = new Map<string, string>();
+const MAX_SHAPES = 256;
+/** A longer piece (a generated RUN of thousands of lines) is parsed each time rather than kept. */
+const MAX_SHAPED_TEXT = 16_384;
+
 /** What the instructions of a piece of Dockerfile do, as comparable text. */
 function shapeOf(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: ReadonlySet<string>): string {
+  if (text.length > MAX_SHAPED_TEXT) return parsedShape(text, skipWordsAt, skipEnv);
+  // JSON holds no raw line break: the first one ends what to skip.
+  const key = `${JSON.stringify([[...skipWordsAt], [...skipEnv]])}\n${text}`;
+  let shape = SHAPES.get(key);
+  if (shape === undefined) {
+    shape = parsedShape(text, skipWordsAt, skipEnv);
+    if (SHAPES.size >= MAX_SHAPES) SHAPES.delete(SHAPES.keys().next().value as string);
+    SHAPES.set(key, shape);
+  }
+  return shape;
+}
+
+function parsedShape(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: ReadonlySet<string>): string {
   // A bare parse: this runs for every fix that removes words, so it skips what the model adds.
   const ast = DockerfileParser.parse(text);
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);

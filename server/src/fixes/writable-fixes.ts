@@ -22,8 +22,7 @@ export function keepWritableFixes<F extends WithFixes>(finding: F, refusalOf: Re
     const own = refusalOf(finding.path);
     reasons = own ? [own] : [];
     const compute = descriptor!.get!.bind(finding);
-    let filtered: Fix[] | undefined;
-    Object.defineProperty(finding, 'fixes', { enumerable: true, configurable: true, get: () => (filtered ??= writable(compute(), refusalOf)) });
+    Object.defineProperty(finding, 'fixes', { enumerable: true, configurable: true, get: () => settle(finding, writable(compute(), refusalOf)) });
   } else {
     const kept = writable(finding.fixes, refusalOf);
     const withdrawn = finding.fixes.filter((fix) => !kept.includes(fix));
@@ -34,6 +33,17 @@ export function keepWritableFixes<F extends WithFixes>(finding: F, refusalOf: Re
   }
   if (reasons.length > 0) finding.message = `${finding.message} No automatic fix: ${reasons.join('; ')}.`;
   return finding;
+}
+
+/**
+ * Computed fixes become the finding's plain value: the rule's closure that computed them (its
+ * parse of the Dockerfile, the builds) is then no longer kept alive by the finding. A workspace
+ * fix holds every finding of a pass until it has applied them, and would otherwise hold every
+ * Dockerfile's parse with them.
+ */
+function settle<F extends WithFixes>(finding: F, fixes: Fix[]): Fix[] {
+  Object.defineProperty(finding, 'fixes', { value: fixes, enumerable: true, configurable: true, writable: true });
+  return fixes;
 }
 
 function writable(fixes: Fix[], refusalOf: RefusalOf): Fix[] {
