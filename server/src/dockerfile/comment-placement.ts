@@ -14,6 +14,7 @@
  */
 import { DockerfileParser, type Comment, type ImageTemplate } from 'dockerfile-ast';
 import type { Position, Range } from '../positions';
+import { lastStartingAtOrBefore } from './line-search';
 
 interface DockerfileInternals {
   getComments(): Comment[];
@@ -43,7 +44,7 @@ if (commentPlacementInstalled) {
         this.initialInstructions.addComment(comment);
         continue;
       }
-      const last = lastStartingAtOrBefore(ranges, range.start.line);
+      const last = lastStartingAtOrBefore(ranges.length, (k) => ranges[k].start.line, range.start.line);
       for (let k = Math.max(0, last - 1); k <= last; k++) if (isInsideRange(range.start, ranges[k])) stages[k].addComment(comment);
     }
   };
@@ -60,22 +61,6 @@ function hasInternals(dockerfile: Partial<DockerfileInternals>): boolean {
   return typeof dockerfile.getComments === 'function' && Array.isArray(dockerfile.buildStages) && typeof dockerfile.initialInstructions?.getRange === 'function';
 }
 
-/** The index of the last range starting on or before `line` (-1: none). */
-function lastStartingAtOrBefore(ranges: readonly Range[], line: number): number {
-  let low = 0;
-  let high = ranges.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (ranges[mid].start.line <= line) {
-      found = mid;
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return found;
-}
 
 /** dockerfile-ast's `Util.isInsideRange`, as it is (its edge cases included). */
 function isInsideRange(position: Position, range: Range): boolean {

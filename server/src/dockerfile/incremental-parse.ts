@@ -24,6 +24,7 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from '../positions';
+import { lastStartingAtOrBefore } from './line-search';
 
 /** What the next version's parse may reuse: kept on the model, read only here. */
 export interface ParseRecord {
@@ -139,19 +140,7 @@ function unchangedTail(previous: ParseRecord, text: string, document: TextDocume
 }
 
 function lastStartingBefore(instructions: readonly Instruction[], line: number): number {
-  let low = 0;
-  let high = instructions.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (instructions[mid].getRange().start.line < line) {
-      found = mid;
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return found;
+  return lastStartingAtOrBefore(instructions.length, (k) => instructions[k].getRange().start.line, line - 1);
 }
 
 function sameRange(a: Range, b: Range): boolean {

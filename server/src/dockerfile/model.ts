@@ -7,6 +7,7 @@ import type { Instruction, From } from 'dockerfile-ast';
 import './argument-memo';
 import './comment-placement';
 import { parseInstructions, type ParseRecord } from './incremental-parse';
+import { lastStartingAtOrBefore } from './line-search';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from '../positions';
 import type { RuleId } from '../rule-ids';
@@ -188,20 +189,15 @@ export function parseDockerfile(text: string, previous?: ParseRecord): Dockerfil
  */
 function instructionAtLine(instructions: readonly InstructionInfo[], line: number): InstructionInfo | undefined {
   work.instructionLookups++;
-  let low = 0;
-  let high = instructions.length - 1;
-  let found: InstructionInfo | undefined;
-  while (low <= high) {
-    work.instructionLookupSteps++;
-    const mid = (low + high) >> 1;
-    const candidate = instructions[mid];
-    if (candidate.range.start.line <= line) {
-      found = candidate;
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
+  const at = lastStartingAtOrBefore(
+    instructions.length,
+    (k) => {
+      work.instructionLookupSteps++;
+      return instructions[k].range.start.line;
+    },
+    line,
+  );
+  const found = at < 0 ? undefined : instructions[at];
   return found && line <= found.range.end.line ? found : undefined;
 }
 
