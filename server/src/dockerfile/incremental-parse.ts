@@ -1,20 +1,26 @@
 /**
- * The instructions of a Dockerfile version, re-parsing only from the instruction an edit is in:
- * the instructions wholly before it are the last version's own objects, with everything memoized
- * on them (their arguments, mounts and shell scripts). A keystroke at line 9 000 of a 10 000-line
- * file re-parses 1 000 lines instead of 10 000.
+ * The instructions of a Dockerfile version, re-parsing only around the edit: the instructions
+ * above it are the last version's own objects, with everything memoized on them (their arguments,
+ * mounts and shell scripts), and so are those below it when the edit added or removed no line. A
+ * keystroke at line 5 000 of a 10 000-line file re-parses two instructions instead of 10 000.
  *
  * Why the kept ones are exactly what a full parse would give: the parser reads a file from the
  * top, and the state at the start of a line where an instruction starts is always the same (no
  * continuation, no heredoc open; parser directives only before the first instruction). Keeping
  * the instructions before the last one that starts on a line above the edit keeps only
  * instructions followed by another that starts above the edit: all their text, and where each
- * ends, was read from the unchanged lines. The rest is parsed from that last instruction's line
- * on, as a text of its own padded with empty lines so its lines and characters are the file's
- * (an escape directive other than `\` is written on the padding's first line). Its instructions'
- * own offsets are then into the padded text: nothing reads those (ranges are line and character,
- * and every offset is the model's, `model.offsetAt`); test/server/incremental-parse.test.ts
- * compares model and findings with a full parse after random edits of every fixture and shape.
+ * ends, was read from the unchanged lines. From that last instruction's line a window is parsed
+ * again, as a text of its own padded with empty lines so its lines and characters are the file's
+ * (an escape directive other than `\` is written on the padding's first line): to the end of the
+ * file, or, when no line was added or removed, through the first instruction that starts below
+ * the edit. When the window's parse starts that instruction on its line with its range, the state
+ * there is a clean start, the text from there on is unchanged, and so is its parse: the last
+ * version's instructions from there are kept (their lines and characters are still right; only
+ * their offsets moved, and the script memo is checked against the offset, shell.ts). Otherwise
+ * the whole file is parsed. Instructions' own offsets are into their parse's text: nothing reads
+ * those (ranges are line and character, and every offset is the model's, `model.offsetAt`);
+ * test/server/incremental-parse.test.ts compares model and findings with a full parse after
+ * chains of random edits of every fixture, rule page example and benchmark shape.
  *
  * A kept instruction holds its whole parse (dockerfile-ast links it to its Dockerfile: every
  * instruction and the text of that parse): after edits at many places a version would hold many.
