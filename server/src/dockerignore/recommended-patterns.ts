@@ -20,12 +20,12 @@
  */
 import type { BuildContext, ContextScan } from '../workspace/build-context';
 import { applicationDirs, couldReachInside, hasFilesBelow, prepareApplicationDirs } from '../project/application-dirs';
-import { compileIgnore, compilePatterns, type IgnoreMatcher } from '../../../shared/src/dockerignore/ignore-matcher';
+import { compiledRules, compileIgnore, compilePatterns, type IgnoreMatcher } from '../../../shared/src/dockerignore/ignore-matcher';
 import { formatBytes } from '../../../shared/src/format-bytes';
 import { isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import { inputsOfText, type BuildInputs } from './build-inputs';
 import { entryLines, RECOMMENDED_GROUPS, type Drops, type PatternGroup, type PatternPlan, type RecommendedPattern } from './pattern-groups';
-import { analysisOf, EXCLUDED, excludedBy, isWholeContext, mayExclude, mayMatchAny, pathsOf, protectedFiles, remember, rulesOf, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
+import { analysisOf, EXCLUDED, excludedBy, isWholeContext, mayExclude, mayMatchAny, pathsOf, protectedFiles, remember, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
 
 /**
  * Does the expensive part of judging a fresh scan (which files each recommended pattern
@@ -154,7 +154,7 @@ function computePlan(text: string, builds: readonly BuildToProtect[], reaches: r
       // An entry leaves out only files that match its pattern: when no form of it can match a
       // file of any of the contexts, it is not effective, whatever the judgement. Most entries
       // (.git, .venv, *.log…) name nothing in a given context.
-      if (onlyEffective && !candidates.some((entry) => builds.some((b) => mayMatchAny(b.scan, rulesOf(entry.pattern))))) continue;
+      if (onlyEffective && !candidates.some((entry) => builds.some((b) => mayMatchAny(b.scan, compiledRules(entry.pattern))))) continue;
       for (const entry of candidates) {
         if (plan.entries.some((e) => e.entry.pattern === entry.pattern)) break;
         const lines = entryLines(entry, current);
@@ -202,12 +202,14 @@ interface BuildFacts {
 function judge(build: BuildToProtect, { reach, state, guarded }: BuildFacts, lines: string[], pattern: string, kind: PatternGroup['kind']): 'unsafe' | number[] {
   // Content may be read at run time from any folder of the application, today's files or tomorrow's.
   if (kind === 'content' && reach.dirs.some((dir) => couldReachInside(pattern, dir))) return 'unsafe';
-  const rules = rulesOf(lines.join('\n'));
+  const text = lines.join('\n');
+  const rules = compiledRules(text);
+  let matcher: IgnoreMatcher | undefined;
   for (const source of build.inputs.sources) {
     if (isWholeContext(source) || isCopyGlob(source)) continue;
     // A rule matches a path only if the path holds its literal text: most sources hold none.
     if (!mayExclude(source, rules)) continue;
-    if (compilePatterns(lines).ignores(source)) return 'unsafe';
+    if ((matcher ??= compileIgnore(text)).ignores(source)) return 'unsafe';
   }
   const added: number[] = [];
   const excluded = excludedBy(build.scan, lines);

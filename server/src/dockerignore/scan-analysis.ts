@@ -5,7 +5,7 @@
  */
 import type { ContextScan } from '../workspace/build-context';
 import { indicesUnder } from '../workspace/context-scan';
-import { compileIgnore, compilePatterns, parseIgnoreLines, type IgnoreRule } from '../../../shared/src/dockerignore/ignore-matcher';
+import { compiledRules, compileIgnore, compilePatterns, type IgnoreRule } from '../../../shared/src/dockerignore/ignore-matcher';
 import { compileCopyGlob, isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import type { PatternPlan } from './pattern-groups';
 
@@ -81,29 +81,12 @@ export function excludedBy(scan: ContextScan, lines: string[]): number[] {
   return remember(analysisOf(scan).excludedBy, key, () => {
     // Most recommended entries name files a given context does not have: one substring search
     // over the whole listing rules them out, without testing each path.
-    if (!mayMatchAny(scan, rulesOf(key))) return [];
+    if (!mayMatchAny(scan, compiledRules(key))) return [];
     const out: number[] = [];
     const flags = compileIgnore(key).ignoresAll(pathsOf(scan));
     for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
     return out;
   }, MAX_CACHED_ENTRIES);
-}
-
-const RULES = new Map<string, readonly IgnoreRule[]>();
-const MAX_RULES = 512;
-
-/**
- * The compiled rules of some lines, without a matcher (each has its own per-folder memo, which
- * a test of the rules' literal text does not need). The lines are dockopt's own: few texts.
- */
-export function rulesOf(text: string): readonly IgnoreRule[] {
-  let rules = RULES.get(text);
-  if (!rules) {
-    rules = parseIgnoreLines(text);
-    if (RULES.size >= MAX_RULES) RULES.delete(RULES.keys().next().value as string);
-    RULES.set(text, rules);
-  }
-  return rules;
 }
 
 const listings = new WeakMap<ContextScan, string>();

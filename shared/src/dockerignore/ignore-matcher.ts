@@ -58,14 +58,22 @@ const MAX_COMPILED_TEXT = 64 * 1024;
 
 /** Compiles the text of a .dockerignore. Never throws: a line that cannot compile is skipped. */
 export function compileIgnore(text: string): IgnoreMatcher {
-  if (text.length > MAX_COMPILED_TEXT) return matcherOf(parseIgnoreLines(text));
+  return matcherOf(compiledRules(text));
+}
+
+/**
+ * The compiled rules of a text, from the cache above: for a test of the rules themselves (their
+ * literal text), without a matcher. Shared: do not change them.
+ */
+export function compiledRules(text: string): IgnoreRule[] {
+  if (text.length > MAX_COMPILED_TEXT) return parseIgnoreLines(text);
   let rules = COMPILED.get(text);
   if (!rules) {
     rules = parseIgnoreLines(text);
     if (COMPILED.size >= MAX_COMPILED) COMPILED.delete(COMPILED.keys().next().value as string);
     COMPILED.set(text, rules);
   }
-  return matcherOf(rules);
+  return rules;
 }
 
 /** Compiles patterns given one per item (the same syntax as .dockerignore lines). */
