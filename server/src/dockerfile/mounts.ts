@@ -15,7 +15,9 @@ export interface RunMount {
 }
 
 export function readMounts(run: Instruction): readonly RunMount[] {
-  // Every cache rule asks for every RUN: read once per parse (the instruction is the parse's).
+  // Every cache rule asks for every RUN: read once per instruction, which later versions of the
+  // document keep while it is unchanged (incremental-parse.ts; its ranges are lines and characters,
+  // which stay right then).
   let mounts = MOUNTS.get(run);
   if (!mounts) MOUNTS.set(run, (mounts = readMountFlags(run)));
   return mounts;
