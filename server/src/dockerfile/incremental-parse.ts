@@ -44,11 +44,6 @@ export interface ParseRecord {
   sizes: ReadonlyMap<number, number>;
 }
 
-export interface ParsedInstructions extends ParseRecord {
-  /** How many instructions are the last version's own objects (0 after a full parse). */
-  reused: number;
-}
-
 /** Beyond this many parses behind one version's instructions, parse in full again (memory). */
 export const MAX_SOURCES = 8;
 /** Beyond this many instructions held per instruction of the version (and a few), likewise. */
@@ -56,7 +51,7 @@ const MAX_HELD_PER_INSTRUCTION = 2;
 
 let parseCount = 0;
 
-export function parseInstructions(text: string, document: TextDocument, previous?: ParseRecord): ParsedInstructions {
+export function parseInstructions(text: string, document: TextDocument, previous?: ParseRecord): ParseRecord {
   if (!previous) return whole(text, document);
   const prefix = commonPrefixLength(previous.text, text);
   const start = reparsePoint(previous, prefix);
@@ -90,13 +85,13 @@ export function parseInstructions(text: string, document: TextDocument, previous
   let held = 0;
   for (const size of sizes.values()) held += size;
   if (sizes.size > MAX_SOURCES || held > MAX_HELD_PER_INSTRUCTION * instructions.length + 64) return whole(text, document);
-  return { text, document, escapeChar: previous.escapeChar, instructions, parses, sizes, reused: start.keep + kept.length };
+  return { text, document, escapeChar: previous.escapeChar, instructions, parses, sizes };
 }
 
-function whole(text: string, document: TextDocument): ParsedInstructions {
+function whole(text: string, document: TextDocument): ParseRecord {
   const { escapeChar, instructions } = parseFrom(undefined, 0, text);
   const id = ++parseCount;
-  return { text, document, escapeChar, instructions, parses: instructions.map(() => id), sizes: new Map([[id, instructions.length]]), reused: 0 };
+  return { text, document, escapeChar, instructions, parses: instructions.map(() => id), sizes: new Map([[id, instructions.length]]) };
 }
 
 /**
