@@ -97,14 +97,20 @@ export async function statusBarItems(page) {
 
 /**
  * Waits until `differing()` (files on disk that are not yet as expected) is empty: the editor
- * writes them after the UI says so. Fails with the files still different after `ms`.
+ * writes them after the UI says so. Fails with the files still different after `ms`. `retry`, if
+ * given, runs every `retryMs` while some file differs (say, Save All once more).
  */
-export async function waitForDisk(differing, what, ms = 30_000) {
+export async function waitForDisk(differing, what, ms = 30_000, { retry, retryMs = 2_000 } = {}) {
   const deadline = Date.now() + ms;
   let left = differing();
+  let nextRetry = Date.now() + retryMs;
   while (left.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     left = differing();
+    if (left.length && retry && Date.now() >= nextRetry) {
+      await retry();
+      nextRetry = Date.now() + retryMs;
+    }
   }
   if (left.length) throw new Error(`on disk, not ${what} after ${ms / 1000} s: ${left.join(', ')}`);
 }

@@ -107,6 +107,13 @@ export const rebuildChangedScenario = {
         await confirm.locator('.monaco-button', { hasText: /^Undo in \d+ Files$/ }).click();
         await confirm.waitFor({ state: 'hidden' });
       }
+      // The Undo reaches a file without an editor later than the one it was pressed in: open each
+      // and wait until it shows the edit undone (unsaved) before saving, or Save All may run first.
+      for (const service of CHANGED) {
+        await openFile(page, `services/${service}/Dockerfile`);
+        // Two Dockerfile tabs: each shows its folder.
+        await page.locator('.tabs-container .tab.active.dirty', { hasText: service }).waitFor({ timeout: 15_000 });
+      }
       await runCommand(page, 'File: Save All Files');
       for (const service of CHANGED) {
         await waitForText(dockerfile(folder, service), PYTHON_DOCKERFILE, `${service}'s Dockerfile back as it was after the Undo`);
