@@ -13,6 +13,7 @@ import { parseDockerfile } from '../../server/src/dockerfile/model';
 import { lintDockerfile } from '../../server/src/engine';
 import { rules } from '../../server/src/rules';
 import type { Rule } from '../../server/src/rules/types';
+import type { BuildContext } from '../../server/src/workspace/build-context';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '../../server/src/settings';
 import { WorkAccount } from '../../server/src/work-budget';
 import { snapshotWork, workSince, type WorkCounters } from '../../server/src/work-counters';
@@ -130,4 +131,46 @@ describe('the package-manager cache rules, findings and fixes, on a file using e
     proportional('budgetUnitsSpent', small.work, large.work);
     assert.ok(large.fixUnits <= 12 * Math.max(small.fixUnits, 1), `fixes: ${small.fixUnits} units for the file, ${large.fixUnits} for the file 10× longer`);
   });
+});
+
+describe("python-base-version in a build context: the project's files read once per check, not once per FROM", () => {
+  // The real-world shape has a dozen old python FROMs per 200 lines; the chained stages build
+  // each stage on the one before (every stage's folders include those of the stages built on it).
+  const rule = rules.find((r) => r.meta.id === 'python-base-version')!;
+  const measure = (text: string) => {
+    const reads = new Map<string, number>();
+    const build: BuildContext = {
+      dockerfilePath: PATH,
+      contextDir: '/work/app',
+      source: 'dockerfile-folder',
+      ignoreFile: { path: '/work/app/.dockerignore', kind: 'context-root', exists: false },
+      scan: { files: [{ path: 'pyproject.toml', size: 40 }], truncated: false },
+      readFile: (path: string) => {
+        reads.set(path, (reads.get(path) ?? 0) + 1);
+        return path === 'pyproject.toml' ? '[project]\nrequires-python = ">=3.8"\n' : undefined;
+      },
+    };
+    const before = snapshotWork();
+    const model = parseDockerfile(text);
+    const findings = lintDockerfile({ path: PATH, model, builds: [build], settings: onlyRule(rule) });
+    return { findings: findings.length, reads, work: workSince(before) };
+  };
+  // A chain of stages on one old image: one finding, whose folders are those of every stage.
+  const chain = (lines: number) => {
+    const out = ['FROM python:3.9-slim AS s0'];
+    for (let n = 1; out.length < lines; n++) out.push(`FROM s${n - 1} AS s${n}`, `COPY src-${n % 40}/app.py /app/`, 'RUN echo built');
+    return `${out.join('\n')}\n`;
+  };
+  for (const [shape, make, many] of [['real-world', realWorldDockerfile, true], ['chained stages', chain, false]] as const) {
+    test(`${shape}: each file read at most once, 10× the lines at most 12× the units`, () => {
+      const small = measure(make(300));
+      const large = measure(make(3000));
+      if (many) assert.ok(small.findings > 0 && large.findings >= 9 * small.findings, `${small.findings} → ${large.findings} findings`);
+      else assert.ok(small.findings === 1 && large.findings === 1, `${small.findings}, ${large.findings} findings`);
+      for (const [path, count] of large.reads) assert.equal(count, 1, `${path} read ${count} times`);
+      assert.ok(large.reads.has('pyproject.toml'));
+      assert.equal(large.work.rulesOverBudget, 0);
+      proportional('budgetUnitsSpent', small.work, large.work);
+    });
+  }
 });

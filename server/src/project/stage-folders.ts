@@ -20,13 +20,7 @@ export function stageProjectFolders(model: DockerfileModel, build: BuildContext,
     const own = path.relative(build.contextDir, dockerfileDir).split(path.sep).join('/');
     if (own) folders.add(own);
   }
-  const stages = model.stages.filter((candidate) => {
-    for (let s: Stage | undefined = candidate, hops = 0; s && hops <= model.stages.length; s = s.parent, hops++) {
-      if (s === stage) return true;
-    }
-    return false;
-  });
-  for (const built of stages) {
+  for (const built of builtOn(model, stage)) {
     for (const info of built.instructions) {
       const copy = readCopy(model, info);
       if (!copy || copy.fromOther) continue;
@@ -45,4 +39,30 @@ export function stageProjectFolders(model: DockerfileModel, build: BuildContext,
     }
   }
   return [...folders];
+}
+
+/** Each stage's children (the stages whose FROM names it), once per parse. */
+const CHILDREN = new WeakMap<DockerfileModel, Map<Stage, Stage[]>>();
+
+/**
+ * The stage and the stages built on it, in the file's order. From the children, read once per
+ * parse: walking every stage's parents for every stage asked about grew with their square on a
+ * chain of stages (each built on the one before).
+ */
+function builtOn(model: DockerfileModel, stage: Stage): Stage[] {
+  let children = CHILDREN.get(model);
+  if (!children) {
+    children = new Map();
+    for (const candidate of model.stages) {
+      const parent = candidate.parent;
+      if (!parent) continue;
+      const list = children.get(parent);
+      if (list) list.push(candidate);
+      else children.set(parent, [candidate]);
+    }
+    CHILDREN.set(model, children);
+  }
+  const found = new Set<Stage>([stage]);
+  for (const s of found) for (const child of children.get(s) ?? []) found.add(child);
+  return [...found].sort((a, b) => a.index - b.index);
 }

@@ -20,20 +20,18 @@ export interface PythonConstraint {
 /** Reads a file of the build context (context-relative path); undefined when absent. */
 export type ReadContextFile = (relPath: string) => string | undefined;
 
-/** The constraints found in these folders of the context ('' is its root), each file read once. */
-export function readPythonConstraints(read: ReadContextFile, folders: readonly string[]): PythonConstraint[] {
+/** The constraints found in one folder of the context ('' is its root), each file read once. */
+export function readFolderConstraints(read: ReadContextFile, folder: string): PythonConstraint[] {
   const found: PythonConstraint[] = [];
-  for (const folder of new Set(folders)) {
-    for (const [name, reader] of READERS) {
-      const file = folder === '' ? name : posix.join(folder, name);
-      let text: string | undefined;
-      try {
-        text = read(file);
-      } catch {
-        text = undefined; // an unreadable file says nothing
-      }
-      if (text !== undefined) found.push(...reader(text, file));
+  for (const [name, reader] of READERS) {
+    const file = folder === '' ? name : posix.join(folder, name);
+    let text: string | undefined;
+    try {
+      text = read(file);
+    } catch {
+      text = undefined; // an unreadable file says nothing
     }
+    if (text !== undefined) found.push(...reader(text, file));
   }
   return found;
 }

@@ -9,7 +9,7 @@
  */
 import { imageText, readGlobalArgs, readStageImages, sourceSpan, type ArgDefault, type StageImage } from '../dockerfile/stage-images';
 import { createRule, formatMessage, type ContractRule, type RuleContext } from './create-rule';
-import { readPythonConstraints, type PythonConstraint } from '../python/constraints';
+import { readFolderConstraints, type PythonConstraint } from '../python/constraints';
 import { isOfficialPythonImage, parsePythonTag, planVariant } from '../python/official-image-tags';
 import { versionDependence } from '../python/version-dependence';
 import { pinTooOldFor } from '../python/wheel-support';
@@ -169,6 +169,10 @@ function checkDockerfile(ctx: Context, today: Date): void {
   const { model } = ctx;
   const { lookup, defaults } = readGlobalArgs(model);
   const images = readStageImages(model, lookup).map((image) => ({ ...image, official: isOfficialPythonImage(image.ref.name) }));
+  // Asked for every old FROM, and mostly the same for all: each folder's files are read once per
+  // check, each version's name test made once (a file of many stages asked them per FROM).
+  const folderConstraints = new Map<string, PythonConstraint[]>();
+  const namesVersion = new Map<string, boolean>();
   for (const image of images) checkImage(image);
 
   function checkImage(image: BaseImage): void {
@@ -182,7 +186,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
         : tag.major < targetMajor || (tag.major === targetMajor && tag.minor < targetMinor);
     if (!older) return;
     // `py39.Dockerfile`, `3.9/Dockerfile`: one of a version matrix, old on purpose.
-    if (tag.minor !== undefined && pathNamesVersion(ctx.path, tag.major, tag.minor)) return;
+    if (tag.minor !== undefined && pathNamesVersionOnce(tag.major, tag.minor)) return;
 
     const release = tag.minor === undefined ? newestRelease(tag.major) : findRelease(tag.major, tag.minor);
     const currentMinor = tag.minor ?? -1;
@@ -334,12 +338,23 @@ function checkDockerfile(ctx: Context, today: Date): void {
     return { release, note: notes, limitedBy };
   }
 
-  /** The project's Python constraints; undefined when its files cannot be read. */
+  function pathNamesVersionOnce(major: number, minor: number): boolean {
+    const key = `${major}.${minor}`;
+    let named = namesVersion.get(key);
+    if (named === undefined) namesVersion.set(key, (named = pathNamesVersion(ctx.path, major, minor)));
+    return named;
+  }
+
+  /** The project's Python constraints, folder after folder; undefined when its files cannot be read. */
   function projectConstraints(image: StageImage): PythonConstraint[] | undefined {
     const build = ctx.buildContext;
     if (!build?.readFile) return undefined;
     const read = build.readFile.bind(build);
-    return readPythonConstraints(read, stageProjectFolders(model, build, image.stage));
+    return stageProjectFolders(model, build, image.stage).flatMap((folder) => {
+      let found = folderConstraints.get(folder);
+      if (!found) folderConstraints.set(folder, (found = readFolderConstraints(read, folder)));
+      return found;
+    });
   }
 
   function findingRange(image: StageImage) {
