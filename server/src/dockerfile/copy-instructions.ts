@@ -38,8 +38,17 @@ export function readCopyArguments(model: DockerfileModel, info: InstructionInfo)
   return read && { info, ...read };
 }
 
+/** Each COPY's reading, once per parse: the rules and the project-folder search ask for every COPY of a stage. Shared: not to be changed. */
+const COPIES = new WeakMap<InstructionInfo, CopyInstruction | null>();
+
 /** A COPY/ADD whose sources and destination dockopt can read (not a heredoc, not half-typed). */
 export function readCopy(model: DockerfileModel, info: InstructionInfo): CopyInstruction | undefined {
+  let copy = COPIES.get(info);
+  if (copy === undefined) COPIES.set(info, (copy = readCopyInstruction(model, info) ?? null));
+  return copy ?? undefined;
+}
+
+function readCopyInstruction(model: DockerfileModel, info: InstructionInfo): CopyInstruction | undefined {
   const read = readCopyArguments(model, info);
   if (!read || read.heredoc || read.badExecForm || read.words.length < 2 || read.words.some((w) => w.startsWith('<<'))) return undefined;
   const sources = read.words.slice(0, -1);

@@ -25,20 +25,44 @@ export function stageProjectFolders(model: DockerfileModel, build: BuildContext,
       const copy = readCopy(model, info);
       if (!copy || copy.fromOther) continue;
       for (const source of copy.sources) {
-        if (source.includes('$') || /^[a-z][\w+.-]*:\/\//i.test(source)) continue;
-        const segments = source.replace(/^(\.\/|\/)+/, '').split('/');
-        const cut = segments.findIndex((s) => /[*?[]/.test(s));
-        const dir = path.posix.normalize(segments.slice(0, cut < 0 ? segments.length : cut).join('/') || '.').replace(/\/$/, '');
-        // A source outside the context (`../shared`) is none of its folders.
-        if (dir === '.' || !isInside(build.contextDir, path.join(build.contextDir, dir))) continue;
-        folders.add(dir); // the source may be a folder…
-        const parent = path.posix.dirname(dir);
-        if (parent !== '.') folders.add(parent); // …or a file in one
+        const found = sourceFolders(build.contextDir, source);
+        if (found.length === 0) continue;
+        for (const folder of found) folders.add(folder);
         if (folders.size > MAX_FOLDERS) return [...folders];
       }
     }
   }
   return [...folders];
+}
+
+/** `sourceFolders` by context and source: the same few sources recur in every stage and every check. */
+const FOLDERS_OF_SOURCE = new Map<string, readonly string[]>();
+const MAX_REMEMBERED_SOURCES = 4096;
+
+/**
+ * The folders a COPY source may hold project files in: the folder it names (the source may be
+ * one) and the folder it is in (it may be a file of it); none for `$` sources, URLs, the
+ * context's root and what is outside the context.
+ */
+function sourceFolders(contextDir: string, source: string): readonly string[] {
+  const key = `${contextDir}\0${source}`;
+  let found = FOLDERS_OF_SOURCE.get(key);
+  if (found) return found;
+  found = readSourceFolders(contextDir, source);
+  if (FOLDERS_OF_SOURCE.size >= MAX_REMEMBERED_SOURCES) FOLDERS_OF_SOURCE.clear();
+  FOLDERS_OF_SOURCE.set(key, found);
+  return found;
+}
+
+function readSourceFolders(contextDir: string, source: string): readonly string[] {
+  if (source.includes('$') || /^[a-z][\w+.-]*:\/\//i.test(source)) return [];
+  const segments = source.replace(/^(\.\/|\/)+/, '').split('/');
+  const cut = segments.findIndex((s) => /[*?[]/.test(s));
+  const dir = path.posix.normalize(segments.slice(0, cut < 0 ? segments.length : cut).join('/') || '.').replace(/\/$/, '');
+  // A source outside the context (`../shared`) is none of its folders.
+  if (dir === '.' || !isInside(contextDir, path.join(contextDir, dir))) return [];
+  const parent = path.posix.dirname(dir);
+  return parent === '.' ? [dir] : [dir, parent];
 }
 
 /** Each stage's children (the stages whose FROM names it), once per parse. */

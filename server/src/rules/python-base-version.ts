@@ -170,9 +170,17 @@ function checkDockerfile(ctx: Context, today: Date): void {
   const { lookup, defaults } = readGlobalArgs(model);
   const images = readStageImages(model, lookup).map((image) => ({ ...image, official: isOfficialPythonImage(image.ref.name) }));
   // Asked for every old FROM, and mostly the same for all: each folder's files are read once per
-  // check, each version's name test made once (a file of many stages asked them per FROM).
-  const folderConstraints = new Map<string, PythonConstraint[]>();
-  const namesVersion = new Map<string, boolean>();
+  // check, each version's name test and date comparisons made once (a file of many stages asked
+  // them per FROM).
+  const isPastEnd = remembered((release: PythonRelease) => isPastEndOfLife(release, today));
+  const released = remembered((release: PythonRelease) => isReleased(release, today));
+  const namesVersion = remembered((version: string) => {
+    const [major, minor] = version.split('.').map(Number);
+    return pathNamesVersion(ctx.path, major, minor);
+  });
+  const build = ctx.buildContext;
+  const read = build?.readFile?.bind(build);
+  const folderConstraints = remembered((folder: string) => (read ? readFolderConstraints(read, folder) : []));
   for (const image of images) checkImage(image);
 
   function checkImage(image: BaseImage): void {
@@ -186,7 +194,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
         : tag.major < targetMajor || (tag.major === targetMajor && tag.minor < targetMinor);
     if (!older) return;
     // `py39.Dockerfile`, `3.9/Dockerfile`: one of a version matrix, old on purpose.
-    if (tag.minor !== undefined && pathNamesVersionOnce(tag.major, tag.minor)) return;
+    if (tag.minor !== undefined && namesVersion(`${tag.major}.${tag.minor}`)) return;
 
     const release = tag.minor === undefined ? newestRelease(tag.major) : findRelease(tag.major, tag.minor);
     const currentMinor = tag.minor ?? -1;
@@ -199,7 +207,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
     const versionSource = sourceSpan(chars, versionStart, versionEnd);
     const argName = versionSource && !within(versionSource, image) ? argAt(versionSource.start)?.name : undefined;
 
-    const pastEndOfLife = release !== undefined && isPastEndOfLife(release, today);
+    const pastEndOfLife = release !== undefined && isPastEnd(release);
     const age: Age = pastEndOfLife ? 'pastEndOfLife' : 'olderThanTarget';
     const head = {
       image: `${current}${argName ? ` (version from ARG ${argName})` : ''}`,
@@ -212,7 +220,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
 
     if (tag.major !== targetMajor) return report('Port', { major: tag.major, targetMajor });
     const wantedRelease = findRelease(targetMajor, targetMinor);
-    if (!wantedRelease || !isReleased(wantedRelease, today)) return report('NoTargetImage');
+    if (!wantedRelease || !released(wantedRelease)) return report('NoTargetImage');
 
     // How far the project lets the image go: the target, or the newest version its files allow.
     const choice = chooseVersion(image, wantedRelease, currentMinor);
@@ -320,7 +328,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
       const [major] = wanted.version.split('.').map(Number);
       const newer = PYTHON_RELEASES.filter((r) => {
         const [rMajor, rMinor] = r.version.split('.').map(Number);
-        return rMajor === major && rMinor > currentMinor && compareMinor(r, wanted) < 0 && isReleased(r, today);
+        return rMajor === major && rMinor > currentMinor && compareMinor(r, wanted) < 0 && released(r);
       });
       const best = newer.reverse().find(allowedByAll);
       const says = listOf(refusing.map((c) => `${c.file} says ${c.says}`));
@@ -338,23 +346,10 @@ function checkDockerfile(ctx: Context, today: Date): void {
     return { release, note: notes, limitedBy };
   }
 
-  function pathNamesVersionOnce(major: number, minor: number): boolean {
-    const key = `${major}.${minor}`;
-    let named = namesVersion.get(key);
-    if (named === undefined) namesVersion.set(key, (named = pathNamesVersion(ctx.path, major, minor)));
-    return named;
-  }
-
   /** The project's Python constraints, folder after folder; undefined when its files cannot be read. */
   function projectConstraints(image: StageImage): PythonConstraint[] | undefined {
-    const build = ctx.buildContext;
-    if (!build?.readFile) return undefined;
-    const read = build.readFile.bind(build);
-    return stageProjectFolders(model, build, image.stage).flatMap((folder) => {
-      let found = folderConstraints.get(folder);
-      if (!found) folderConstraints.set(folder, (found = readFolderConstraints(read, folder)));
-      return found;
-    });
+    if (!build || !read) return undefined;
+    return stageProjectFolders(model, build, image.stage).flatMap(folderConstraints);
   }
 
   function findingRange(image: StageImage) {
@@ -364,4 +359,15 @@ function checkDockerfile(ctx: Context, today: Date): void {
     if (tagSource && within(tagSource, image)) return model.rangeOf(tagSource.start, tagSource.end);
     return model.rangeOf(image.start, image.end);
   }
+}
+
+/** `compute`, remembered per argument: for what one check asks of many FROMs alike. */
+function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as V;
+    const value = compute(key);
+    known.set(key, value);
+    return value;
+  };
 }

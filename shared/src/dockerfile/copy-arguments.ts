@@ -48,6 +48,18 @@ export interface CopyWords {
  * other instructions or one without arguments.
  */
 export function readCopyWords(doc: DockerfileText, ast: Instruction, startOffset: number, endOffset: number): CopyWords | undefined {
+  // Several rules ask for every COPY: read once per instruction, which later versions of the
+  // document keep while it is unchanged (the engine's incremental parse). What is read is the
+  // instruction's own text (strings and flags, no offsets), the same in every version that keeps it.
+  let read = WORDS.get(ast);
+  if (read === undefined) WORDS.set(ast, (read = readWords(doc, ast, startOffset, endOffset) ?? null));
+  return read ?? undefined;
+}
+
+/** Shared by every caller: not to be changed. */
+const WORDS = new WeakMap<Instruction, CopyWords | null>();
+
+function readWords(doc: DockerfileText, ast: Instruction, startOffset: number, endOffset: number): CopyWords | undefined {
   const keyword = ast.getKeyword().toUpperCase();
   if (keyword !== 'COPY' && keyword !== 'ADD') return undefined;
   const rawFlags: Flag[] = (ast as Partial<{ getFlags(): Flag[] }>).getFlags?.() ?? [];
