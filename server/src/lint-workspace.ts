@@ -26,8 +26,15 @@ export function lintFile(workspace: WorkspaceModel, path: string, settings: Reso
   } else if (kind === 'dockerfile' || model || (kind === undefined && workspace.isDockerfile(path))) {
     findings = lintDockerfile({ path, model: model ?? parseDockerfile(text), builds: workspace.buildsFor(path), settings });
   }
-  // Rules propose; the workspace decides what a fix may write.
-  return findings.map((finding) => keepWritableFixes(finding, (file) => workspace.writeRefusal(file)));
+  // Rules propose; the workspace decides what a fix may write. Asked now for every finding's own
+  // file (hundreds of one Dockerfile's): once per file here.
+  const refusalOf = (file: string) => workspace.writeRefusal(file);
+  const now = new Map<string, string | undefined>();
+  const refusalNow = (file: string) => {
+    if (!now.has(file)) now.set(file, refusalOf(file));
+    return now.get(file);
+  };
+  return findings.map((finding) => keepWritableFixes(finding, refusalOf, refusalNow));
 }
 
 /** Every file dockopt checks in the workspace, Dockerfiles first. */

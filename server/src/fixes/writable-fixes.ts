@@ -13,22 +13,24 @@ export type RefusalOf = (path: string) => string | undefined;
 /**
  * Filters the finding's fixes in place. Lazy fixes stay lazy: their edits are on the finding's
  * own file (Dockerfile rules edit only the Dockerfile), whose refusal is known without them.
+ * `refusalNow` answers what is asked before this returns (a caller keeping many findings of one
+ * file may remember its answers); lazy fixes, computed later, ask `refusalOf` then.
  */
-export function keepWritableFixes<F extends WithFixes>(finding: F, refusalOf: RefusalOf): F {
+export function keepWritableFixes<F extends WithFixes>(finding: F, refusalOf: RefusalOf, refusalNow: RefusalOf = refusalOf): F {
   const descriptor = Object.getOwnPropertyDescriptor(finding, 'fixes');
   const lazy = !!descriptor?.get;
   let reasons: string[];
   if (lazy) {
-    const own = refusalOf(finding.path);
+    const own = refusalNow(finding.path);
     reasons = own ? [own] : [];
     const compute = descriptor!.get!.bind(finding);
     Object.defineProperty(finding, 'fixes', { enumerable: true, configurable: true, get: () => settle(finding, writable(compute(), refusalOf)) });
   } else {
-    const kept = writable(finding.fixes, refusalOf);
+    const kept = writable(finding.fixes, refusalNow);
     const withdrawn = finding.fixes.filter((fix) => !kept.includes(fix));
     // Say why only when it changes what the user can do: the automatic fix, or every fix, is gone.
     const telling = withdrawn.some((fix) => fix.isPreferred) ? withdrawn : kept.length === 0 ? withdrawn : [];
-    reasons = [...new Set(telling.flatMap((fix) => fix.changes.flatMap((c) => changeRefusal(c, refusalOf) ?? [])))];
+    reasons = [...new Set(telling.flatMap((fix) => fix.changes.flatMap((c) => changeRefusal(c, refusalNow) ?? [])))];
     if (withdrawn.length > 0) finding.fixes = kept;
   }
   if (reasons.length > 0) finding.message = `${finding.message} No automatic fix: ${reasons.join('; ')}.`;
