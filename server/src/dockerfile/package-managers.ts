@@ -133,8 +133,33 @@ const NPM_INSTALLS = new Set(['ci', 'install', 'i', 'clean-install', 'isntall'])
 
 const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
+/** Where a command really starts (after `sudo`, `env`, `exec`…), and the assignments given to it on the way. */
+interface CommandStart {
+  index: number;
+  envAssignments: ShellWord[];
+}
+
+/**
+ * A reading that depends on the command's words alone, made once per command: every cache rule
+ * and every manager asks it of every command. A RUN's script, and so its commands, is kept across
+ * versions of the document while the RUN is unchanged (shell.ts). What it returns is shared: not
+ * to be changed.
+ */
+function perCommand<T>(read: (command: SimpleCommand) => T): (command: SimpleCommand) => T {
+  const known = new WeakMap<SimpleCommand, { value: T }>();
+  return (command) => {
+    let entry = known.get(command);
+    if (!entry) known.set(command, (entry = { value: read(command) }));
+    return entry.value;
+  };
+}
+
+export const commandStart = perCommand(readCommandStart);
+export const findPipCall = perCommand(readPipCall);
+export const findNpmCall = perCommand(readNpmCall);
+
 /** The command name after wrappers (`sudo`, `env`, `exec`, `nice`, `time`…), and env assignments given to `env`. */
-export function commandStart(command: SimpleCommand): { index: number; envAssignments: ShellWord[] } {
+function readCommandStart(command: SimpleCommand): CommandStart {
   const words = command.words;
   const envAssignments: ShellWord[] = [];
   let i = 0;
@@ -167,7 +192,7 @@ export function commandStart(command: SimpleCommand): { index: number; envAssign
   return { index: i, envAssignments };
 }
 
-export function findPipCall(command: SimpleCommand): PipCall | undefined {
+function readPipCall(command: SimpleCommand): PipCall | undefined {
   const { index, envAssignments } = commandStart(command);
   const words = command.words;
   const name = words[index] ? basename(words[index].value) : '';
@@ -217,7 +242,7 @@ export function findPipCall(command: SimpleCommand): PipCall | undefined {
   return { command, subcommand, noCacheDirWords, noCacheDirAssignments, cacheDir, packages, fromFiles, noIndex, noDeps, wheelDir };
 }
 
-export function findNpmCall(command: SimpleCommand): NpmCall | undefined {
+function readNpmCall(command: SimpleCommand): NpmCall | undefined {
   const { index } = commandStart(command);
   const words = command.words;
   if (!words[index] || basename(words[index].value) !== 'npm') return undefined;
