@@ -9,6 +9,7 @@ import { readMounts } from '../dockerfile/mounts';
 import { cleanPattern } from '../../../shared/src/dockerignore/ignore-matcher';
 import { pathWithin, resolveIn, workdirsOf } from '../dockerfile/container-paths';
 import { readCopyArguments } from '../dockerfile/copy-instructions';
+import { remember } from '../../../shared/src/bounded-cache';
 
 const MAX_CACHED_TEXTS = 8;
 
@@ -117,12 +118,8 @@ const textInputs = new Map<string, { inputs: BuildInputs; eol: '\n' | '\r\n' }>(
 
 /** What a Dockerfile's text reads from its context, and its line ending; parsed once per text. */
 export function inputsOfText(text: string): { inputs: BuildInputs; eol: '\n' | '\r\n' } {
-  let hit = textInputs.get(text);
-  if (!hit) {
+  return remember(textInputs, text, () => {
     const model = parseDockerfile(text);
-    hit = { inputs: buildInputs(model), eol: model.eol };
-    if (textInputs.size >= MAX_CACHED_TEXTS) textInputs.delete(textInputs.keys().next().value as string);
-    textInputs.set(text, hit);
-  }
-  return hit;
+    return { inputs: buildInputs(model), eol: model.eol };
+  }, MAX_CACHED_TEXTS);
 }

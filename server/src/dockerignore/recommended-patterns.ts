@@ -25,7 +25,8 @@ import { formatBytes } from '../../../shared/src/format-bytes';
 import { isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import { inputsOfText, type BuildInputs } from './build-inputs';
 import { entryLines, RECOMMENDED_GROUPS, type Drops, type PatternGroup, type PatternPlan, type RecommendedPattern } from './pattern-groups';
-import { analysisOf, EXCLUDED, excludedBy, isWholeContext, mayExclude, mayMatchAny, pathsOf, protectedFiles, remember, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
+import { analysisOf, EXCLUDED, excludedBy, isWholeContext, MAX_CACHED_TEXTS, mayExclude, mayMatchAny, pathsOf, protectedFiles, stateOf, USER_EXCEPTION, type ProtectedFiles } from './scan-analysis';
+import { remember } from '../../../shared/src/bounded-cache';
 
 /**
  * Does the expensive part of judging a fresh scan (which files each recommended pattern
@@ -101,7 +102,7 @@ function reachOf(build: BuildToProtect, text: string): Reach {
           if (hit) out.push(i);
         });
         return out;
-      });
+      }, MAX_CACHED_TEXTS);
       const excluded = stateOf(build.scan, text);
       for (const i of named) if (!(excluded[i] & EXCLUDED)) files.add(i);
     }
@@ -136,7 +137,7 @@ export function planPatterns(currentText: string | undefined, builds: readonly B
   const vetoed = RECOMMENDED_GROUPS.filter((g) => builds.some((b) => g.usedBy?.test(b.inputs.commands))).map((g) => g.id);
   const sources = builds.map((b) => b.inputs.sources.join('\n')).join('\n');
   const key = [onlyEffective ? 1 : 0, vetoed.join(','), sources, reaches.map((r) => r.key).join('\n'), text].join('\0');
-  const cached = remember(analysisOf(scan).plans, key, () => computePlan(text, builds, reaches, onlyEffective));
+  const cached = remember(analysisOf(scan).plans, key, () => computePlan(text, builds, reaches, onlyEffective), MAX_CACHED_TEXTS);
   return { ...cached, entries: [...cached.entries] };
 }
 

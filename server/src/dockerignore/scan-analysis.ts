@@ -5,6 +5,7 @@
  */
 import type { ContextScan } from '../workspace/build-context';
 import { indicesUnder } from '../workspace/context-scan';
+import { remember } from '../../../shared/src/bounded-cache';
 import { compiledRules, compileIgnore, compilePatterns, type IgnoreRule } from '../../../shared/src/dockerignore/ignore-matcher';
 import { compileCopyGlob, isCopyGlob } from '../../../shared/src/dockerfile/copy-globs';
 import type { PatternPlan } from './pattern-groups';
@@ -23,7 +24,8 @@ interface ScanAnalysis {
 }
 
 const analyses = new WeakMap<ContextScan, ScanAnalysis>();
-const MAX_CACHED_TEXTS = 8;
+/** Texts remembered per scan for each kind of reading. */
+export const MAX_CACHED_TEXTS = 8;
 
 export function analysisOf(scan: ContextScan): ScanAnalysis {
   let a = analyses.get(scan);
@@ -32,16 +34,6 @@ export function analysisOf(scan: ContextScan): ScanAnalysis {
     analyses.set(scan, a);
   }
   return a;
-}
-
-export function remember<V>(map: Map<string, V>, key: string, make: () => V, max = MAX_CACHED_TEXTS): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    if (map.size >= max) map.delete(map.keys().next().value as string);
-    map.set(key, value);
-  }
-  return value;
 }
 
 const pathLists = new WeakMap<ContextScan, string[]>();
@@ -70,7 +62,7 @@ export function stateOf(scan: ContextScan, text: string): Uint8Array {
       });
     }
     return flags;
-  });
+  }, MAX_CACHED_TEXTS);
 }
 
 /** Room for every recommended entry, in both its forms (with and without its exceptions). */
@@ -151,7 +143,7 @@ export function protectedFiles(scan: ContextScan, sources: readonly string[]): P
       if (folder.length > 0) out.folders.push(folder);
     }
     return out;
-  });
+  }, MAX_CACHED_TEXTS);
 }
 
 export function isWholeContext(source: string): boolean {

@@ -10,6 +10,7 @@ import { readEnv, type DockerfileModel, type InstructionInfo } from '../dockerfi
 import { parseRunScript, type RunScript, type ShellWord, type SimpleCommand } from '../dockerfile/shell';
 import { applyTextEdits } from './apply';
 import type { Position, Range, TextEdit } from '../positions';
+import { remember } from '../../../shared/src/bounded-cache';
 
 // ---------------------------------------------------------------------------------------
 // Removing words
@@ -360,13 +361,7 @@ function shapeOf(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: Readon
   if (text.length > MAX_SHAPED_TEXT) return parsedShape(text, skipWordsAt, skipEnv);
   // JSON holds no raw line break: the first one ends what to skip.
   const key = `${JSON.stringify([[...skipWordsAt], [...skipEnv]])}\n${text}`;
-  let shape = SHAPES.get(key);
-  if (shape === undefined) {
-    shape = parsedShape(text, skipWordsAt, skipEnv);
-    if (SHAPES.size >= MAX_SHAPES) SHAPES.delete(SHAPES.keys().next().value as string);
-    SHAPES.set(key, shape);
-  }
-  return shape;
+  return remember(SHAPES, key, () => parsedShape(text, skipWordsAt, skipEnv), MAX_SHAPES);
 }
 
 function parsedShape(text: string, skipWordsAt: ReadonlySet<number>, skipEnv: ReadonlySet<string>): string {

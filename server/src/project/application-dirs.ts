@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type { ContextScan } from '../workspace/build-context';
 import { compileIgnore, compilePatterns, type IgnoreMatcher } from '../../../shared/src/dockerignore/ignore-matcher';
 import { packageJsonDeclares, pyprojectDeclares, type DeclaredPaths } from './manifest-packages';
+import { remember } from '../../../shared/src/bounded-cache';
 
 export interface ApplicationDirs {
   /** Context-relative folders (or files) of the application; '' is the context root itself. */
@@ -95,12 +96,7 @@ export function applicationDirs(
     }
   });
   const key = [ignoreText, ...texts.map((t) => t ?? '\u0001')].join('\0');
-  const cached = facts.answers.get(key);
-  if (cached) return cached;
-  const answer = computeDirs(scan, facts, texts, compileIgnore(ignoreText), testOrDocs);
-  if (facts.answers.size >= MAX_CACHED_ANSWERS) facts.answers.delete(facts.answers.keys().next().value as string);
-  facts.answers.set(key, answer);
-  return answer;
+  return remember(facts.answers, key, () => computeDirs(scan, facts, texts, compileIgnore(ignoreText), testOrDocs), MAX_CACHED_ANSWERS);
 }
 
 function computeDirs(
@@ -162,13 +158,7 @@ const declaredCache = new Map<string, DeclaredPaths>();
 
 function declaredBy(manifest: string, text: string): DeclaredPaths {
   const key = `${manifest.endsWith('package.json') ? 'json' : 'toml'}\0${text}`;
-  let hit = declaredCache.get(key);
-  if (!hit) {
-    hit = manifest.endsWith('package.json') ? packageJsonDeclares(text) : pyprojectDeclares(text);
-    if (declaredCache.size >= MAX_MANIFESTS) declaredCache.delete(declaredCache.keys().next().value as string);
-    declaredCache.set(key, hit);
-  }
-  return hit;
+  return remember(declaredCache, key, () => (manifest.endsWith('package.json') ? packageJsonDeclares(text) : pyprojectDeclares(text)), MAX_MANIFESTS);
 }
 
 function parentOf(rel: string): string {

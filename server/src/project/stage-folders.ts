@@ -8,6 +8,7 @@ import type { DockerfileModel, Stage } from '../dockerfile/model';
 import { readCopy } from '../dockerfile/copy-instructions';
 import type { BuildContext } from '../workspace/build-context';
 import { isInside } from '../../../shared/src/files/containment';
+import { remember } from '../../../shared/src/bounded-cache';
 
 /** More folders than a project's files are spread over: the search stops there. */
 const MAX_FOLDERS = 32;
@@ -45,13 +46,7 @@ const MAX_REMEMBERED_SOURCES = 4096;
  * context's root and what is outside the context.
  */
 function sourceFolders(contextDir: string, source: string): readonly string[] {
-  const key = `${contextDir}\0${source}`;
-  let found = FOLDERS_OF_SOURCE.get(key);
-  if (found) return found;
-  found = readSourceFolders(contextDir, source);
-  if (FOLDERS_OF_SOURCE.size >= MAX_REMEMBERED_SOURCES) FOLDERS_OF_SOURCE.clear();
-  FOLDERS_OF_SOURCE.set(key, found);
-  return found;
+  return remember(FOLDERS_OF_SOURCE, `${contextDir}\0${source}`, () => readSourceFolders(contextDir, source), MAX_REMEMBERED_SOURCES);
 }
 
 function readSourceFolders(contextDir: string, source: string): readonly string[] {

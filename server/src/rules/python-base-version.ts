@@ -180,7 +180,8 @@ function checkDockerfile(ctx: Context, today: Date): void {
   });
   const build = ctx.buildContext;
   const read = build?.readFile?.bind(build);
-  const folderConstraints = remembered((folder: string) => (read ? readFolderConstraints(read, folder) : []));
+  // Undefined when the project's files cannot be read (no build context).
+  const folderConstraints = read && remembered((folder: string) => readFolderConstraints(read, folder));
   for (const image of images) checkImage(image);
 
   function checkImage(image: BaseImage): void {
@@ -348,7 +349,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
 
   /** The project's Python constraints, folder after folder; undefined when its files cannot be read. */
   function projectConstraints(image: StageImage): PythonConstraint[] | undefined {
-    if (!build || !read) return undefined;
+    if (!build || !folderConstraints) return undefined;
     return stageProjectFolders(model, build, image.stage).flatMap(folderConstraints);
   }
 

@@ -18,6 +18,7 @@
  */
 import * as path from 'node:path';
 import { GlobAutomaton, type GlobToken } from './glob-automaton';
+import { remember } from '../bounded-cache';
 
 export interface IgnoreRule {
   /** The pattern as BuildKit uses it: cleaned, without `!` and leading `/`. */
@@ -67,13 +68,7 @@ export function compileIgnore(text: string): IgnoreMatcher {
  */
 export function compiledRules(text: string): IgnoreRule[] {
   if (text.length > MAX_COMPILED_TEXT) return parseIgnoreLines(text);
-  let rules = COMPILED.get(text);
-  if (!rules) {
-    rules = parseIgnoreLines(text);
-    if (COMPILED.size >= MAX_COMPILED) COMPILED.delete(COMPILED.keys().next().value as string);
-    COMPILED.set(text, rules);
-  }
-  return rules;
+  return remember(COMPILED, text, () => parseIgnoreLines(text), MAX_COMPILED);
 }
 
 /** Compiles patterns given one per item (the same syntax as .dockerignore lines). */
