@@ -15,6 +15,12 @@ import { documentSettings, isFileDocument, openDocument, type Session } from './
 /** Beyond this a check takes tens of milliseconds or more (about 4 000 lines): worth letting other messages go first. */
 const LARGE_DOCUMENT_CHARS = 100 * 1024;
 
+/**
+ * How long a large document's check waits for the messages already sent to be written out: a
+ * client that stops reading must not stop the checks for good.
+ */
+const WRITTEN_WAIT_MS = 2000;
+
 export class Diagnostics {
   private relintScheduled = false;
   private readonly loggedSkips = new Set<string>();
@@ -24,6 +30,12 @@ export class Diagnostics {
    * one version's diagnostics twice unless they changed (a context scan that completed).
    */
   private readonly published = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /**
+   * Settles once every message sent so far is written out. The connection writes a message in
+   * pieces as the pipe drains, between turns of the event loop: a check that starts before
+   * thousands of diagnostics are out holds them back for as long as it runs.
+   */
+  private written: Promise<unknown> = Promise.resolve();
 
   /**
    * `docsBase`: where the rule pages the diagnostics link to are (bundled beside the server), if
@@ -53,8 +65,13 @@ export class Diagnostics {
     try {
       const s = await documentSettings(this.session, doc);
       // A large document takes long to check: first let the messages already received run (a
-      // change to a small document typed meanwhile gets its diagnostics before, not after).
-      if (doc.getText().length > LARGE_DOCUMENT_CHARS) await new Promise((resolve) => setImmediate(resolve));
+      // change to a small document typed meanwhile gets its diagnostics before, not after), and
+      // let what was sent go out (this document's first diagnostics, when the workspace read
+      // lands right after its first check and checks it again).
+      if (doc.getText().length > LARGE_DOCUMENT_CHARS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await settledWithin(this.written, WRITTEN_WAIT_MS);
+      }
       const current = documents.get(doc.uri);
       if (!current || current.version !== doc.version) return; // a newer version is on its way
       const open = openDocument(doc);
@@ -67,17 +84,22 @@ export class Diagnostics {
       // diagnostics at every keystroke to compare them with another version's cost milliseconds.
       if (last?.version !== doc.version || JSON.stringify(last.diagnostics) !== JSON.stringify(diagnostics)) {
         this.published.set(doc.uri, { version: doc.version, diagnostics });
-        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+        this.sent(connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }));
       }
       if (documentKind(open) === 'dockerfile') {
         const status: StatusParams = { uri: doc.uri, findings: findings.length, activeRules: rules.filter((r) => levelOf(r, s) !== 'off').length };
-        void connection.sendNotification(STATUS_NOTIFICATION, status);
+        this.sent(connection.sendNotification(STATUS_NOTIFICATION, status));
       }
     } catch (error) {
       connection.console.error(`dockopt: checking ${doc.uri} failed: ${(error as Error)?.stack ?? error}`);
     } finally {
       this.idle?.checkEnded();
     }
+  }
+
+  /** The connection writes messages in the order sent: the last one written means all are. */
+  private sent(message: Promise<void>): void {
+    this.written = message.catch(() => undefined);
   }
 
   /** The document was closed: its next publish (when reopened) is a new one. */
@@ -94,4 +116,11 @@ export class Diagnostics {
       this.session.connection.console.warn(`dockopt: skipped ${path}: it ${reason}`);
     }
   }
+}
+
+/** Waits for `promise` to settle, or `ms`, whichever comes first. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
 }
