@@ -155,7 +155,7 @@ connection.onNotification(TRUST_NOTIFICATION, (params) => {
 
 // ---- features ----------------------------------------------------------------------------
 
-registerCodeActions(session);
+registerCodeActions(session, idleCollection);
 registerWorkspaceFixes(session);
 registerBuildQueries(session);
 

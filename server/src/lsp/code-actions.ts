@@ -10,14 +10,21 @@ import { fixAllInText, minimalEdit } from '../fixes/fix-text';
 import type { ResolvedSettings } from '../settings';
 import { FIX_ALL_KIND, sameDiagnostic, toQuickFix, toWorkspaceEdit, type EditContext } from './convert';
 import { documentKind, type OpenDocument } from './document-linter';
+import type { IdleCollection } from './idle-collection';
 import { documentSettings, isFileDocument, openDocument, type Session } from './session';
 import { suppressEdits } from './suppress-actions';
 
-export function registerCodeActions(session: Session): void {
+/**
+ * `idle`: told when each request starts and ends, like a check, so that the collection the
+ * server runs once it rests never pauses a lightbulb the user just asked for (and the garbage
+ * of a fix-all, a parse per pass, is collected after it).
+ */
+export function registerCodeActions(session: Session, idle?: IdleCollection): void {
   const { connection, documents, linter } = session;
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isFileDocument(doc)) return [];
+    idle?.checkStarted();
     try {
       const s = await documentSettings(session, doc);
       const open = openDocument(doc);
@@ -43,6 +50,8 @@ export function registerCodeActions(session: Session): void {
     } catch (error) {
       connection.console.error(`dockopt: code actions for ${doc.uri} failed: ${(error as Error)?.stack ?? error}`);
       return [];
+    } finally {
+      idle?.checkEnded();
     }
   });
 }
