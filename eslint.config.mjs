@@ -22,6 +22,21 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and benchmarks: a promise left floating is an assertion that can never fail, or a
+    // measurement that ends before its work does.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      // node:test's it() and describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['it', 'test', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
+  },
+  {
     // Engine code: a value of unknown shape is `unknown` and narrowed, never `any`.
     files: ['server/src/**/*.ts', 'shared/src/**/*.ts', 'buildkit/src/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
