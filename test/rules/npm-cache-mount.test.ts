@@ -22,6 +22,11 @@ runRuleTests(rule, {
     { name: 'NPM_CONFIG_CACHE from an ENV, mounted', code: 'FROM node:20\nENV NPM_CONFIG_CACHE=/npm-cache\nRUN --mount=type=cache,target=/npm-cache npm ci\n' },
     { name: "for the seed's health-dashboard RUN", code: `FROM node:20\nRUN ${MOUNT} \\\n    npm ci --prefer-offline\n` },
     { name: 'with # dockopt ignore=npm-cache-mount on the line before', code: 'FROM node:20\n# dockopt ignore=npm-cache-mount\nRUN npm ci\n' },
+    // Offline, npm installs from the cache the image holds: a mount would hide it.
+    { name: 'npm ci --offline (from a cache the image holds)', code: 'FROM node:20\nCOPY npm-cache /root/.npm\nRUN npm ci --offline\n' },
+    { name: 'npm install --offline=true', code: 'FROM node:20\nRUN npm install --offline=true\n' },
+    { name: 'npm_config_offline=true npm ci', code: 'FROM node:20\nRUN npm_config_offline=true npm ci\n' },
+    { name: 'env NPM_CONFIG_OFFLINE=true npm ci', code: 'FROM node:20\nRUN env NPM_CONFIG_OFFLINE=true npm ci\n' },
   ],
   invalid: [
     {
@@ -29,6 +34,12 @@ runRuleTests(rule, {
       code: 'FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n',
       errors: [{ messageId: 'noMount', line: 4, column: 5, endColumn: 11, data: { dirs: '/root/.npm', command: 'npm ci', flags: MOUNT, notes: '' }, minor: false }],
       output: `FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN ${MOUNT} npm ci\n`,
+    },
+    {
+      name: 'npm ci --offline=false downloads as usual',
+      code: 'FROM node:20\nRUN npm ci --offline=false\n',
+      errors: [{ messageId: 'noMount', line: 2 }],
+      output: `FROM node:20\nRUN ${MOUNT} npm ci --offline=false\n`,
     },
     {
       name: 'npm ci --omit=dev: the mount goes before the command',

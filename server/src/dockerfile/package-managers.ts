@@ -256,11 +256,16 @@ function readNpmCall(command: SimpleCommand): NpmCall | undefined {
     if (value === '--location' && words[i + 1]?.value === 'global') { global = true; i++; continue; }
     if (value === '--cache') { cacheDir = words[i + 1]?.value; i++; continue; }
     if (value.startsWith('--cache=')) { cacheDir = value.slice('--cache='.length); continue; }
-    if (value === '--prefer-offline' || value === '--offline') { hasPreferOffline = true; continue; }
+    if (value === '--prefer-offline') { hasPreferOffline = true; continue; }
+    // `--offline`: npm makes no network request and installs from the cache alone (one the image
+    // holds, as yarn's and pnpm's offline installs do): nothing to download, and a mount would
+    // hide that cache.
+    if (value === '--offline' || value === '--offline=true') return undefined;
     if (value === '--prefix' || value === '-C' || value === '--workspace' || value === '-w') { if (!subcommand) i++; continue; }
     if (value.startsWith('-')) continue;
     subcommand ??= value;
   }
   if (!subcommand || !NPM_INSTALLS.has(subcommand)) return undefined;
+  if ([...command.assignments, ...commandStart(command).envAssignments].some((w) => /^npm_config_offline=["']?true["']?$/i.test(w.value))) return undefined;
   return { command, subcommand, cacheDir, hasPreferOffline, global };
 }
