@@ -5,6 +5,7 @@
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { rules } from './rules';
 import { readSuppressions } from './suppressions';
+import { frontendWithoutRunMount, withoutRunMountFixes } from './fixes/frontend-support';
 import { work } from './work-counters';
 import { contextFor, walkDockerfile, type ContractRule, type DockerfileVisitors } from './rules/create-rule';
 import { noteStoppedByDeadline, RULE_WORK_BUDGET, stopIfPastDeadline, WorkAccount } from './work-budget';
@@ -74,6 +75,8 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
     if (visitors) run.account.run(() => walkDockerfile(model, visitors, stopIfPastDeadline));
   }
   const found: ReportedFinding[] = [];
+  // A `# syntax=` pin to a frontend without RUN --mount: no fix may add a mount (frontend-support.ts).
+  const pin = frontendWithoutRunMount(model.text);
   for (const { rule, level, account, findings } of runs) {
     if (account.timedOut) {
       // The language server's time limit (work-budget.ts, withDeadline): it says so once for all.
@@ -92,6 +95,7 @@ export function lintDockerfile(input: DockerfileInput): ReportedFinding[] {
     for (const finding of findings) {
       work.findingsChecked++;
       if (isSuppressedAt(model, finding)) continue;
+      if (pin !== undefined && finding.path === input.path) withoutRunMountFixes(finding, pin);
       found.push(withSeverity(finding, finding.minor ? lowerOf(level, 'info') : level));
     }
   }
