@@ -72,17 +72,57 @@ test('test modules inside a Django app stay; the test suite beside the apps goes
   assert.match(finding.message, /add tests \(tests\/\)\.$/);
 });
 
-test('without any package, the patterns still match at every depth', async () => {
+test('without any package, the patterns still match at every depth, but Markdown only in docs folders', async () => {
   const w = await workspace({
     'Dockerfile': 'FROM node:20\nCOPY . .\n',
     '.dockerignore': '',
     'src/index.js': '',
     'src/tests/a.test.js': '',
-    'web/NOTES.md': '',
+    'web/docs/NOTES.md': '',
   });
   const [finding] = await w.onDockerfile(incomplete, 'Dockerfile');
   assert.equal(appended('', finding), `${TITLE}**/*.md\n!README.md\n**/tests\n`);
-  assert.match(finding.message, /add \*\*\/\*\.md \(web\/NOTES\.md\), \*\*\/tests \(src\/tests\/\)\.$/);
+  assert.match(finding.message, /add \*\*\/\*\.md \(web\/docs\/NOTES\.md\), \*\*\/tests \(src\/tests\/\)\.$/);
+});
+
+test('Markdown below another folder may be what the application reads (posts, prompts): only the root’s goes', async () => {
+  for (const folder of ['web', 'prompts', 'posts', 'content/blog']) {
+    const w = await workspace({
+      'Dockerfile': 'FROM python:3.12-slim\nCOPY . .\nCMD ["python", "main.py"]\n',
+      '.dockerignore': '',
+      'main.py': '',
+      [`${folder}/system.md`]: 'You are…',
+      'CHANGELOG.md': 'c',
+    });
+    const [finding] = await w.onDockerfile(incomplete, 'Dockerfile');
+    assert.equal(appended('', finding), `${TITLE}*.md\n!README.md\n`, folder);
+  }
+});
+
+test('a site generator’s project keeps its Markdown and its docs folder; a framework that builds with .env files keeps them', async () => {
+  const site = (marker: string) =>
+    workspace({
+      'Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\n',
+      '.dockerignore': 'node_modules\n',
+      'package.json': '{}\n',
+      [marker]: '',
+      'index.md': '# home',
+      'docs/intro.md': '# intro',
+      'posts/hello.md': '# hello',
+      '.env.production': 'NEXT_PUBLIC_API=https://api.example.com\n',
+      'app.log': 'x',
+    });
+  for (const marker of ['_config.yml', 'mkdocs.yml', 'hugo.toml', 'docusaurus.config.js', 'astro.config.mjs', 'next.config.mjs', '.eleventy.js', 'gatsby-config.ts', 'web/.vitepress/config.ts', '_posts/2024-01-01-hello.md']) {
+    const [finding] = await (await site(marker)).onDockerfile(incomplete, 'Dockerfile');
+    const added = appended('node_modules\n', finding);
+    for (const unsafe of ['docs', '*.md', '**/*.md']) assert.ok(!added.split('\n').includes(unsafe), `${marker}: ${unsafe} in ${added}`);
+    assert.ok(added.includes('**/*.log'), marker);
+    const readsEnv = /^(?:next|astro|gatsby)/.test(marker);
+    assert.equal(added.includes('**/.env'), !readsEnv, `${marker}: ${added}`);
+  }
+  // A command says so too.
+  const [jekyll] = await (await workspace({ 'Dockerfile': 'FROM ruby:3.3\nCOPY . .\nRUN bundle exec jekyll build\n', '.dockerignore': '', 'index.md': '#', 'app.log': 'x' })).onDockerfile(incomplete, 'Dockerfile');
+  assert.equal(appended('', jekyll), `${TITLE}**/*.log\n`);
 });
 
 test('a context that is itself a package gets no docs or tests pattern, only artifacts', async () => {
@@ -106,7 +146,7 @@ test('a package the .dockerignore already leaves out, or one inside a virtualenv
     'legacy/README.md': '',
     '.venv/lib/python3.12/site-packages/requests/__init__.py': '',
     'app/main.py': '',
-    'app/NOTES.md': 'n',
+    'app/docs/NOTES.md': 'n',
   });
   const [finding] = await w.onDockerfile(incomplete, 'Dockerfile');
   assert.equal(appended('legacy\n.venv\n', finding), `\n${TITLE}**/*.md\n!README.md\n`);
@@ -131,10 +171,11 @@ test('packages named in pyproject.toml are the application even without __init__
     const [finding] = await w.onDockerfile(incomplete, 'Dockerfile');
     assert.equal(appended('', finding), `${TITLE}*.md\n!README.md\n`, pyproject);
   }
-  // Without the declaration, nothing says src/bot/prompts belongs to the application.
+  // Without the declaration nothing says src/bot/prompts belongs to the application, but Markdown
+  // outside a docs folder may: only the root's goes all the same.
   const bare = await workspace({ ...files, 'pyproject.toml': '[project]\nname = "bot"\n' });
   const [finding] = await bare.onDockerfile(incomplete, 'Dockerfile');
-  assert.equal(appended('', finding), `${TITLE}**/*.md\n!README.md\n`);
+  assert.equal(appended('', finding), `${TITLE}*.md\n!README.md\n`);
 });
 
 test("a package.json's files are the application: a glob protects what it matches", async () => {

@@ -125,6 +125,23 @@ function testOrDocsDirs(): IgnoreMatcher {
 }
 
 /**
+ * The build uses what the group leaves out: a command says so (`pytest`, `git describe`), or a
+ * file of its context does (a site generator's config). The files' answer is kept per scan.
+ */
+function usesGroup(group: PatternGroup, build: BuildToProtect): boolean {
+  if (group.usedBy?.test(build.inputs.commands)) return true;
+  const files = group.usedByFiles;
+  if (!files) return false;
+  let answers = GROUPS_USED_BY_FILES.get(build.scan);
+  if (!answers) GROUPS_USED_BY_FILES.set(build.scan, (answers = new Map()));
+  let used = answers.get(group.id);
+  if (used === undefined) answers.set(group.id, (used = pathsOf(build.scan).some((path) => files.test(path))));
+  return used;
+}
+
+const GROUPS_USED_BY_FILES = new WeakMap<ContextScan, Map<string, boolean>>();
+
+/**
  * The recommended entries that can be added to `currentText` (undefined: no file yet) without
  * breaking any of the builds. With `onlyEffective`, only entries that leave out real files.
  */
@@ -134,7 +151,7 @@ export function planPatterns(currentText: string | undefined, builds: readonly B
   const scan = builds[0]?.scan;
   if (!scan || builds.some((b) => b.scan !== scan)) return computePlan(text, builds, reaches, onlyEffective);
   // The hot path: builds of one context, re-checked on every keystroke with mostly the same inputs.
-  const vetoed = RECOMMENDED_GROUPS.filter((g) => builds.some((b) => g.usedBy?.test(b.inputs.commands))).map((g) => g.id);
+  const vetoed = RECOMMENDED_GROUPS.filter((g) => builds.some((b) => usesGroup(g, b))).map((g) => g.id);
   const sources = builds.map((b) => b.inputs.sources.join('\n')).join('\n');
   const key = [onlyEffective ? 1 : 0, vetoed.join(','), sources, reaches.map((r) => r.key).join('\n'), text].join('\0');
   const cached = remember(analysisOf(scan).plans, key, () => computePlan(text, builds, reaches, onlyEffective), MAX_CACHED_TEXTS);
@@ -148,7 +165,7 @@ function computePlan(text: string, builds: readonly BuildToProtect[], reaches: r
   // What each entry is judged against, the same for every entry: looked up once.
   const facts = builds.map((b, i): BuildFacts => ({ reach: reaches[i], state: stateOf(b.scan, text), guarded: protectedFiles(b.scan, b.inputs.sources) }));
   for (const group of RECOMMENDED_GROUPS) {
-    if (group.usedBy && builds.some((b) => group.usedBy!.test(b.inputs.commands))) continue;
+    if (builds.some((b) => usesGroup(group, b))) continue;
     for (const recommended of group.patterns) {
       const kind = recommended.kind ?? group.kind;
       const candidates = candidatesOf(recommended, kind);
@@ -159,7 +176,7 @@ function computePlan(text: string, builds: readonly BuildToProtect[], reaches: r
       for (const entry of candidates) {
         if (plan.entries.some((e) => e.entry.pattern === entry.pattern)) break;
         const lines = entryLines(entry, current);
-        const verdicts = builds.map((b, i) => judge(b, facts[i], lines, entry.pattern, kind));
+        const verdicts = builds.map((b, i) => judge(b, facts[i], lines, entry, kind));
         if (verdicts.some((v) => v === 'unsafe')) continue; // try the narrower form, if any
         const effective = verdicts as number[][];
         if (onlyEffective && !effective.some((files) => files.length > 0)) break;
@@ -200,7 +217,8 @@ interface BuildFacts {
 }
 
 /** 'unsafe', or the files of the build's context the entry would newly exclude. */
-function judge(build: BuildToProtect, { reach, state, guarded }: BuildFacts, lines: string[], pattern: string, kind: PatternGroup['kind']): 'unsafe' | number[] {
+function judge(build: BuildToProtect, { reach, state, guarded }: BuildFacts, lines: string[], entry: RecommendedPattern, kind: PatternGroup['kind']): 'unsafe' | number[] {
+  const { pattern, safeBelow } = entry;
   // Content may be read at run time from any folder of the application, today's files or tomorrow's.
   if (kind === 'content' && reach.dirs.some((dir) => couldReachInside(pattern, dir))) return 'unsafe';
   const text = lines.join('\n');
@@ -217,6 +235,7 @@ function judge(build: BuildToProtect, { reach, state, guarded }: BuildFacts, lin
   for (const i of excluded) {
     if (guarded.named.has(i) || (kind === 'content' && (guarded.below.has(i) || reach.files.has(i)))) return 'unsafe';
     if (state[i] & EXCLUDED) continue;
+    if (safeBelow && build.scan.files[i].path.includes('/') && !safeBelow.test(build.scan.files[i].path)) return 'unsafe';
     if (state[i] & USER_EXCEPTION) return 'unsafe'; // it would undo the user's own `!` line
     added.push(i);
   }
