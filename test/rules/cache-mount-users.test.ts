@@ -87,6 +87,13 @@ runRuleTests(pipRule, {
       output: 'FROM jupyter/scipy-notebook:latest\nRUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install flask\n',
     },
     {
+      // The stacks set HOME=/home/jovyan for everyone: root's pip caches there too, in a root-owned mount.
+      name: 'Jupyter after USER root: the image’s HOME, /home/jovyan, not /root',
+      code: 'FROM jupyter/scipy-notebook:latest\nUSER root\nRUN pip install --no-cache-dir -r /tmp/requirements.txt\nUSER jovyan\n',
+      errors: [{ messageId: 'mountMissing', line: 3 }],
+      output: 'FROM jupyter/scipy-notebook:latest\nUSER root\nRUN --mount=type=cache,target=/home/jovyan/.cache/pip pip install -r /tmp/requirements.txt\nUSER jovyan\n',
+    },
+    {
       name: 'an unknown image: never /root/.cache/pip, nothing applied',
       code: UNKNOWN_IMAGE,
       errors: [{ messageId: 'homeUnknown', line: 2, data: { user: 'the user of myorg/app:1' } }],

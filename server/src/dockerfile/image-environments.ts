@@ -1,6 +1,7 @@
 /**
  * The environment variables official images set that move a package manager's cache: the golang
- * image's GOPATH, the rust image's CARGO_HOME, miniforge's and micromamba's conda prefixes. A RUN sees them
+ * image's GOPATH, the rust image's CARGO_HOME, miniforge's and micromamba's conda prefixes, the
+ * Jupyter stacks' HOME. A RUN sees them
  * like an ENV of the Dockerfile, so a cache directory derived from them is known without an ENV.
  * Only images checked to set them; any other image sets nothing dockopt knows of.
  */
@@ -15,6 +16,10 @@ const IMAGE_ENVIRONMENTS: Array<{ repository: RegExp; env: Readonly<Record<strin
   { repository: /^condaforge\/(miniforge3|mambaforge|miniforge-pypy3)$/, env: { CONDA_DIR: '/opt/conda' } },
   // mambaorg/micromamba: ENV MAMBA_ROOT_PREFIX=/opt/conda.
   { repository: /^mambaorg\/micromamba$/, env: { MAMBA_ROOT_PREFIX: '/opt/conda' } },
+  // jupyter/docker-stacks (docker-stacks-foundation, inherited by every *-notebook image): ENV
+  // HOME="/home/${NB_USER}", jovyan's, whoever runs: after `USER root` pip's cache is still
+  // below /home/jovyan.
+  { repository: /^(docker\.io\/|quay\.io\/)?jupyter\/(?:[a-z0-9-]+-notebook|docker-stacks-foundation)$/, env: { HOME: '/home/jovyan' } },
 ];
 
 /** The variables the image sets that dockopt knows of (none for an image it has no facts about). */
