@@ -588,6 +588,12 @@ const readsMore: InvalidCase[] = (
     ['a file: dependency', { 'package.json': '{"dependencies":{"shared":"file:../shared","express":"^4"}}' }, 'npm ci', 'package.json takes shared from a local folder (`file:../shared`), which `npm ci` reads'],
     ['a link: dependency', { 'package.json': '{"devDependencies":{"tools":"link:./tools"}}', 'pnpm-lock.yaml': '' }, 'pnpm install --frozen-lockfile', 'package.json takes tools from a local folder (`link:./tools`), which `pnpm install` reads'],
     ['a relative-path dependency', { 'package.json': '{"optionalDependencies":{"x":"./vendor/x"}}' }, 'npm install', 'package.json takes x from a local folder (`./vendor/x`), which `npm install` reads'],
+    [
+      'pnpm patched dependencies',
+      { 'package.json': '{"pnpm":{"patchedDependencies":{"left-pad@1.3.0":"patches/left-pad@1.3.0.patch"}}}', 'pnpm-lock.yaml': '', 'patches/left-pad@1.3.0.patch': '' },
+      'pnpm install --frozen-lockfile',
+      'package.json patches dependencies with files of the project (pnpm.patchedDependencies: `patches/left-pad@1.3.0.patch`), which `pnpm install` reads',
+    ],
     ['a pnpm workspace before the scan', { 'package.json': '{}', 'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n' }, 'pnpm install', "`pnpm install` installs a workspace (pnpm-workspace.yaml), so it reads every member's manifest"],
     [
       'a uv workspace',

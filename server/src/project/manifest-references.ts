@@ -56,6 +56,8 @@ export interface PackageFacts {
   localDependencies: Array<[string, string]>;
   /** The first install-time script it runs: [name, command]. */
   installScript?: [string, string];
+  /** The patch files `pnpm.patchedDependencies` names, which pnpm reads (and hashes) at install. */
+  patchFiles: string[];
 }
 
 /** Reads a package.json; undefined when it is not a JSON object (the install fails on it wherever the COPY stands). */
@@ -77,10 +79,13 @@ export function readPackageJson(text: string): PackageFacts | undefined {
   }
   const scripts = manifest.scripts;
   const script = isObject(scripts) ? INSTALL_SCRIPTS.find((s) => typeof scripts[s] === 'string' && scripts[s] !== '') : undefined;
+  const pnpm = manifest.pnpm;
+  const patched = isObject(pnpm) && isObject(pnpm.patchedDependencies) ? Object.values(pnpm.patchedDependencies) : [];
   return {
     workspaces: declared.filter((w): w is string => typeof w === 'string'),
     localDependencies,
     installScript: script && isObject(scripts) ? [script, String(scripts[script])] : undefined,
+    patchFiles: patched.filter((file): file is string => typeof file === 'string'),
   };
 }
 
@@ -104,6 +109,8 @@ function packageJson(path: string, text: string, flags: InstallFlags): ManifestR
   }
   const [local] = facts.localDependencies;
   if (local) return { kind: 'problem', reason: `${path} takes ${local[0]} from a local folder (\`${local[1]}\`), which \`${flags.label}\` reads` };
+  const [patch] = facts.patchFiles;
+  if (patch) return { kind: 'problem', reason: `${path} patches dependencies with files of the project (pnpm.patchedDependencies: \`${patch}\`), which \`${flags.label}\` reads` };
   if (!flags.ignoresScripts && facts.installScript) return installScriptReference(path, facts.installScript);
   return undefined;
 }
