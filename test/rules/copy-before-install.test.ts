@@ -543,6 +543,31 @@ const comments: InvalidCase[] = (
 const REQUIREMENTS_PROD = `${P}COPY . .\nRUN pip install -r requirements/prod.txt\n`;
 
 const includes: InvalidCase[] = [
+  // pip reads every option from PIP_<OPTION> too: PIP_CONSTRAINT is -c, and its file comes along.
+  ...[
+    ['an absolute path', 'ENV PIP_CONSTRAINT=/app/constraints.txt\n'],
+    ['a relative path, and a URL beside it', 'ENV PIP_CONSTRAINT="constraints.txt https://example.com/c.txt"\n'],
+  ].map(([what, env]) => ({
+    name: `copies the file PIP_CONSTRAINT names (${what})`,
+    code: `FROM python:3.12-slim\n${env}WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n`,
+    options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'constraints.txt': 'werkzeug<4\n', 'app.py': '' }) },
+    errors: [{ messageId: 'copyManifestsFirst', line: 4 }],
+    output: `FROM python:3.12-slim\n${env}WORKDIR /app\nCOPY requirements.txt constraints.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n`,
+  })),
+  {
+    name: 'offers no fix when PIP_CONSTRAINT names a file the context does not send',
+    code: 'FROM python:3.12-slim\nENV PIP_CONSTRAINT=/app/constraints.txt\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n',
+    options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'app.py': '' }) },
+    errors: [{ messageId: 'installManifestsProblem', line: 4, data: { problem: '`pip install -r requirements.txt` reads /app/constraints.txt, which the build context does not send' } }],
+    output: null,
+  },
+  {
+    name: 'UV_CONSTRAINT for uv pip install; PIP_CONSTRAINT does not concern uv',
+    code: 'FROM python:3.12-slim\nENV UV_CONSTRAINT=constraints.txt PIP_CONSTRAINT=pip-only.txt\nWORKDIR /app\nCOPY . .\nRUN uv pip install --system -r requirements.txt\n',
+    options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'constraints.txt': 'werkzeug<4\n', 'pip-only.txt': '', 'app.py': '' }) },
+    errors: [{ messageId: 'copyManifestsFirst', line: 4 }],
+    output: 'FROM python:3.12-slim\nENV UV_CONSTRAINT=constraints.txt PIP_CONSTRAINT=pip-only.txt\nWORKDIR /app\nCOPY requirements.txt constraints.txt ./\nRUN uv pip install --system -r requirements.txt\nCOPY . .\n',
+  },
   {
     name: 'copies the files a -r file includes, transitively, relative to the including file',
     code: REQUIREMENTS_PROD,

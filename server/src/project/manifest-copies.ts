@@ -131,9 +131,9 @@ export function planManifests(
     const { required, optional, whenUnscanned, workspaceMarkers } = install.manifests;
     const marker = workspaceMarkers.find((m) => insideAndPresent(destDir, resolveIn(dir, m), present));
     if (marker) return { problem: `\`${install.label}\` installs a workspace (${marker}), so it reads every member's manifest` };
-    const wanted = files.known
-      ? [...required, ...optional]
-      : whenUnscanned;
+    // Files the environment makes the install read too (PIP_CONSTRAINT=constraints.txt is -c constraints.txt).
+    const fromEnv = filesNamedByEnv(install.label, env);
+    const wanted = [...(files.known ? [...required, ...optional] : whenUnscanned), ...fromEnv];
     const mounted = bindMountTargets(run, workdir);
     const inPlace = (path: string) =>
       mounted.some((target) => pathWithin(target, path) !== undefined) || earlier.some((e) => copiesTo(e.copy, e.workdir, path, files));
@@ -150,7 +150,7 @@ export function planManifests(
       if (!rel) continue; // not something COPY . . brings
       if (files.known && !(isDir ? files.hasDir(rel) : files.hasFile(rel))) {
         // Moving COPY . . past an install whose manifest the context lacks would only move the failure.
-        if (required.includes(entry)) return { problem: `\`${install.label}\` reads ${written}, which the build context does not send` };
+        if (required.includes(entry) || fromEnv.includes(entry)) return { problem: `\`${install.label}\` reads ${written}, which the build context does not send` };
         continue;
       }
       add(rel, isDir);
@@ -158,7 +158,7 @@ export function planManifests(
 
     // What the manifests say the install reads besides them, whether copied now or earlier.
     const readable: string[] = [];
-    for (const entry of [...required, ...optional]) {
+    for (const entry of [...required, ...optional, ...fromEnv]) {
       const written = expandEnv(entry, env);
       const rel = written.endsWith('/') || /[*?[]/.test(written) ? undefined : pathWithin(destDir, resolveIn(dir, written));
       if (rel) readable.push(rel);
@@ -205,6 +205,26 @@ export function planManifests(
 
 /** Manifests with their own format: the other files a Python install names are requirements files. */
 const MANIFEST_NAMES = new Set(['pyproject.toml', 'Pipfile', 'Pipfile.lock', 'poetry.lock', 'poetry.toml', 'uv.lock', 'uv.toml', '.python-version']);
+
+/**
+ * The variables pip and uv read as their file options (every option has its variable: pip's
+ * `PIP_<OPTION>`, uv's `UV_<OPTION>`; pip splits a list on whitespace), with what each names.
+ */
+const PIP_FILE_VARIABLES: ReadonlyArray<[string, 'file' | 'dir']> = [['PIP_REQUIREMENT', 'file'], ['PIP_CONSTRAINT', 'file'], ['PIP_BUILD_CONSTRAINT', 'file'], ['PIP_FIND_LINKS', 'dir']];
+const UV_FILE_VARIABLES: ReadonlyArray<[string, 'file' | 'dir']> = [['UV_CONSTRAINT', 'file'], ['UV_OVERRIDE', 'file'], ['UV_BUILD_CONSTRAINT', 'file'], ['UV_FIND_LINKS', 'dir']];
+
+/** The project files the ENV in force makes this pip or uv install read (URLs and index names aside). */
+function filesNamedByEnv(label: string, env: ReadonlyMap<string, string>): string[] {
+  const variables = /^uv\b/.test(label) ? UV_FILE_VARIABLES : /^(pip|python\S* -m pip)\b/.test(label) ? PIP_FILE_VARIABLES : [];
+  const out: string[] = [];
+  for (const [name, kind] of variables) {
+    for (const value of (env.get(name) ?? '').split(/\s+/)) {
+      if (value === '' || /^[a-z][\w+.-]*:/i.test(value)) continue;
+      out.push(kind === 'dir' && !value.endsWith('/') ? `${value}/` : value);
+    }
+  }
+  return out;
+}
 
 const INCLUDE = /^(?:-r|--requirements?|-c|--constraints?)(?:\s*=\s*|\s+)?(\S+)$/;
 
