@@ -140,6 +140,25 @@ runRuleTests(rule, {
     ].map(([what, code]) => ({ name: `silent on ${what}`, code })),
   ].map(valid),
   invalid: [
+    ...[
+      ['a python stage', 'FROM python:3.11-slim AS build\nRUN pip wheel -w /w numpy\nFROM python:3.12-slim\nCOPY --from=build /w /w\n'],
+      ['nginx, serving what it built', 'FROM python:3.11-slim AS docs\nRUN pip install mkdocs && mkdocs build\nFROM nginx:1.27\nCOPY --from=docs /site /usr/share/nginx/html\n'],
+      ['a stage built on it', 'FROM python:3.11-slim AS base\nFROM base AS build\nRUN pip install x\nFROM base\nCOPY --from=build /usr/local /usr/local\n'],
+    ].map(([what, code]) => ({ ...moved(code, code.replace('python:3.11-slim', 'python:3.12-slim')), name: `the fix applies when ${what} reads what the stage builds`, options: inProject() })),
+    // What the stage builds, copied into a stage whose Python does not move with it: compiled for the new version, run by the old.
+    ...(
+      [
+        ['distroless python3', 'gcr.io/distroless/python3-debian12', 'Line 5 copies what this stage builds into a stage on gcr.io/distroless/python3-debian12, whose Python does not change with it: the fix is not applied automatically.'],
+        ['Debian, through a stage built on it', 'debian:12-slim', 'Line 5 copies what this stage builds into a stage on debian:12-slim, whose Python does not change with it: the fix is not applied automatically.'],
+      ] as const
+    ).map(([what, runtime, reason]) =>
+      invalid({
+        name: `no automatic fix when a stage on ${what} runs what this one builds`,
+        code: `FROM python:3.11-slim AS build\nRUN pip install --target=/app/deps numpy==2.1.0\nFROM build AS more\nFROM ${runtime}\nCOPY --from=more /app /app\n`,
+        errors: [{ messageId: 'olderThanTarget', line: 1, data: { notes: ` ${reason}` } }],
+        output: null,
+      }),
+    ),
     // --- what it reports -------------------------------------------------------------------
     {
       name: 'python:3.11 below the default target 3.12, reported on the tag; the fix changes only the version and keeps the variant and AS name',

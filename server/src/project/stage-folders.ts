@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { DockerfileModel, Stage } from '../dockerfile/model';
 import { readCopy } from '../dockerfile/copy-instructions';
+import { stageFamily } from '../dockerfile/stage-family';
 import type { BuildContext } from '../workspace/build-context';
 import { isInside } from '../../../shared/src/files/containment';
 import { remember } from '../../../shared/src/bounded-cache';
@@ -21,7 +22,7 @@ export function stageProjectFolders(model: DockerfileModel, build: BuildContext,
     const own = path.relative(build.contextDir, dockerfileDir).split(path.sep).join('/');
     if (own) folders.add(own);
   }
-  for (const built of builtOn(model, stage)) {
+  for (const built of stageFamily(model, stage)) {
     for (const info of built.instructions) {
       const copy = readCopy(model, info);
       if (!copy || copy.fromOther) continue;
@@ -58,30 +59,4 @@ function readSourceFolders(contextDir: string, source: string): readonly string[
   if (dir === '.' || !isInside(contextDir, path.join(contextDir, dir))) return [];
   const parent = path.posix.dirname(dir);
   return parent === '.' ? [dir] : [dir, parent];
-}
-
-/** Each stage's children (the stages whose FROM names it), once per parse. */
-const CHILDREN = new WeakMap<DockerfileModel, Map<Stage, Stage[]>>();
-
-/**
- * The stage and the stages built on it, in the file's order. From the children, read once per
- * parse: walking every stage's parents for every stage asked about grew with their square on a
- * chain of stages (each built on the one before).
- */
-function builtOn(model: DockerfileModel, stage: Stage): Stage[] {
-  let children = CHILDREN.get(model);
-  if (!children) {
-    children = new Map();
-    for (const candidate of model.stages) {
-      const parent = candidate.parent;
-      if (!parent) continue;
-      const list = children.get(parent);
-      if (list) list.push(candidate);
-      else children.set(parent, [candidate]);
-    }
-    CHILDREN.set(model, children);
-  }
-  const found = new Set<Stage>([stage]);
-  for (const s of found) for (const child of children.get(s) ?? []) found.add(child);
-  return [...found].sort((a, b) => a.index - b.index);
 }

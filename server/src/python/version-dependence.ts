@@ -7,10 +7,16 @@
  * - `pyvenv`, removed in Python 3.8;
  * - `python setup.py …` when moving to 3.12 or later: the official 3.12 images ship no setuptools;
  * - a Dockerfile named for its version (`py310.Dockerfile`, `Dockerfile.python3.9`): one of a test
- *   matrix, where the version is the point of the file.
+ *   matrix, where the version is the point of the file;
+ * - what the stage builds copied into a stage on another image (`COPY --from=build /app /app` into
+ *   distroless's python3, Debian's): its wheels and compiled extensions are built for the new
+ *   version, and that image's Python stays what it is.
  */
 import * as path from 'node:path';
-import type { DockerfileModel } from '../dockerfile/model';
+import type { DockerfileModel, Stage } from '../dockerfile/model';
+import { readCopyArguments } from '../dockerfile/copy-instructions';
+import { stageFamily } from '../dockerfile/stage-family';
+import { imageRepository } from '../dockerfile/users';
 
 const memo = new WeakMap<DockerfileModel, Map<string, string | undefined>>();
 
@@ -43,6 +49,59 @@ function findDependence(model: DockerfileModel, dockerfilePath: string, major: n
     }
     if (fromMinor < 12 && toMinor >= 12 && /\bsetup\.py\b/.test(text) && (setuptoolsAt < 0 || setuptoolsAt > info.endOffset)) {
       return `Line ${line} runs setup.py, and the official Python 3.12 images ship no setuptools: the fix is not applied automatically.`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Images that only serve the files copied into them (a site a Python stage generated): what they
+ * get from a Python stage is not run by a Python.
+ */
+const STATIC_IMAGES = /^(?:scratch|nginx|httpd|caddy|nginxinc\/nginx-unprivileged)$/;
+
+/** Each stage's `COPY --from` readers: the stage that copies, and the line. Once per parse. */
+const READERS = new WeakMap<DockerfileModel, Map<Stage, Array<{ reader: Stage; line: number }>>>();
+
+function readersOf(model: DockerfileModel): Map<Stage, Array<{ reader: Stage; line: number }>> {
+  let readers = READERS.get(model);
+  if (readers) return readers;
+  readers = new Map();
+  const named = new Map<string, Stage>();
+  for (const stage of model.stages) {
+    named.set(String(stage.index), stage);
+    if (stage.name !== undefined && !named.has(stage.name)) named.set(stage.name, stage);
+    for (const info of stage.instructions) {
+      if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
+      const from = readCopyArguments(model, info)?.from;
+      const source = from === undefined ? undefined : named.get(from);
+      if (!source || source === stage) continue;
+      const list = readers.get(source) ?? [];
+      list.push({ reader: stage, line: info.range.start.line + 1 });
+      readers.set(source, list);
+    }
+  }
+  READERS.set(model, readers);
+  return readers;
+}
+
+/**
+ * Why the stage's Python version cannot change alone: a later stage on another image copies what
+ * this stage (or one built on it) built. Undefined when every such reader is built on it too, is
+ * on an official Python image (its FROM is judged and fixed the same way), or only serves files.
+ */
+export function copiedToAnotherPython(model: DockerfileModel, stage: Stage): string | undefined {
+  const readers = readersOf(model);
+  if (readers.size === 0) return undefined;
+  const family = new Set(stageFamily(model, stage));
+  for (const source of family) {
+    for (const { reader, line } of readers.get(source) ?? []) {
+      if (family.has(reader)) continue;
+      const image = reader.image;
+      const repository = image === undefined ? undefined : imageRepository(image);
+      if (repository === 'python' || (repository !== undefined && STATIC_IMAGES.test(repository))) continue;
+      const on = image === undefined ? 'an image dockopt cannot resolve' : image;
+      return `Line ${line} copies what this stage builds into a stage on ${on}, whose Python does not change with it: the fix is not applied automatically.`;
     }
   }
   return undefined;

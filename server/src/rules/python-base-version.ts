@@ -11,7 +11,7 @@ import { imageText, readGlobalArgs, readStageImages, sourceSpan, type ArgDefault
 import { createRule, formatMessage, type ContractRule, type RuleContext } from './create-rule';
 import { readFolderConstraints, type PythonConstraint } from '../python/constraints';
 import { isOfficialPythonImage, parsePythonTag, planVariant } from '../python/official-image-tags';
-import { versionDependence } from '../python/version-dependence';
+import { copiedToAnotherPython, versionDependence } from '../python/version-dependence';
 import { pinTooOldFor } from '../python/wheel-support';
 import { stageProjectFolders } from '../project/stage-folders';
 import type { Fix, TextEdit } from './types';
@@ -271,7 +271,7 @@ function checkDockerfile(ctx: Context, today: Date): void {
     if (choice.assumption) title += ` (assumes ${choice.assumption})`;
     if (blocked) notes += note('argFeedsAnotherFrom', { arg: blockedArg?.name ?? '', other: imageText(blocked) });
     const toMinor = Number(chosenText.split('.')[1]);
-    const dependence = tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, toMinor);
+    const dependence = (tag.minor === undefined ? undefined : versionDependence(model, ctx.path, tag.major, tag.minor, toMinor)) ?? copiedToAnotherPython(model, image.stage);
     const oldPin = dependence === undefined ? pinTooOldFor(ctx.buildContext, toMinor) : undefined;
     if (dependence) notes += note('dependsOnVersion', { reason: dependence });
     else if (oldPin) notes += note('pinTooOld', { pin: oldPin, chosen: chosenText });
