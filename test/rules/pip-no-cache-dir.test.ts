@@ -164,6 +164,31 @@ runRuleTests(rule, {
       errors: [{ messageId: 'envSwitchesCacheOff', line: 2, column: 5, endColumn: 23, data: { property: 'PIP_NO_CACHE_DIR=1', targets: '/root/.cache/pip', runs: 'the RUN on line 3' } }],
       output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\n`,
     },
+    // A later RUN that may run pip unseen (a script, another user's shell): without the ENV its cache would stay in that layer.
+    ...[
+      ['sh /tmp/install-plugins.sh', 'sh /tmp/install-plugins.sh'],
+      ['./install.sh', './install.sh'],
+      ['su app -c "pip install --user gunicorn"', 'su app -c pip install --user gunicorn'],
+      ['python scripts/setup_env.py', 'python scripts/setup_env.py'],
+      ['apt-get update && make deps', 'make deps'],
+    ].map(([command, shown]) => ({
+      name: `no automatic fix for the ENV when a later RUN may run pip unseen: ${command}`,
+      code: `FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN ${MOUNT} pip install flask\nRUN ${command}\n`,
+      errors: [{ messageId: 'envSwitchesCacheOffAlsoHidden', line: 2, data: { property: 'PIP_NO_CACHE_DIR=1', runs: 'the RUN on line 3', command: shown, line: 4 } }],
+      output: null,
+    })),
+    {
+      name: 'a later RUN of system commands (by name or by path) does not hold the ENV fix back',
+      code: `FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN ${MOUNT} pip install flask\nRUN apt-get update && /usr/bin/apt-get install -y curl && mkdir -p /data\n`,
+      errors: [{ messageId: 'envSwitchesCacheOff', line: 2 }],
+      output: `FROM python:3.12\nRUN ${MOUNT} pip install flask\nRUN apt-get update && /usr/bin/apt-get install -y curl && mkdir -p /data\n`,
+    },
+    {
+      name: 'a script before the ENV does not hold its fix back',
+      code: `FROM python:3.12\nRUN ./bootstrap.sh\nENV PIP_NO_CACHE_DIR=1\nRUN ${MOUNT} pip install flask\n`,
+      errors: [{ messageId: 'envSwitchesCacheOff', line: 3 }],
+      output: `FROM python:3.12\nRUN ./bootstrap.sh\nRUN ${MOUNT} pip install flask\n`,
+    },
     {
       name: 'legacy ENV PIP_NO_CACHE_DIR 1 in the stage a stage builds on',
       code: `FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR 1\nWORKDIR /app\nFROM base\nRUN ${MOUNT} pip install flask`,

@@ -8,6 +8,8 @@
 import { Env, type Property } from 'dockerfile-ast';
 import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
+import { commandStart } from '../dockerfile/package-managers';
+import { parseRunScript } from '../dockerfile/shell';
 import type { ShellWord, SimpleCommand } from '../dockerfile/shell';
 import { commandSpan, coveringCacheMount, pipCacheSwitches, pipRun, type PipRun } from '../dockerfile/cache-locations';
 import { variablesAt } from '../dockerfile/variable-scope';
@@ -47,6 +49,10 @@ export const rule = createRule({
       argSwitchesCacheOff:
         "ARG PIP_NO_CACHE_DIR turns off pip's cache (its default, {{value}}, is in the environment of this RUN), so the cache mount on {{target}} stays empty and every build downloads again. " +
         "Remove its default (or the ARG): with the mount, pip's cache never ends up in the image anyway.",
+      envSwitchesCacheOffAlsoHidden:
+        "ENV {{property}} turns off pip's cache, so the cache mount on {{targets}} ({{runs}}) stays empty and every build downloads again. " +
+        'It also reaches `{{command}}` on line {{line}}, which may run pip where dockopt cannot see: without the ENV, pip could leave its cache in that layer. ' +
+        'Set PIP_NO_CACHE_DIR=1 on that command instead, then remove it from the ENV: the fix is not applied automatically.',
       envSwitchesCacheOffAlsoUnmounted:
         "ENV {{property}} turns off pip's cache, so the cache mount on {{targets}} ({{runs}}) stays empty and every build downloads again. " +
         "Remove it: with a cache mount, pip's cache never ends up in the image anyway. " +
@@ -62,8 +68,12 @@ export const rule = createRule({
     // pip RUNs with a call the RUN mounts no cache for, with the ENVs in force there: an ENV's
     // finding names them (read in this one pass: a pass per ENV would cost ENVs × RUNs).
     const unmounted: Array<{ run: InstructionInfo; envs: InstructionInfo[] }> = [];
+    // RUNs whose commands may run pip unseen (a script, `su -c`), with the ENVs in force there.
+    const hidden: Array<{ run: InstructionInfo; command: string; envs: InstructionInfo[] }> = [];
     return {
       RUN(info) {
+        const opaque = parseRunScript(model, info.ast).commands.find(mayRunPipUnseen);
+        if (opaque) hidden.push({ run: info, command: commandText(opaque), envs: envsInForce(model, info) });
         const run = pipRun(model, info);
         if (!run) return;
         const mounted = mountedCalls(model, info, run);
@@ -89,7 +99,7 @@ export const rule = createRule({
         }
       },
       'Dockerfile:exit'() {
-        for (const [env, runs] of envs) reportEnv(context, path, env, runs, unmounted);
+        for (const [env, runs] of envs) reportEnv(context, path, env, runs, unmounted, hidden);
       },
     };
   },
@@ -190,6 +200,7 @@ function reportEnv(
   env: InstructionInfo,
   runs: Array<{ run: InstructionInfo; target: string }>,
   unmounted: ReadonlyArray<{ run: InstructionInfo; envs: InstructionInfo[] }>,
+  hidden: ReadonlyArray<{ run: InstructionInfo; command: string; envs: InstructionInfo[] }>,
 ): void {
   const { model } = context;
   const property = propertiesOf(env).find((p) => p.getName() === VARIABLE);
@@ -201,19 +212,50 @@ function reportEnv(
   const where = lines.length > 1 ? `the RUNs on lines ${lines.join(', ')}` : `the RUN on line ${lines[0]}`;
   // pip RUNs under this ENV without a cache mount would keep pip's cache in their layer once it goes.
   const bare = unmounted.filter((u) => u.envs.includes(env)).map((u) => u.run.range.start.line + 1);
+  // pip run by a script under this ENV: dockopt cannot give it a mount, and without the ENV its cache would stay in that layer.
+  const unseen = hidden.find((h) => h.envs.includes(env));
   context.report({
     range: model.rangeOf(model.offsetAt(range.start), model.offsetAt(range.end)),
-    messageId: bare.length > 0 ? 'envSwitchesCacheOffAlsoUnmounted' : 'envSwitchesCacheOff',
+    messageId: unseen ? 'envSwitchesCacheOffAlsoHidden' : bare.length > 0 ? 'envSwitchesCacheOffAlsoUnmounted' : 'envSwitchesCacheOff',
     data: {
       property: written,
       targets,
       runs: where,
       unmountedLines: `line${bare.length > 1 ? 's' : ''} ${bare.join(', ')}`,
       them: bare.length > 1 ? 'them' : 'it',
+      ...(unseen && { command: unseen.command, line: unseen.run.range.start.line + 1 }),
     },
     fixes: (): Fix[] => {
       const edits = removeEnvPropertiesEdits(model, env, new Set([VARIABLE]));
-      return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: true, changes: [{ kind: 'edit', path, edits }] }] : [];
+      return edits ? [{ title: `Remove ${VARIABLE} from this ENV`, isPreferred: !unseen, changes: [{ kind: 'edit', path, edits }] }] : [];
     },
   });
+}
+
+/** Shells, when given a script file or `-c`: what they run is not in the Dockerfile's words. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
+/** Commands that run another command dockopt does not read as one (a user switch, a build tool). */
+const RUNNERS = new Set(['su', 'runuser', 'chroot', 'setpriv', 'gosu', 'su-exec', 'make', 'eval', 'xargs', 'source', '.', 'tox', 'nox']);
+
+/**
+ * A command that may run pip where dockopt cannot see it: a script (`./install.sh`,
+ * `sh /tmp/setup.sh`, `bash -c "$CMD"`), another user's shell (`su app -c "pip install …"`), a
+ * build tool, a Python script. An ENV that switches pip's cache off also reaches those.
+ */
+function mayRunPipUnseen(command: SimpleCommand): boolean {
+  const words = command.words.slice(commandStart(command).index);
+  const name = words[0]?.value;
+  if (name === undefined) return false;
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  // A script by its path (`./install.sh`, `/opt/setup`); a system binary (`/usr/bin/apt-get`) by its name.
+  if ((name.includes('/') && !/^\/(?:usr\/)?(?:local\/)?s?bin\//.test(name)) || /\.(sh|bash|py)$/.test(name)) return true;
+  if (SHELLS.has(base)) return words.length > 1;
+  if (RUNNERS.has(base)) return true;
+  // `python script.py` or `python -c …`; `python -m pip` is pip, read as such.
+  return /^python[\d.]*$/.test(base) && words.length > 1 && (words[1].value === '-c' || /\.py$/.test(words[1].value));
+}
+
+function commandText(command: SimpleCommand): string {
+  const text = command.words.map((w) => w.value).join(' ');
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
