@@ -119,6 +119,13 @@ runRuleTests(pipRule, {
       errors: [{ messageId: 'mountMissing', line: 2 }],
       output: `FROM python:3.12\nRUN ${PIP} pip install flask\n`,
     },
+    // A glob over the home's dotfiles removes .bashrc and .profile too: the rm cannot go, and with the mount it would remove its parent.
+    ...['pip install flask && rm -rf /root/.[a-z]*', 'pip install flask && rm -rf ~/.??*', 'pip install flask && rm -rf /root/.c*'].map((run) => ({
+      name: `a glob that matches the cache and what is beside it outside a cache folder: no applied fix (${run})`,
+      code: `FROM python:3.12\nRUN ${run}\n`,
+      errors: [{ messageId: 'mountMissing', line: 2 }],
+      output: null,
+    })),
     ...['pip install flask && rm -rf $CLEANUP', 'pip install flask && cd "$(mktemp -d)" && rm -rf ../*'].map((run) => ({
       name: `an rm dockopt cannot resolve may remove the cache: no applied fix (${run})`,
       code: `FROM python:3.12\nRUN ${run}\n`,

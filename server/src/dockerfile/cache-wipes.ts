@@ -75,6 +75,13 @@ export function findCacheWipes(info: InstructionInfo, script: RunScript, tool: C
       if (resolved.some((r) => r.paths.includes(undefined))) unsure.push(label());
       const hits = resolved.filter((r) => dirs.some((d, k) => hitsDir(r.paths[k], d.dir)));
       if (hits.length === 0) continue;
+      // A glob that matches the cache or a folder above it outside a cache folder (`/root/.[a-z]*`:
+      // .bashrc too) also removes what is not a cache: that operand cannot go, and with a mount it
+      // removes the mount point. Inside one (`~/.cache/*`) it removes caches only.
+      if (hits.some((r) => dirs.some((d, k) => globBesideCache(r.paths[k], d.dir)))) {
+        unsure.push(label());
+        continue;
+      }
       // Only removing the mount point (or a folder above it) fails: inside the mount, rm empties it.
       const fails = hits.some((r) => dirs.some((d, k) => containsDir(r.paths[k], d.mountTarget ?? d.dir)));
       wipes.push({ command, operands: hits.length === operands.length ? [] : hits.map((r) => r.word), label: label(), failsWithMount: fails });
@@ -163,6 +170,17 @@ function hitsDir(path: string | undefined, dir: string): boolean {
   const n = Math.min(p.length, d.length);
   for (let k = 0; k < n; k++) if (!componentMatches(p[k], d[k])) return false;
   return true;
+}
+
+/**
+ * `path` matches `dir` or a folder above it through a glob component that is not inside a cache
+ * folder (`.cache`, `cache`): it names other paths than caches too (`/root/.[a-z]*`).
+ */
+function globBesideCache(path: string | undefined, dir: string): boolean {
+  if (path === undefined) return false;
+  const depth = componentsOf(dir).length;
+  const components = componentsOf(path);
+  return components.some((component, k) => k < depth && /[*?[]/.test(component) && !/^\.?cache$/i.test(components[k - 1] ?? ''));
 }
 
 /** Whether removing `path` removes the directory itself (it or one above it): a mount point there makes `rm` fail. */
