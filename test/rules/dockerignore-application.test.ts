@@ -120,6 +120,18 @@ test('a site generator’s project keeps its Markdown and its docs folder; a fra
     const readsEnv = /^(?:next|astro|gatsby)/.test(marker);
     assert.equal(added.includes('**/.env'), !readsEnv, `${marker}: ${added}`);
   }
+  // A framework by its package alone (its config file is optional).
+  for (const manifest of ['{"dependencies":{"next":"14.2.0","react":"18"}}', '{"devDependencies":{"vite":"^5"}}']) {
+    const w = await workspace({
+      'Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\n',
+      '.dockerignore': 'node_modules\n',
+      'package.json': manifest,
+      '.env.production': 'NEXT_PUBLIC_API=https://api.example.com\n',
+      'app.log': 'x',
+    });
+    const [finding] = await w.onDockerfile(incomplete, 'Dockerfile');
+    assert.equal(appended('node_modules\n', finding), `\n${TITLE}**/*.log\n`, manifest);
+  }
   // A command says so too.
   const [jekyll] = await (await workspace({ 'Dockerfile': 'FROM ruby:3.3\nCOPY . .\nRUN bundle exec jekyll build\n', '.dockerignore': '', 'index.md': '#', 'app.log': 'x' })).onDockerfile(incomplete, 'Dockerfile');
   assert.equal(appended('', jekyll), `${TITLE}**/*.log\n`);

@@ -39,6 +39,8 @@ export interface PatternGroup {
   usedBy?: { test(commands: string): boolean };
   /** A file of the context (its path) matching this says the build uses what the group excludes: the group is skipped. */
   usedByFiles?: RegExp;
+  /** A dependency of the context's package.json matching this says so too. */
+  usedByDependencies?: RegExp;
 }
 
 /** Where a shell command starts: the instruction's start (after its flags), or after `&&`, `||`, `;`, `|`, `(`, `$(`, `then`, `do`. */
@@ -143,6 +145,8 @@ export const RECOMMENDED_GROUPS: readonly PatternGroup[] = [
     title: 'Local environment files (secrets)',
     patterns: [p('**/.env'), p('**/.env.*', ['.env.example'])],
     usedByFiles: BUILD_READS_ENV_FILES,
+    // The same frameworks by their package (a config file is optional for most of them).
+    usedByDependencies: /^(?:next|vite|nuxt|gatsby|astro|@sveltejs\/kit|react-scripts|@remix-run\/dev|@vue\/cli-service|parcel)$/,
   },
   {
     id: 'temp',

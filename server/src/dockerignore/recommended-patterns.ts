@@ -130,6 +130,9 @@ function testOrDocsDirs(): IgnoreMatcher {
  */
 function usesGroup(group: PatternGroup, build: BuildToProtect): boolean {
   if (group.usedBy?.test(build.inputs.commands)) return true;
+  const dependencies = group.usedByDependencies;
+  const manifest = dependencies && build.readFile?.('package.json');
+  if (dependencies && manifest !== undefined && remember(DECLARES, `${group.id}\0${manifest}`, () => declaresDependency(manifest, dependencies), MAX_CACHED_TEXTS)) return true;
   const files = group.usedByFiles;
   if (!files) return false;
   let answers = GROUPS_USED_BY_FILES.get(build.scan);
@@ -140,6 +143,22 @@ function usesGroup(group: PatternGroup, build: BuildToProtect): boolean {
 }
 
 const GROUPS_USED_BY_FILES = new WeakMap<ContextScan, Map<string, boolean>>();
+/** By group and package.json text: whether it declares one of the group's dependencies. */
+const DECLARES = new Map<string, boolean>();
+
+function declaresDependency(manifest: string, names: RegExp): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(manifest);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return false;
+  return ['dependencies', 'devDependencies'].some((field) => {
+    const deps = (parsed as Record<string, unknown>)[field];
+    return typeof deps === 'object' && deps !== null && Object.keys(deps).some((name) => names.test(name));
+  });
+}
 
 /**
  * The recommended entries that can be added to `currentText` (undefined: no file yet) without
