@@ -5,7 +5,6 @@
  * like pip, opens the `-r` file and every file PIP_CONSTRAINT names, and fails on a missing one.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +13,8 @@ import { fixWorkspace } from '../../server/src/fix-workspace';
 import { rules } from '../../server/src/rules';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { WorkspaceModel } from '../../server/src/workspace/workspace';
-import { dockerSkipReason, TEST_DOCKER } from './docker-gate';
+import { dockerSkipReason } from './docker-gate';
+import { buildFails, shellQuote, writeFiles } from './scratch-builds';
 
 const skip = dockerSkipReason();
 let root = '';
@@ -27,8 +27,6 @@ const STAND_IN_PIP = [
   'done',
   'for file in $PIP_CONSTRAINT; do test -f "$file" || { echo "ERROR: Could not open requirements file: $file" >&2; exit 1; }; done',
 ].join('\n');
-
-const shellQuote = (line: string) => `'${line.replace(/'/g, `'\\''`)}'`;
 
 function dockerfile(copyAndInstall: string[]): string {
   return [
@@ -43,22 +41,6 @@ function dockerfile(copyAndInstall: string[]): string {
 
 const FILES: Record<string, string> = { 'requirements.txt': 'flask\n', 'constraints.txt': 'werkzeug<4\n', 'app.py': 'print(1)\n', '.dockerignore': '.git\n' };
 
-function write(dir: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-}
-
-function buildFails(dir: string): string | undefined {
-  try {
-    execFileSync(TEST_DOCKER, ['build', '--network=none', '-q', '.'], { cwd: dir, env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    return undefined;
-  } catch (error) {
-    return String((error as { stderr?: Buffer }).stderr ?? error);
-  }
-}
-
 before(() => {
   if (!skip) root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-pip-env-'));
 });
@@ -69,13 +51,13 @@ after(() => {
 describe('ENV PIP_CONSTRAINT and copy-before-install, built with a real BuildKit', { skip }, () => {
   test('the split without the constraints file fails (the one dockopt must not make)', () => {
     const dir = path.join(root, 'naive');
-    write(dir, { ...FILES, Dockerfile: dockerfile(['COPY requirements.txt ./', 'RUN pip install -r requirements.txt', 'COPY . .']) });
+    writeFiles(dir, { ...FILES, Dockerfile: dockerfile(['COPY requirements.txt ./', 'RUN pip install -r requirements.txt', 'COPY . .']) });
     assert.match(buildFails(dir) ?? 'built', /Could not open requirements file: \/app\/constraints\.txt/);
   });
 
   test('dockopt fix copies the constraints file with the requirements, and the result builds', async () => {
     const dir = path.join(root, 'fixed');
-    write(dir, { ...FILES, Dockerfile: dockerfile(['COPY . .', 'RUN pip install -r requirements.txt']) });
+    writeFiles(dir, { ...FILES, Dockerfile: dockerfile(['COPY . .', 'RUN pip install -r requirements.txt']) });
     assert.equal(buildFails(dir), undefined, 'the original builds');
     const workspace = new WorkspaceModel({ roots: [dir] });
     await workspace.refresh();

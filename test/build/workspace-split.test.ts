@@ -5,7 +5,6 @@
  * workspace's members from package-lock.json and fails when a member's package.json is missing.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { fixWorkspace } from '../../server/src/fix-workspace';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { WorkspaceModel } from '../../server/src/workspace/workspace';
-import { dockerSkipReason, TEST_DOCKER } from './docker-gate';
+import { dockerSkipReason } from './docker-gate';
+import { buildFails, shellQuote, writeFiles } from './scratch-builds';
 
 const skip = dockerSkipReason();
 let root = '';
@@ -50,32 +50,6 @@ function dockerfile(copyAndInstall: string[]): string {
   ].join('\n');
 }
 
-function shellQuote(line: string): string {
-  return `'${line.replace(/'/g, `'\\''`)}'`;
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-}
-
-/** Builds the folder's Dockerfile; returns the error output when the build fails. */
-function buildFails(dir: string): string | undefined {
-  try {
-    execFileSync(TEST_DOCKER, ['build', '--network=none', '-q', '.'], {
-      cwd: dir,
-      env: { ...process.env, DOCKER_BUILDKIT: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 120_000,
-    });
-    return undefined;
-  } catch (error) {
-    return String((error as { stderr?: Buffer }).stderr ?? error);
-  }
-}
-
 before(() => {
   if (!skip) root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockopt-ws-'));
 });
@@ -86,13 +60,13 @@ after(() => {
 describe('an npm workspace split by copy-before-install, built with a real BuildKit', { skip }, () => {
   test('the stand-in npm fails when only the root manifests come first (the split dockopt must not make)', () => {
     const dir = path.join(root, 'naive');
-    write(dir, { ...FILES, Dockerfile: dockerfile(['COPY package.json package-lock.json ./', 'RUN npm ci', 'COPY . .']) });
+    writeFiles(dir, { ...FILES, Dockerfile: dockerfile(['COPY package.json package-lock.json ./', 'RUN npm ci', 'COPY . .']) });
     assert.match(buildFails(dir) ?? 'built', /npm ERR! missing: packages\/api\/package\.json/);
   });
 
   test('the fix-all result copies each member manifest to its own folder, and builds', async () => {
     const dir = path.join(root, 'fixed');
-    write(dir, { ...FILES, Dockerfile: dockerfile(['COPY . .', 'RUN npm ci']) });
+    writeFiles(dir, { ...FILES, Dockerfile: dockerfile(['COPY . .', 'RUN npm ci']) });
     assert.equal(buildFails(dir), undefined, 'the original builds');
 
     const workspace = new WorkspaceModel({ roots: [dir] });
