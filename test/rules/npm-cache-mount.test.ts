@@ -36,6 +36,24 @@ runRuleTests(rule, {
       output: `FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN ${MOUNT} npm ci\n`,
     },
     {
+      name: 'a later offline install reads the cache this RUN leaves in the image (a stage built on it): no automatic fix',
+      code: 'FROM node:20 AS deps\nCOPY package*.json ./\nRUN npm ci\nFROM deps\nCOPY . .\nRUN npm ci --offline && npm run build\n',
+      errors: [{ messageId: 'noMount', line: 3, data: { notes: ' Line 6 installs offline from the npm cache this RUN leaves in the image, which the mount would keep out of it: the fix is not applied automatically.' } }],
+      output: null,
+    },
+    {
+      name: 'a later offline install in the same stage: no automatic fix',
+      code: 'FROM node:20\nRUN npm install -g typescript\nRUN npm_config_offline=true npm install -g typescript\n',
+      errors: [{ messageId: 'toolOnlyNoMount', line: 2 }],
+      output: null,
+    },
+    {
+      name: 'an offline install before the RUN, or in another stage, does not hold its fix back',
+      code: 'FROM node:20 AS seeded\nRUN npm ci --offline\nFROM node:20\nRUN npm ci\n',
+      errors: [{ messageId: 'noMount', line: 4, data: { notes: '' } }],
+      output: `FROM node:20 AS seeded\nRUN npm ci --offline\nFROM node:20\nRUN ${MOUNT} npm ci\n`,
+    },
+    {
       name: 'npm ci --offline=false downloads as usual',
       code: 'FROM node:20\nRUN npm ci --offline=false\n',
       errors: [{ messageId: 'noMount', line: 2 }],
