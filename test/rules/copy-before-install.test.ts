@@ -555,6 +555,13 @@ const includes: InvalidCase[] = [
     output: `FROM python:3.12-slim\n${env}WORKDIR /app\nCOPY requirements.txt constraints.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n`,
   })),
   {
+    name: 'copies the file PIP_CONSTRAINT names on the command itself',
+    code: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN PIP_CONSTRAINT=constraints.txt pip install -r requirements.txt\n',
+    options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'constraints.txt': 'werkzeug<4\n', 'app.py': '' }) },
+    errors: [{ messageId: 'copyManifestsFirst', line: 3 }],
+    output: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt constraints.txt ./\nRUN PIP_CONSTRAINT=constraints.txt pip install -r requirements.txt\nCOPY . .\n',
+  },
+  {
     name: 'offers no fix when PIP_CONSTRAINT names a file the context does not send',
     code: 'FROM python:3.12-slim\nENV PIP_CONSTRAINT=/app/constraints.txt\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n',
     options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'app.py': '' }) },

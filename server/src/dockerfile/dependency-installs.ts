@@ -20,11 +20,11 @@ export function readDependencyInstall(command: SimpleCommand): InstallReading {
   if (index >= words.length) return undefined;
   const name = basename(words[index].value);
   if (/^pip(\d+(\.\d+)*)?$/.test(name) || isPythonModule(words, index, 'pip')) {
-    return readPip(command, index);
+    return readPip(command, index, assignedFiles(command, PIP_FILE_VARIABLES));
   }
   if (/^python(\d+(\.\d+)*)?$/.test(name)) return readPython(words, index);
   switch (name) {
-    case 'uv': return readUv(words, index);
+    case 'uv': return readUv(words, index, assignedFiles(command, UV_FILE_VARIABLES));
     case 'poetry': return readPoetry(words, index);
     case 'pipenv': return readPipenv(words, index);
     case 'npm': return readNpm(words, index);
@@ -57,7 +57,23 @@ const PIP_INSTALLS = new Set(['install', 'download', 'wheel']);
 export const PYTHON_PROJECT_ADVICE =
   'Install the dependencies first from their own files (e.g. COPY requirements.txt, then `pip install -r requirements.txt`), then COPY the source and install the project';
 
-function readPip(command: SimpleCommand, index: number): InstallReading {
+/**
+ * pip and uv read each option from a variable too (`PIP_CONSTRAINT` is `-c`): the files the
+ * command's own assignments name (`PIP_CONSTRAINT=c.txt pip install …`), as if written as options.
+ * Those of an ENV are read where the ENV in force is known (project/manifest-copies.ts).
+ */
+const PIP_FILE_VARIABLES = new Set(['PIP_REQUIREMENT', 'PIP_CONSTRAINT', 'PIP_BUILD_CONSTRAINT']);
+const UV_FILE_VARIABLES = new Set(['UV_CONSTRAINT', 'UV_OVERRIDE', 'UV_BUILD_CONSTRAINT']);
+
+function assignedFiles(command: SimpleCommand, variables: ReadonlySet<string>): string[] {
+  return [...command.assignments, ...commandStart(command).envAssignments].flatMap((word) => {
+    const eq = word.value.indexOf('=');
+    if (!variables.has(word.value.slice(0, eq))) return [];
+    return word.value.slice(eq + 1).split(/\s+/).filter((value) => value !== '' && !/^[a-z][\w+.-]*:/i.test(value));
+  });
+}
+
+function readPip(command: SimpleCommand, index: number, assigned: string[]): InstallReading {
   const words = command.words;
   const name = basename(words[index].value);
   // Past `python -m pip` or `pip`, then pip's own general options, to the subcommand.
@@ -70,7 +86,7 @@ function readPip(command: SimpleCommand, index: number): InstallReading {
   }
   const sub = pipSubcommandIndex(words, i);
   if (sub < 0 || !PIP_INSTALLS.has(words[sub].value)) return SOURCE_FREE; // pip cache purge, pip config …
-  return readPipArgs(`${prefix} ${words[sub].value}`, fullPipOptions(words.slice(sub + 1), words[sub].value), words[index].start);
+  return readPipArgs(`${prefix} ${words[sub].value}`, fullPipOptions(words.slice(sub + 1), words[sub].value), words[index].start, false, assigned);
 }
 
 /** pip's options with their names in full (pip takes any unambiguous prefix: `--requirem f` is `--requirement f`). */
@@ -84,7 +100,7 @@ function fullPipOptions(words: ShellWord[], subcommand: string): ShellWord[] {
 }
 
 /** The arguments of `pip install|download|wheel` or `uv pip install`. */
-function readPipArgs(head: string, rest: ShellWord[], start: number, syncFiles = false): InstallReading {
+function readPipArgs(head: string, rest: ShellWord[], start: number, syncFiles = false, assigned: string[] = []): InstallReading {
   const args = parseArgs(rest, PIP_INSTALL_OPTIONS_WITH_VALUE);
   const label: string[] = [head];
   const required: string[] = [];
@@ -103,6 +119,7 @@ function readPipArgs(head: string, rest: ShellWord[], start: number, syncFiles =
       }
     }
   }
+  required.push(...assigned); // after the options: `-r` first, as the COPY of the manifests lists them
   for (const word of args.positionals) {
     if (syncFiles) {
       required.push(word.value);
@@ -150,14 +167,14 @@ const UV_OPTIONS_WITH_VALUE = new Set([
   '--extra', '--group', '--python', '-p', '--index', '--cache-dir', '--config-file',
 ]);
 
-function readUv(words: ShellWord[], index: number): InstallReading {
+function readUv(words: ShellWord[], index: number, assigned: string[]): InstallReading {
   const args = parseArgs(words.slice(index + 1), UV_OPTIONS_WITH_VALUE);
   const [sub, subsub] = args.positionals;
   if (!sub) return SOURCE_FREE; // uv --version
   if (sub.value === 'pip') {
     if (subsub?.value !== 'install' && subsub?.value !== 'sync') return SOURCE_FREE;
     const after = words.slice(words.indexOf(subsub) + 1);
-    return readPipArgs(`uv pip ${subsub.value}`, after, words[index].start, subsub.value === 'sync');
+    return readPipArgs(`uv pip ${subsub.value}`, after, words[index].start, subsub.value === 'sync', assigned);
   }
   if (sub.value !== 'sync') {
     return ['venv', 'python', 'tool', 'self', 'cache', 'version', 'help'].includes(sub.value) ? SOURCE_FREE : MAY_READ_SOURCE;
