@@ -38,7 +38,19 @@ runRuleTests(rule, {
     {
       name: 'a later offline install reads the cache this RUN leaves in the image (a stage built on it): no automatic fix',
       code: 'FROM node:20 AS deps\nCOPY package*.json ./\nRUN npm ci\nFROM deps\nCOPY . .\nRUN npm ci --offline && npm run build\n',
-      errors: [{ messageId: 'noMount', line: 3, data: { notes: ' Line 6 installs offline from the npm cache this RUN leaves in the image, which the mount would keep out of it: the fix is not applied automatically.' } }],
+      errors: [{ messageId: 'noMount', line: 3, data: { notes: ' Line 6 runs npm offline on what this RUN leaves in the image (with a cache mount here it needs the same mount, or it fails), so dockopt does not add the mount by itself.' } }],
+      output: null,
+    },
+    {
+      name: 'a later offline install under the same mount reads the mount: the fix applies',
+      code: `FROM node:20\nRUN npm ci\nRUN ${MOUNT} npm ci --offline\n`,
+      errors: [{ messageId: 'noMount', line: 2, data: { notes: '' } }],
+      output: `FROM node:20\nRUN ${MOUNT} npm ci\nRUN ${MOUNT} npm ci --offline\n`,
+    },
+    {
+      name: 'a stage that copies the cache out: no automatic fix',
+      code: 'FROM node:20 AS deps\nRUN npm ci\nFROM node:20\nCOPY --from=deps /root/.npm /root/.npm\n',
+      errors: [{ messageId: 'noMount', line: 2 }],
       output: null,
     },
     {

@@ -3,7 +3,7 @@
  * cache, so every build that re-runs it downloads every package again; or with the mount, but
  * wiped in the same RUN (`npm cache clean --force`, `rm -rf /root/.npm`), which defeats it.
  */
-import type { DockerfileModel, InstructionInfo, Stage } from '../dockerfile/model';
+import type { DockerfileModel, InstructionInfo } from '../dockerfile/model';
 import { readMounts } from '../dockerfile/mounts';
 import { findNpmCall, type NpmCall } from '../dockerfile/package-managers';
 import { parseRunScript, type RunScript } from '../dockerfile/shell';
@@ -11,6 +11,7 @@ import { SET_CACHE_DIRS, commandSpan, coveringCacheMount, distinctDirs, npmCache
 import { afterSubcommandEdits, cacheMountFlag, insertFlagsEdit } from '../fixes/cache-mount-edits';
 import { removeWordsEdits } from '../fixes/text-removal';
 import { findCacheWipes, unsureNote, wipesNote, type CacheWipe } from '../dockerfile/cache-wipes';
+import { storeNeededLater, type LaterUse } from '../dockerfile/package-caches/store-needed-later';
 import { createRule, formatMessage, type RuleContext } from './create-rule';
 import type { Fix, TextEdit } from './types';
 
@@ -35,7 +36,7 @@ const HOME_UNKNOWN =
 const TOOL_ONLY = ' (npm install -g installs a tool, which downloads little: the mount saves little here.)';
 const UID_UNKNOWN = 'dockopt does not know the uid of {{user}}: add uid=<its uid> to the mount, or npm cannot write to it.';
 const WIPE_ADVICE = " Remove it: with the mount, npm's cache never ends up in the image anyway.";
-const OFFLINE_LATER = 'Line {{line}} installs offline from the npm cache this RUN leaves in the image, which the mount would keep out of it: the fix is not applied automatically.';
+const NEEDED_LATER = '{{why}}, so dockopt does not add the mount by itself.';
 
 // `{{notes}}` holds whole sentences: up to four that each may or may not apply (the uid of the user
 // is unknown, a second user's home is unknown, the RUN wipes the cache, an `rm` may wipe it), so a
@@ -119,8 +120,8 @@ function checkRun(context: Context, info: InstructionInfo, run: NpmRun): void {
   const { wipes, unsure } = findCacheWipes(info, run.script, 'npm', plan.map((l) => ({ dir: l.dir, home: l.owner.home })));
   if (wipes.length > 0) notes.push(wipesNote(wipes));
   if (unsure.length > 0) notes.push(unsureNote(unsure));
-  const offlineLater = offlineInstallAfter(model, info);
-  if (offlineLater !== undefined) notes.push(formatMessage(OFFLINE_LATER, { line: offlineLater }));
+  const neededLater = storeNeededLater({ model, info, script: run.script }, plan.map((l) => l.dir), LATER_USE);
+  if (neededLater !== undefined) notes.push(formatMessage(NEEDED_LATER, { why: neededLater }));
 
   // How the message names npm's cache, and what it says of the install.
   const where = uncovered.length === 0 ? 'homeUnknown' : targets.length > 0 ? 'mountElsewhere' : 'noMount';
@@ -139,7 +140,7 @@ function checkRun(context: Context, info: InstructionInfo, run: NpmRun): void {
   };
   // Real but small: a minor finding.
   const minor = install === 'toolOnly';
-  context.report({ range, messageId: MESSAGE_IDS[install][where], data, ...(minor && { minor }), fixes: () => fixes(path, model, info, run, plan, homeless, wipes, unsure, offlineLater !== undefined) });
+  context.report({ range, messageId: MESSAGE_IDS[install][where], data, ...(minor && { minor }), fixes: () => fixes(path, model, info, run, plan, homeless, wipes, unsure, neededLater !== undefined) });
 }
 
 /** The message for what the RUN installs (packages, or only a tool) and where npm's cache is. */
@@ -230,39 +231,13 @@ function preferOfflineEdits(model: DockerfileModel, run: NpmRun): TextEdit[] | u
   return afterSubcommandEdits(model.text, run.script, run.calls.filter((c) => !c.call.hasPreferOffline).map((c) => c.call), '--prefer-offline');
 }
 
-/** An offline npm install (`npm ci --offline`, `npm_config_offline=true`): it reads only the cache the image holds. */
-const OFFLINE_NPM = /\bnpm\b[^\n]*\s--offline(?:=true)?(?=\s|$|["'\]])|\bnpm_config_offline=["']?true\b/i;
-
-interface OfflineInstalls {
-  /** Each stage's offline npm RUNs: their offsets and lines. */
-  inStage: Map<Stage, Array<{ offset: number; line: number }>>;
-  /** Each stage some stage built on it (not itself) installs offline in: the first such line. */
-  below: Map<Stage, number>;
-}
-
-const OFFLINE_INSTALLS = new WeakMap<DockerfileModel, OfflineInstalls>();
-
 /**
- * The line of a later offline npm install in the RUN's stage or a stage built on it: it needs the
- * cache this RUN leaves in the image (an earlier `npm ci` fills it), which a mount keeps out. Read
- * once per parse: each stage's offline RUNs, and the stages above them.
+ * What may read npm's cache from the image after the RUN that fills it (store-needed-later.ts,
+ * as for yarn): an offline install (`npm ci --offline`, `npm_config_offline=true`), a stage that
+ * copies the cache out, an image that installs when it starts.
  */
-function offlineInstallAfter(model: DockerfileModel, info: InstructionInfo): number | undefined {
-  let found = OFFLINE_INSTALLS.get(model);
-  if (!found) {
-    found = { inStage: new Map(), below: new Map() };
-    for (const stage of model.stages) {
-      for (const run of stage.instructions) {
-        if (run.keyword !== 'RUN' || !OFFLINE_NPM.test(model.text.slice(run.startOffset, run.endOffset))) continue;
-        const list = found.inStage.get(stage) ?? [];
-        list.push({ offset: run.startOffset, line: run.range.start.line + 1 });
-        found.inStage.set(stage, list);
-        for (let above = stage.parent; above && !found.below.has(above); above = above.parent) found.below.set(above, run.range.start.line + 1);
-      }
-    }
-    OFFLINE_INSTALLS.set(model, found);
-  }
-  const stage = info.stage;
-  if (!stage) return undefined;
-  return found.inStage.get(stage)?.find((o) => o.offset > info.startOffset)?.line ?? found.below.get(stage);
-}
+const LATER_USE: LaterUse = {
+  name: 'npm',
+  offline: (text) => /\bnpm\b[^\n]*\s--offline(?:=true)?(?=\s|$|["'\]])|\bnpm_config_offline=["']?true\b/i.test(text),
+  command: /\bnpm\s+(?:ci|install|i)\b/,
+};
