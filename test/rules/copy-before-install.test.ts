@@ -562,6 +562,13 @@ const includes: InvalidCase[] = [
     output: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt constraints.txt ./\nRUN PIP_CONSTRAINT=constraints.txt pip install -r requirements.txt\nCOPY . .\n',
   },
   {
+    name: 'copies the wheel folder PIP_FIND_LINKS names on the command, as -f ./wheels',
+    code: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN PIP_FIND_LINKS=./wheels pip install -r requirements.txt\n',
+    options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'wheels/flask-3.0-py3-none-any.whl': '', 'app.py': '' }) },
+    errors: [{ messageId: 'copyManifestsFirst', line: 3 }],
+    output: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nCOPY wheels wheels/\nRUN PIP_FIND_LINKS=./wheels pip install -r requirements.txt\nCOPY . .\n',
+  },
+  {
     name: 'offers no fix when PIP_CONSTRAINT names a file the context does not send',
     code: 'FROM python:3.12-slim\nENV PIP_CONSTRAINT=/app/constraints.txt\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n',
     options: { buildContext: contextWith({ 'requirements.txt': 'flask\n', 'app.py': '' }) },

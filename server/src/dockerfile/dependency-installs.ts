@@ -8,8 +8,8 @@
 import { commandStart, pipSubcommandIndex, readPipOption } from './package-managers';
 import type { ShellWord, SimpleCommand } from './shell';
 import {
-  basename, fileSet, has, isLocalPath, isPythonModule, lastValue, MAY_READ_SOURCE, NO_MANIFESTS, parseArgs, SOURCE_FREE,
-  type InstallReading,
+  basename, fileSet, filesNamedByVariables, has, isLocalPath, isPythonModule, lastValue, MAY_READ_SOURCE, NO_MANIFESTS, parseArgs, SOURCE_FREE,
+  type InstallReading, type PythonInstaller,
 } from './install-reading';
 import { readBundle, readComposer, readGo, readNpm, readPnpm, readYarn } from './node-installs';
 
@@ -20,11 +20,11 @@ export function readDependencyInstall(command: SimpleCommand): InstallReading {
   if (index >= words.length) return undefined;
   const name = basename(words[index].value);
   if (/^pip(\d+(\.\d+)*)?$/.test(name) || isPythonModule(words, index, 'pip')) {
-    return readPip(command, index, assignedFiles(command, PIP_FILE_VARIABLES));
+    return readPip(command, index, assignedFiles(command, 'pip'));
   }
   if (/^python(\d+(\.\d+)*)?$/.test(name)) return readPython(words, index);
   switch (name) {
-    case 'uv': return readUv(words, index, assignedFiles(command, UV_FILE_VARIABLES));
+    case 'uv': return readUv(words, index, assignedFiles(command, 'uv'));
     case 'poetry': return readPoetry(words, index);
     case 'pipenv': return readPipenv(words, index);
     case 'npm': return readNpm(words, index);
@@ -58,19 +58,17 @@ export const PYTHON_PROJECT_ADVICE =
   'Install the dependencies first from their own files (e.g. COPY requirements.txt, then `pip install -r requirements.txt`), then COPY the source and install the project';
 
 /**
- * pip and uv read each option from a variable too (`PIP_CONSTRAINT` is `-c`): the files the
- * command's own assignments name (`PIP_CONSTRAINT=c.txt pip install …`), as if written as options.
- * Those of an ENV are read where the ENV in force is known (project/manifest-copies.ts).
+ * The files the command's own assignments name for pip or uv (`PIP_CONSTRAINT=c.txt pip install …`),
+ * read as if written as options. Those of an ENV are read where the ENV in force is known
+ * (project/manifest-copies.ts).
  */
-const PIP_FILE_VARIABLES = new Set(['PIP_REQUIREMENT', 'PIP_CONSTRAINT', 'PIP_BUILD_CONSTRAINT']);
-const UV_FILE_VARIABLES = new Set(['UV_CONSTRAINT', 'UV_OVERRIDE', 'UV_BUILD_CONSTRAINT']);
-
-function assignedFiles(command: SimpleCommand, variables: ReadonlySet<string>): string[] {
-  return [...command.assignments, ...commandStart(command).envAssignments].flatMap((word) => {
+function assignedFiles(command: SimpleCommand, installer: PythonInstaller): string[] {
+  const assigned = new Map<string, string>();
+  for (const word of [...command.assignments, ...commandStart(command).envAssignments]) {
     const eq = word.value.indexOf('=');
-    if (!variables.has(word.value.slice(0, eq))) return [];
-    return word.value.slice(eq + 1).split(/\s+/).filter((value) => value !== '' && !/^[a-z][\w+.-]*:/i.test(value));
-  });
+    assigned.set(word.value.slice(0, eq), word.value.slice(eq + 1));
+  }
+  return filesNamedByVariables(installer, (name) => assigned.get(name));
 }
 
 function readPip(command: SimpleCommand, index: number, assigned: string[]): InstallReading {
@@ -86,7 +84,7 @@ function readPip(command: SimpleCommand, index: number, assigned: string[]): Ins
   }
   const sub = pipSubcommandIndex(words, i);
   if (sub < 0 || !PIP_INSTALLS.has(words[sub].value)) return SOURCE_FREE; // pip cache purge, pip config …
-  return readPipArgs(`${prefix} ${words[sub].value}`, fullPipOptions(words.slice(sub + 1), words[sub].value), words[index].start, false, assigned);
+  return readPipArgs('pip', `${prefix} ${words[sub].value}`, fullPipOptions(words.slice(sub + 1), words[sub].value), words[index].start, false, assigned);
 }
 
 /** pip's options with their names in full (pip takes any unambiguous prefix: `--requirem f` is `--requirement f`). */
@@ -100,7 +98,7 @@ function fullPipOptions(words: ShellWord[], subcommand: string): ShellWord[] {
 }
 
 /** The arguments of `pip install|download|wheel` or `uv pip install`. */
-function readPipArgs(head: string, rest: ShellWord[], start: number, syncFiles = false, assigned: string[] = []): InstallReading {
+function readPipArgs(installer: PythonInstaller, head: string, rest: ShellWord[], start: number, syncFiles: boolean, assigned: string[]): InstallReading {
   const args = parseArgs(rest, PIP_INSTALL_OPTIONS_WITH_VALUE);
   const label: string[] = [head];
   const required: string[] = [];
@@ -137,6 +135,7 @@ function readPipArgs(head: string, rest: ShellWord[], start: number, syncFiles =
     dir: '',
     manifests: fileSet(required, [], required),
     localPaths,
+    fileVariables: installer,
   };
 }
 
@@ -174,7 +173,7 @@ function readUv(words: ShellWord[], index: number, assigned: string[]): InstallR
   if (sub.value === 'pip') {
     if (subsub?.value !== 'install' && subsub?.value !== 'sync') return SOURCE_FREE;
     const after = words.slice(words.indexOf(subsub) + 1);
-    return readPipArgs(`uv pip ${subsub.value}`, after, words[index].start, subsub.value === 'sync', assigned);
+    return readPipArgs('uv', `uv pip ${subsub.value}`, after, words[index].start, subsub.value === 'sync', assigned);
   }
   if (sub.value !== 'sync') {
     return ['venv', 'python', 'tool', 'self', 'cache', 'version', 'help'].includes(sub.value) ? SOURCE_FREE : MAY_READ_SOURCE;
@@ -188,6 +187,7 @@ function readUv(words: ShellWord[], index: number, assigned: string[]): InstallR
     dir,
     manifests: fileSet(['pyproject.toml'], ['uv.lock', 'uv.toml', '.python-version'], ['pyproject.toml', 'uv.lock*']),
     localPaths: [],
+    fileVariables: 'uv',
     needsSource: projectToo
       ? {
           reason: '`uv sync` also installs the project itself',

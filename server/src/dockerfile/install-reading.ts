@@ -42,6 +42,35 @@ export interface DependencyInstall {
   needsSource?: SourceNeed;
   /** An option that makes its manifests unknowable here (`npm ci --workspace x`). */
   unknownInput?: string;
+  /** pip or uv: the tool whose variables (`PIP_CONSTRAINT`…) name more files it reads. */
+  fileVariables?: PythonInstaller;
+}
+
+export type PythonInstaller = 'pip' | 'uv';
+
+/**
+ * The variables pip and uv read as their file options (every option has its variable: pip's
+ * `PIP_<OPTION>`, uv's `UV_<OPTION>`), and whether each names files or a folder of them.
+ */
+const FILE_VARIABLES: Readonly<Record<PythonInstaller, ReadonlyArray<[string, 'file' | 'dir']>>> = {
+  pip: [['PIP_REQUIREMENT', 'file'], ['PIP_CONSTRAINT', 'file'], ['PIP_BUILD_CONSTRAINT', 'file'], ['PIP_FIND_LINKS', 'dir']],
+  uv: [['UV_CONSTRAINT', 'file'], ['UV_OVERRIDE', 'file'], ['UV_BUILD_CONSTRAINT', 'file'], ['UV_FIND_LINKS', 'dir']],
+};
+
+/**
+ * The project files the installer's variables name, as `value` reads them (a command's own
+ * assignments, or the ENV in force): pip splits a list on whitespace; URLs and index names are
+ * not files. A folder ends with `/`, as `-f ./wheels` is read.
+ */
+export function filesNamedByVariables(installer: PythonInstaller, value: (name: string) => string | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, kind] of FILE_VARIABLES[installer]) {
+    for (const file of (value(name) ?? '').split(/\s+/)) {
+      if (file === '' || /^[a-z][\w+.-]*:/i.test(file)) continue;
+      out.push(kind === 'dir' && !file.endsWith('/') ? `${file}/` : file);
+    }
+  }
+  return out;
 }
 
 /** A package manager command that is not an install from manifests, and reads no source. */

@@ -16,7 +16,7 @@ import { compileIgnore } from '../../../shared/src/dockerignore/ignore-matcher';
 import { pathWithin, resolveIn } from '../dockerfile/container-paths';
 import { expandEnv } from '../dockerfile/variables';
 import type { CopyInstruction } from '../dockerfile/copy-instructions';
-import type { DependencyInstall } from '../dockerfile/install-reading';
+import { filesNamedByVariables, type DependencyInstall } from '../dockerfile/install-reading';
 import { isLocalRequirement, readPackageJson, REFERENCING_MANIFESTS, referencesOf } from './manifest-references';
 import { planWorkspace } from './workspace-members';
 
@@ -132,7 +132,7 @@ export function planManifests(
     const marker = workspaceMarkers.find((m) => insideAndPresent(destDir, resolveIn(dir, m), present));
     if (marker) return { problem: `\`${install.label}\` installs a workspace (${marker}), so it reads every member's manifest` };
     // Files the environment makes the install read too (PIP_CONSTRAINT=constraints.txt is -c constraints.txt).
-    const fromEnv = filesNamedByEnv(install.label, env);
+    const fromEnv = install.fileVariables ? filesNamedByVariables(install.fileVariables, (name) => env.get(name)) : [];
     const wanted = [...(files.known ? [...required, ...optional] : whenUnscanned), ...fromEnv];
     const mounted = bindMountTargets(run, workdir);
     const inPlace = (path: string) =>
@@ -205,26 +205,6 @@ export function planManifests(
 
 /** Manifests with their own format: the other files a Python install names are requirements files. */
 const MANIFEST_NAMES = new Set(['pyproject.toml', 'Pipfile', 'Pipfile.lock', 'poetry.lock', 'poetry.toml', 'uv.lock', 'uv.toml', '.python-version']);
-
-/**
- * The variables pip and uv read as their file options (every option has its variable: pip's
- * `PIP_<OPTION>`, uv's `UV_<OPTION>`; pip splits a list on whitespace), with what each names.
- */
-const PIP_FILE_VARIABLES: ReadonlyArray<[string, 'file' | 'dir']> = [['PIP_REQUIREMENT', 'file'], ['PIP_CONSTRAINT', 'file'], ['PIP_BUILD_CONSTRAINT', 'file'], ['PIP_FIND_LINKS', 'dir']];
-const UV_FILE_VARIABLES: ReadonlyArray<[string, 'file' | 'dir']> = [['UV_CONSTRAINT', 'file'], ['UV_OVERRIDE', 'file'], ['UV_BUILD_CONSTRAINT', 'file'], ['UV_FIND_LINKS', 'dir']];
-
-/** The project files the ENV in force makes this pip or uv install read (URLs and index names aside). */
-function filesNamedByEnv(label: string, env: ReadonlyMap<string, string>): string[] {
-  const variables = /^uv\b/.test(label) ? UV_FILE_VARIABLES : /^(pip|python\S* -m pip)\b/.test(label) ? PIP_FILE_VARIABLES : [];
-  const out: string[] = [];
-  for (const [name, kind] of variables) {
-    for (const value of (env.get(name) ?? '').split(/\s+/)) {
-      if (value === '' || /^[a-z][\w+.-]*:/i.test(value)) continue;
-      out.push(kind === 'dir' && !value.endsWith('/') ? `${value}/` : value);
-    }
-  }
-  return out;
-}
 
 const INCLUDE = /^(?:-r|--requirements?|-c|--constraints?)(?:\s*=\s*|\s+)?(\S+)$/;
 
