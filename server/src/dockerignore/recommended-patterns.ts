@@ -135,14 +135,11 @@ function usesGroup(group: PatternGroup, build: BuildToProtect): boolean {
   if (dependencies && manifest !== undefined && remember(DECLARES, `${group.id}\0${manifest}`, () => declaresDependency(manifest, dependencies), MAX_CACHED_TEXTS)) return true;
   const files = group.usedByFiles;
   if (!files) return false;
-  let answers = GROUPS_USED_BY_FILES.get(build.scan);
-  if (!answers) GROUPS_USED_BY_FILES.set(build.scan, (answers = new Map()));
+  const answers = analysisOf(build.scan).groupsUsed;
   let used = answers.get(group.id);
   if (used === undefined) answers.set(group.id, (used = pathsOf(build.scan).some((path) => files.test(path))));
   return used;
 }
-
-const GROUPS_USED_BY_FILES = new WeakMap<ContextScan, Map<string, boolean>>();
 /** By group and package.json text: whether it declares one of the group's dependencies. */
 const DECLARES = new Map<string, boolean>();
 

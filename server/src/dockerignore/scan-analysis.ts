@@ -21,6 +21,8 @@ interface ScanAnalysis {
   plans: Map<string, PatternPlan>;
   /** Application globs → indices of the files they name. */
   appFiles: Map<string, number[]>;
+  /** Pattern group id → whether a file of the scan says the build uses what the group leaves out. */
+  groupsUsed: Map<string, boolean>;
 }
 
 const analyses = new WeakMap<ContextScan, ScanAnalysis>();
@@ -30,7 +32,7 @@ export const MAX_CACHED_TEXTS = 8;
 export function analysisOf(scan: ContextScan): ScanAnalysis {
   let a = analyses.get(scan);
   if (!a) {
-    a = { excludedBy: new Map(), states: new Map(), protectedBy: new Map(), plans: new Map(), appFiles: new Map() };
+    a = { excludedBy: new Map(), states: new Map(), protectedBy: new Map(), plans: new Map(), appFiles: new Map(), groupsUsed: new Map() };
     analyses.set(scan, a);
   }
   return a;
