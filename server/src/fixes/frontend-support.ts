@@ -4,10 +4,9 @@
  * docker/dockerfile 1.2 (the `-experimental` tags had it before). A fix that adds a cache mount
  * there makes a Dockerfile that no longer builds, so it is withdrawn and the finding says why.
  */
+import { parserDirectives } from '../dockerfile/parser-directives';
 import type { Finding } from '../rules/types';
 
-/** A parser directive: `# key=value`, only in the lines before any comment, blank line or instruction. */
-const DIRECTIVE = /^#\s*([a-zA-Z]+)\s*=\s*(.*?)\s*$/;
 /** docker/dockerfile's own images and tags (`1.1`, `1.1.0`, `1.1-experimental`, with a digest or not). */
 const DOCKERFILE_FRONTEND = /^(?:docker\.io\/)?docker\/dockerfile(?:-upstream)?:(\d+)\.(\d+)(?:\.\d+)?(-[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/i;
 /** A RUN that already has a --mount flag: the file builds with mounts already (or never did). */
@@ -15,23 +14,12 @@ const RUN_WITH_MOUNT = /^\s*RUN\s+(?:--[\w-]+(?:=\S*)?\s+)*--mount[=\s]/im;
 
 /** The `# syntax=` value when it pins a docker/dockerfile frontend without `RUN --mount`. */
 export function frontendWithoutRunMount(text: string): string | undefined {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (start < text.length) {
-    const end = text.indexOf('\n', start);
-    const line = text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
-    const directive = DIRECTIVE.exec(line);
-    if (!directive) return undefined;
-    if (directive[1].toLowerCase() === 'syntax') {
-      const version = DOCKERFILE_FRONTEND.exec(directive[2]);
-      if (!version) return undefined;
-      const [major, minor, suffix] = [Number(version[1]), Number(version[2]), version[3] ?? ''];
-      const withoutMount = major < 1 || (major === 1 && minor < 2);
-      return withoutMount && !/experimental/i.test(suffix) && !RUN_WITH_MOUNT.test(text) ? directive[2] : undefined;
-    }
-    if (end < 0) return undefined;
-    start = end + 1;
-  }
-  return undefined;
+  const pin = parserDirectives(text).find((d) => d.name === 'syntax')?.value;
+  const version = pin === undefined ? undefined : DOCKERFILE_FRONTEND.exec(pin);
+  if (!version) return undefined;
+  const [major, minor, suffix] = [Number(version[1]), Number(version[2]), version[3] ?? ''];
+  const withoutMount = major < 1 || (major === 1 && minor < 2);
+  return withoutMount && !/experimental/i.test(suffix) && !RUN_WITH_MOUNT.test(text) ? pin : undefined;
 }
 
 /**

@@ -11,6 +11,7 @@
  * running at the limit stop, and the document says which (`stoppedNotice`).
  */
 import type { Range } from 'vscode-languageserver';
+import { parserDirectives } from '../dockerfile/parser-directives';
 
 /** Larger documents take over half a second to parse alone (about 1 ms per KB here, more on a busy machine). */
 export const MAX_CHECKED_CHARS = 512 * 1024;
@@ -64,7 +65,6 @@ export function stoppedNotice(stoppedRules: readonly string[], limitMs: number):
   };
 }
 
-const DIRECTIVE = /^#\s*([a-zA-Z]+)\s*=\s*(\S*)\s*$/;
 
 /**
  * The longest instruction, counting the lines its continuations join (comment and blank lines
@@ -74,11 +74,7 @@ const DIRECTIVE = /^#\s*([a-zA-Z]+)\s*=\s*(\S*)\s*$/;
 function longestInstruction(text: string): { line: number; chars: number } {
   const lines = text.split('\n');
   let escape = '\\';
-  for (const line of lines) {
-    const directive = DIRECTIVE.exec(line);
-    if (!directive) break;
-    if (directive[1].toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\')) escape = directive[2];
-  }
+  for (const { name, value } of parserDirectives(text)) if (name === 'escape' && (value === '`' || value === '\\')) escape = value;
   let longest = { line: 0, chars: 0 };
   let start = 0;
   let chars = 0;
